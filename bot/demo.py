@@ -1,0 +1,45 @@
+"""`pulse demo`: the main job on the embedded default, with no Slack workspace needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import typer
+
+from bot.renderer import to_terminal
+from bot.runtime import database_or_exit, settings_or_exit
+from store import demo
+from store.access import Actor
+from store.bands import Band
+from store.migrate import upgrade
+from store.portfolio import portfolio
+from store.types import utcnow
+from templates import render
+
+
+def run_demo() -> None:
+    """Migrate, seed once, and print the portfolio as the demo admin sees it."""
+    settings = settings_or_exit()
+    database = database_or_exit(settings, migrated=False)
+    upgrade(database.url)
+    now = utcnow()
+    today = now.astimezone(settings.tz).date()
+    with database.session(write=True) as session:
+        seeded = demo.seed(session, today=today, now=now)
+    typer.echo("Seeded the demo portfolio." if seeded else "Demo portfolio already present; nothing added.")
+    typer.echo(portfolio_text(database, today=today, now=now))
+
+
+def portfolio_text(database: object, *, today: dt.date, now: dt.datetime) -> str:
+    """The portfolio summary for the demo team, as terminal text."""
+    from store.db import Database
+
+    assert isinstance(database, Database)
+    viewer = Actor(team_id=demo.DEMO_TEAM, user_id=demo.DEMO_ADMIN, is_admin=True)
+    with database.session() as session:
+        facts = portfolio(session, viewer, today=today, now=now)
+    counts = {"red": 0, "amber": 0, "green": 0, "none": 0}
+    for item in facts:
+        counts[item.rag.value if item.rag else "none"] += 1
+    markup = render("portfolio_summary", facts=facts, counts=counts, today=today, now=now, bands=Band)
+    return to_terminal(markup, names={**demo.DEMO_USERS, **demo.DEMO_CHANNELS})

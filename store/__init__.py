@@ -1,0 +1,1 @@
+"""Pulse's store: SQLModel tables, Alembic migrations and the service functions every caller uses."""

@@ -1,0 +1,55 @@
+"""Human IDs (R-12, D-4, A-7, M-3, S-2): unique per workspace, never reused, safe under concurrency."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from sqlalchemy import insert, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from store.models import IdCounter
+
+
+class Kind(StrEnum):
+    RISK = "R"
+    DECISION = "D"
+    ACTION = "A"
+    MILESTONE = "M"
+    SCHEDULE = "S"
+
+
+REF_PATTERN = re.compile(r"^([RDAMS])-(\d{1,9})$", re.IGNORECASE)
+
+
+def ref(kind: Kind, number: int) -> str:
+    """The printed form, e.g. `R-12`."""
+    return f"{kind.value}-{number}"
+
+
+def parse_ref(text: str) -> tuple[Kind, int] | None:
+    """`r-12` -> (Kind.RISK, 12); None when `text` is not a human ID."""
+    match = REF_PATTERN.match(text.strip())
+    if not match:
+        return None
+    return Kind(match.group(1).upper()), int(match.group(2))
+
+
+def next_number(session: Session, team_id: str, kind: Kind) -> int:
+    """Take the next number for `kind`; the row lock makes concurrent takers queue, not collide."""
+    dialect = session.get_bind().dialect.name
+    values = {"team_id": team_id, "kind": kind.value, "value": 0}
+    if dialect == "postgresql":
+        session.execute(postgresql.insert(IdCounter).values(**values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        session.execute(sqlite.insert(IdCounter).values(**values).on_conflict_do_nothing())
+    else:  # pragma: no cover - only the two supported databases
+        session.execute(insert(IdCounter).values(**values))
+    result = session.execute(
+        update(IdCounter)
+        .where(col(IdCounter.team_id) == team_id, col(IdCounter.kind) == kind.value)
+        .values(value=col(IdCounter.value) + 1)
+        .returning(col(IdCounter.value))
+    )
+    return int(result.scalar_one())

@@ -1,0 +1,253 @@
+"""SQLModel tables. Every row is scoped by Slack `team_id`; nothing is ever hard-deleted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, SQLModel
+
+from store.types import JSONList, UTCDateTime, utcnow
+
+
+class Rag(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+class RiskStatus(StrEnum):
+    OPEN = "open"
+    MITIGATING = "mitigating"
+    ACCEPTED = "accepted"
+    CLOSED = "closed"
+
+
+class RiskResponse(StrEnum):
+    AVOID = "avoid"
+    MITIGATE = "mitigate"
+    TRANSFER = "transfer"
+    ACCEPT = "accept"
+
+
+class DecisionStatus(StrEnum):
+    PROPOSED = "proposed"
+    DECIDED = "decided"
+    SUPERSEDED = "superseded"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+def _enum(enum: type[StrEnum], default: Any = None) -> Any:
+    """A StrEnum stored as its lower-case value in a VARCHAR (no database enum types to migrate)."""
+    column_type = SAEnum(enum, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+    if default is None:
+        return Field(sa_column=Column(column_type, nullable=False))
+    return Field(default=default, sa_column=Column(column_type, nullable=False))
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+def _instant() -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+def _id_list() -> Any:
+    return Field(default_factory=list, sa_column=Column(JSONList(), nullable=False))
+
+
+class WorkspaceSettings(SQLModel, table=True):
+    """Per-workspace settings that admins may change (risk bands, escalation ladder)."""
+
+    __tablename__ = "workspace_settings"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    band_medium_min: int = 5
+    band_high_min: int = 10
+    band_critical_min: int = 20
+    ladder_step2_days: int = 2
+    ladder_step3_days: int = 5
+    updated_at: dt.datetime = _created()
+
+
+class IdCounter(SQLModel, table=True):
+    """The last human number handed out per workspace and kind (R, D, A, M, S); never goes back."""
+
+    __tablename__ = "id_counter"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    kind: str = Field(primary_key=True, max_length=8)
+    value: int = 0
+
+
+class Program(SQLModel, table=True):
+    """A program in the portfolio, e.g. TNS-APPEALS."""
+
+    __tablename__ = "program"
+    __table_args__ = (UniqueConstraint("team_id", "key", name="uq_program_team_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    key: str = Field(max_length=40)
+    name: str = Field(max_length=200)
+    owner_id: str = Field(max_length=32)
+    channel_id: str | None = Field(default=None, max_length=32)
+    target_date: dt.date | None = None
+    restricted: bool = False
+    members: list[str] = _id_list()
+    allowed_channels: list[str] = _id_list()
+    created_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+    updated_at: dt.datetime = _created()
+    archived_at: dt.datetime | None = _instant()
+
+
+class StatusUpdate(SQLModel, table=True):
+    """One RAG report on a program; history is kept, the newest is current."""
+
+    __tablename__ = "status_update"
+    __table_args__ = (Index("ix_status_update_program_created", "program_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    program_id: int = Field(foreign_key="program.id")
+    rag: Rag = _enum(Rag)
+    summary: str = Field(max_length=3000)
+    asks: str | None = Field(default=None, max_length=2000)
+    author_id: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+
+
+class Milestone(SQLModel, table=True):
+    """A dated milestone of a program (M-n)."""
+
+    __tablename__ = "milestone"
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_milestone_team_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    number: int
+    program_id: int = Field(foreign_key="program.id", index=True)
+    title: str = Field(max_length=300)
+    due: dt.date
+    owner_id: str = Field(max_length=32)
+    created_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+    done_at: dt.datetime | None = _instant()
+    done_by: str | None = Field(default=None, max_length=32)
+
+
+class Risk(SQLModel, table=True):
+    """A risk register entry (R-n); score = likelihood x impact, band derived from workspace settings."""
+
+    __tablename__ = "risk"
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_risk_team_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    number: int
+    program_id: int = Field(foreign_key="program.id", index=True)
+    title: str = Field(max_length=300)
+    likelihood: int
+    impact: int
+    score: int
+    category: str | None = Field(default=None, max_length=80)
+    owner_id: str = Field(max_length=32)
+    response: RiskResponse = _enum(RiskResponse, RiskResponse.MITIGATE)
+    mitigation: str | None = Field(default=None, max_length=2000)
+    trigger: str | None = Field(default=None, max_length=1000)
+    review_date: dt.date | None = None
+    status: RiskStatus = _enum(RiskStatus, RiskStatus.OPEN)
+    close_reason: str | None = Field(default=None, max_length=2000)
+    created_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+    updated_at: dt.datetime = _created()
+    reviewed_at: dt.datetime | None = _instant()
+    closed_at: dt.datetime | None = _instant()
+
+
+class Decision(SQLModel, table=True):
+    """A decision log entry (D-n), DACI roles; superseded, never edited away."""
+
+    __tablename__ = "decision"
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_decision_team_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    number: int
+    program_id: int = Field(foreign_key="program.id", index=True)
+    title: str = Field(max_length=300)
+    context: str | None = Field(default=None, max_length=3000)
+    options: str | None = Field(default=None, max_length=3000)
+    decision: str | None = Field(default=None, max_length=3000)
+    rationale: str | None = Field(default=None, max_length=3000)
+    driver_id: str = Field(max_length=32)
+    decider_id: str = Field(max_length=32)
+    consulted: list[str] = _id_list()
+    informed: list[str] = _id_list()
+    status: DecisionStatus = _enum(DecisionStatus, DecisionStatus.DECIDED)
+    superseded_by_id: int | None = Field(default=None, foreign_key="decision.id")
+    source_permalink: str | None = Field(default=None, max_length=500)
+    created_at: dt.datetime = _created()
+    decided_at: dt.datetime | None = _instant()
+
+
+class Action(SQLModel, table=True):
+    """An owner's commitment (A-n) with a due date, optionally created by a risk or a decision."""
+
+    __tablename__ = "action"
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_action_team_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    number: int
+    program_id: int = Field(foreign_key="program.id", index=True)
+    title: str = Field(max_length=300)
+    owner_id: str = Field(max_length=32)
+    due: dt.date
+    status: ActionStatus = _enum(ActionStatus, ActionStatus.OPEN)
+    snoozed_until: dt.date | None = None
+    risk_id: int | None = Field(default=None, foreign_key="risk.id")
+    decision_id: int | None = Field(default=None, foreign_key="decision.id")
+    created_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+    done_at: dt.datetime | None = _instant()
+    done_by: str | None = Field(default=None, max_length=32)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One change: who did what to which entity, with the before/after snapshots."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_entity", "team_id", "entity_type", "entity_ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    actor_id: str = Field(max_length=32)
+    entity_type: str = Field(max_length=24)
+    entity_ref: str = Field(max_length=48)
+    program_id: int | None = Field(default=None, foreign_key="program.id", index=True)
+    action: str = Field(max_length=32)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    created_at: dt.datetime = _created()
+
+
+class UserProfile(SQLModel, table=True):
+    """Cached facts about a Slack user (time zone from users.info)."""
+
+    __tablename__ = "user_profile"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    tz: str | None = Field(default=None, max_length=64)
+    display_name: str | None = Field(default=None, max_length=200)
+    fetched_at: dt.datetime = _created()

@@ -1,0 +1,87 @@
+"""Jinja2 templates for every message Pulse writes, and the filters they share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+RAG_EMOJI = {"red": ":red_circle:", "amber": ":large_orange_circle:", "green": ":large_green_circle:", None: ":white_circle:"}
+BAND_EMOJI = {"critical": ":rotating_light:", "high": ":warning:", "medium": ":small_orange_diamond:", "low": ":small_blue_diamond:"}
+TREND_WORDS = {"improving": "↑ improving", "worsening": "↓ worsening", "unchanged": "→ unchanged", "insufficient data": "· first report"}
+
+
+def _user(user_id: str | None) -> str:
+    return f"<@{user_id}>" if user_id else "nobody"
+
+
+def _users(user_ids: list[str] | None) -> str:
+    return ", ".join(_user(u) for u in user_ids or []) or "nobody"
+
+
+def _channel(channel_id: str | None) -> str:
+    return f"<#{channel_id}>" if channel_id else "no channel"
+
+
+def _date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return "no date"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return value.strftime("%a %Y-%m-%d")
+
+
+def _rag(value: Any) -> str:
+    key = getattr(value, "value", value)
+    return f"{RAG_EMOJI.get(key, RAG_EMOJI[None])} {(key or 'no status').upper()}"
+
+
+def _band(value: Any) -> str:
+    key = getattr(value, "value", value)
+    return f"{BAND_EMOJI.get(key, '')} {key}"
+
+
+def _trend(value: Any) -> str:
+    key = getattr(value, "value", value)
+    return TREND_WORDS.get(key, str(key))
+
+
+def _age(value: dt.datetime | None, now: dt.datetime) -> str:
+    if value is None:
+        return "never"
+    days = (now - value).days
+    return "today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"
+
+
+def _clip(value: str | None, limit: int = 80) -> str:
+    text = (value or "").replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@cache
+def environment() -> Environment:
+    """The shared Jinja2 environment (templates are package data of `templates`)."""
+    env = Environment(
+        loader=PackageLoader("templates", "."),
+        autoescape=False,  # noqa: S701 - output is Slack mrkdwn, escaped by the `esc` filter where user text goes
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        undefined=StrictUndefined,
+    )
+    env.filters.update(user=_user, users=_users, channel=_channel, date=_date, rag=_rag, band=_band,
+                       trend=_trend, age=_age, clip=_clip, esc=escape_mrkdwn)
+    return env
+
+
+def escape_mrkdwn(value: object) -> str:
+    """Escape the three characters Slack treats as control characters in mrkdwn."""
+    text = "" if value is None else str(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render(name: str, **context: Any) -> str:
+    """Render `templates/<name>.j2` to Pulse message markup (see bot/renderer.py)."""
+    return environment().get_template(f"{name}.j2").render(**context).strip()
