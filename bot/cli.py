@@ -48,3 +48,16 @@ def demo() -> None:
 def main() -> None:
     """Entry point of the `pulse` console script."""
     app()
+
+
+@app.command()
+def serve(
+    http: bool = typer.Option(False, "--http", help="Serve HTTP on PORT even if SLACK_APP_TOKEN is set."),
+    socket: bool = typer.Option(False, "--socket", help="Use Socket Mode (needs SLACK_APP_TOKEN)."),
+    workers: int = typer.Option(2, min=1, help="HTTP worker processes."),
+    threads: int = typer.Option(8, min=1, help="Threads per HTTP worker."),
+) -> None:
+    """Serve Slack: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT at POST /slack/events."""
+    from bot.serve import run_serve
+
+    run_serve(force_http=http, force_socket=socket, workers=workers, threads=threads)

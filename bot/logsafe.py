@@ -36,8 +36,11 @@ def _redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
 
 def install_redaction(settings: Settings) -> None:
     """Mask secrets in every log record, whichever logger or handler it goes through."""
-    values = [s.get_secret_value() for s in (settings.slack_bot_token, settings.slack_signing_secret,
-                                             settings.slack_app_token) if s is not None]
+    values = [
+        s.get_secret_value()
+        for s in (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
+        if s is not None
+    ]
     _secrets[:] = sorted({v for v in values if len(v) >= 4}, key=len, reverse=True)
     logging.setLogRecordFactory(_redacting_factory)
     if not logging.getLogger().handlers:

@@ -82,10 +82,14 @@ def _block(paragraph: str) -> list[dict[str, Any]]:
         return [{"type": "header", "text": _plain(title)}]
     if paragraph.startswith("~ "):
         lines = [line.removeprefix("~ ").removeprefix("~") for line in paragraph.split("\n")]
-        return [{"type": "context", "elements": [{"type": "mrkdwn", "text": chunk}]}
-                for chunk in _split_long("\n".join(lines), MAX_SECTION_CHARS)]
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
-            for chunk in _split_long(paragraph, MAX_SECTION_CHARS)]
+        return [
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": chunk}]}
+            for chunk in _split_long("\n".join(lines), MAX_SECTION_CHARS)
+        ]
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
+        for chunk in _split_long(paragraph, MAX_SECTION_CHARS)
+    ]
 
 
 def _block_chars(block: dict[str, Any]) -> int:
@@ -113,8 +117,17 @@ def to_slack(markup: str, buttons: list[Button] | None = None) -> SlackMessage:
         total += _block_chars(block)
         if len(kept) >= MAX_BLOCKS - reserved or total > MAX_TOTAL_CHARS:
             left = len(blocks) - index
-            kept.append({"type": "context", "elements": [{"type": "mrkdwn", "text":
-                         f"_…{left} more part{'s' if left != 1 else ''} not shown: narrow the request to see them._"}]})
+            kept.append(
+                {
+                    "type": "context",
+                    "elements": [
+                        {
+                            "type": "mrkdwn",
+                            "text": _more_note(left),
+                        }
+                    ],
+                }
+            )
             break
         kept.append(block)
     if buttons:
@@ -122,9 +135,17 @@ def to_slack(markup: str, buttons: list[Button] | None = None) -> SlackMessage:
     return SlackMessage(text=_fallback(paragraphs), blocks=kept)
 
 
+def _more_note(left: int) -> str:
+    return f"_…{left} more part{'s' if left != 1 else ''} not shown: narrow the request to see them._"
+
+
 def _button(button: Button) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "button", "text": _plain(button.text[:75]), "action_id": button.action_id,
-                               "value": button.value[:2000]}
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": _plain(button.text[:75]),
+        "action_id": button.action_id,
+        "value": button.value[:2000],
+    }
     if button.style:
         element["style"] = button.style
     return element
@@ -168,7 +189,17 @@ def to_terminal(markup: str, names: dict[str, str] | None = None) -> str:
 
 
 EMOJI_TEXT = {
-    ":red_circle:": "(R)", ":large_orange_circle:": "(A)", ":large_green_circle:": "(G)", ":white_circle:": "( )",
-    ":rotating_light:": "!!", ":warning:": "!", ":small_orange_diamond:": "*", ":small_blue_diamond:": ".",
-    ":watermelon:": "[watermelon]", ":zzz:": "[stale]", ":lock:": "[restricted]", ":hourglass:": "[late]", ":white_check_mark:": "[done]",
+    ":red_circle:": "(R)",
+    ":large_orange_circle:": "(A)",
+    ":large_green_circle:": "(G)",
+    ":white_circle:": "( )",
+    ":rotating_light:": "!!",
+    ":warning:": "!",
+    ":small_orange_diamond:": "*",
+    ":small_blue_diamond:": ".",
+    ":watermelon:": "[watermelon]",
+    ":zzz:": "[stale]",
+    ":lock:": "[restricted]",
+    ":hourglass:": "[late]",
+    ":white_check_mark:": "[done]",
 }

@@ -55,3 +55,14 @@ def history(session: Session, team_id: str, entity_type: str, entity_ref: str, l
         .limit(limit)
     )
     return list(session.exec(statement))
+
+
+def program_history(session: Session, program: Program, limit: int = 50) -> list[AuditEvent]:
+    """The newest audit events of a program and everything in it, newest first."""
+    statement = (
+        select(AuditEvent)
+        .where(col(AuditEvent.team_id) == program.team_id, col(AuditEvent.program_id) == program.id)
+        .order_by(col(AuditEvent.id).desc())
+        .limit(limit)
+    )
+    return list(session.exec(statement))

@@ -251,3 +251,43 @@ class UserProfile(SQLModel, table=True):
     tz: str | None = Field(default=None, max_length=64)
     display_name: str | None = Field(default=None, max_length=200)
     fetched_at: dt.datetime = _created()
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message Pulse has decided to send, committed with that decision and delivered afterwards.
+
+    `dedupe_key` is unique per workspace, so deciding twice (two ticks, two schedulers) sends once.
+    """
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        UniqueConstraint("team_id", "dedupe_key", name="uq_outbox_team_dedupe"),
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    dedupe_key: str = Field(max_length=200)
+    kind: str = Field(max_length=24)
+    channel_id: str | None = Field(default=None, max_length=32)
+    user_id: str | None = Field(default=None, max_length=32)
+    thread_parent_id: int | None = Field(default=None, foreign_key="outbox_message.id")
+    entity_ref: str | None = Field(default=None, max_length=64)
+    markup: str
+    buttons: list[Any] = _id_list()
+    status: OutboxStatus = _enum(OutboxStatus, OutboxStatus.PENDING)
+    attempts: int = 0
+    next_attempt_at: dt.datetime = _created()
+    lease_until: dt.datetime | None = _instant()
+    last_error: str | None = Field(default=None, max_length=500)
+    sent_channel: str | None = Field(default=None, max_length=32)
+    sent_ts: str | None = Field(default=None, max_length=32)
+    created_at: dt.datetime = _created()
+    sent_at: dt.datetime | None = _instant()

@@ -46,9 +46,7 @@ class ProgramFacts:
     @property
     def watermelon(self) -> bool:
         """Reported green while its facts are red."""
-        return self.rag == Rag.GREEN and bool(
-            self.slipped_milestones or self.critical_risks or self.overdue_actions
-        )
+        return self.rag == Rag.GREEN and bool(self.slipped_milestones or self.critical_risks or self.overdue_actions)
 
     @property
     def next_milestone(self) -> Milestone | None:
@@ -93,7 +91,5 @@ def facts_for(
     stale_before = now - dt.timedelta(days=STALE_AFTER_DAYS)
     for item in facts.values():
         current = item.status.current
-        item.stale = item.program.archived_at is None and (
-            current is None or current.created_at < stale_before
-        )
+        item.stale = item.program.archived_at is None and (current is None or current.created_at < stale_before)
     return sorted(facts.values(), key=lambda f: (RAG_SORT[f.rag], f.program.key))

@@ -99,11 +99,13 @@ def update(session: Session, actor: Actor, program: Program, risk: Risk, changes
         raise Conflict(f"{label} is closed; add a new risk instead of reopening it.")
     if changes.status == RiskStatus.CLOSED:
         raise Invalid(f"Close a risk with `/risk close {label} Reason...` so the reason is recorded.")
+    for name in ("likelihood", "impact"):
+        value = getattr(changes, name)
+        if value is not None:
+            _check_scale(name, value)  # before any field changes, so a refused update leaves the risk as it was
     before = audit.snapshot(risk)
     for name, value in vars(changes).items():
         if value is not None:
-            if name in {"likelihood", "impact"}:
-                _check_scale(name, value)
             setattr(risk, name, value)
     risk.score = score(risk.likelihood, risk.impact)
     if audit.snapshot(risk) == before:
@@ -147,6 +149,8 @@ def mark_reviewed(session: Session, actor: Actor, program: Program, risk: Risk, 
     """Record a review that keeps the scores and sets the next review date."""
     label = ref(Kind.RISK, risk.number)
     require_owner_of(actor, program, risk.owner_id, "the risk owner", f"review {label}")
+    if risk.status == RiskStatus.CLOSED:
+        raise Conflict(f"{label} is closed; closed risks are not reviewed.")
     before = audit.snapshot(risk)
     risk.reviewed_at = utcnow()
     risk.review_date = next_review

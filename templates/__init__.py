@@ -8,9 +8,24 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-RAG_EMOJI = {"red": ":red_circle:", "amber": ":large_orange_circle:", "green": ":large_green_circle:", None: ":white_circle:"}
-BAND_EMOJI = {"critical": ":rotating_light:", "high": ":warning:", "medium": ":small_orange_diamond:", "low": ":small_blue_diamond:"}
-TREND_WORDS = {"improving": "↑ improving", "worsening": "↓ worsening", "unchanged": "→ unchanged", "insufficient data": "· first report"}
+RAG_EMOJI = {
+    "red": ":red_circle:",
+    "amber": ":large_orange_circle:",
+    "green": ":large_green_circle:",
+    None: ":white_circle:",
+}
+BAND_EMOJI = {
+    "critical": ":rotating_light:",
+    "high": ":warning:",
+    "medium": ":small_orange_diamond:",
+    "low": ":small_blue_diamond:",
+}
+TREND_WORDS = {
+    "improving": "↑ improving",
+    "worsening": "↓ worsening",
+    "unchanged": "→ unchanged",
+    "insufficient data": "· first report",
+}
 
 
 def _user(user_id: str | None) -> str:
@@ -71,8 +86,18 @@ def environment() -> Environment:
         keep_trailing_newline=False,
         undefined=StrictUndefined,
     )
-    env.filters.update(user=_user, users=_users, channel=_channel, date=_date, rag=_rag, band=_band,
-                       trend=_trend, age=_age, clip=_clip, esc=escape_mrkdwn)
+    env.filters.update(
+        user=_user,
+        users=_users,
+        channel=_channel,
+        date=_date,
+        rag=_rag,
+        band=_band,
+        trend=_trend,
+        age=_age,
+        clip=_clip,
+        esc=escape_mrkdwn,
+    )
     return env
 
 

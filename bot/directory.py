@@ -1,0 +1,90 @@
+"""Facts about Slack users and channels Pulse needs (time zones, channel names), cached."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from store.db import Database
+from store.models import UserProfile
+from store.types import utcnow
+
+log = logging.getLogger(__name__)
+PROFILE_TTL = dt.timedelta(hours=24)
+CHANNEL_TTL_SECONDS = 300
+
+
+class Directory:
+    """Time zones from users.info (cached in the database) and channel names from conversations.list."""
+
+    def __init__(self, database: Database, client: WebClient, default_tz: ZoneInfo) -> None:
+        self.database = database
+        self.client = client
+        self.default_tz = default_tz
+        self._channels: dict[str, dict[str, str]] = {}
+        self._channels_at: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def tz_for(self, team_id: str, user_id: str) -> ZoneInfo:
+        """The user's own time zone, or the workspace default when Slack does not say."""
+        with self.database.session() as session:
+            profile = session.get(UserProfile, (team_id, user_id))
+        if profile is None or utcnow() - profile.fetched_at > PROFILE_TTL:
+            profile = self._refresh(team_id, user_id) or profile
+        return _zone(profile.tz if profile else None, self.default_tz)
+
+    def _refresh(self, team_id: str, user_id: str) -> UserProfile | None:
+        try:
+            user = self.client.users_info(user=user_id)["user"]
+        except SlackApiError as exc:
+            log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
+            return None
+        except Exception as exc:  # network trouble must not break the command
+            log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)
+            return None
+        profile = UserProfile(
+            team_id=team_id,
+            user_id=user_id,
+            tz=user.get("tz"),
+            display_name=user.get("real_name") or user.get("name"),
+            fetched_at=utcnow(),
+        )
+        with self.database.session(write=True) as session:
+            session.merge(profile)
+        return profile
+
+    def channel_id(self, team_id: str, name: str) -> str | None:
+        """The ID of a channel named `name` (without #), from a cached conversations.list."""
+        with self._lock:
+            fresh = time.monotonic() - self._channels_at.get(team_id, -1e9) < CHANNEL_TTL_SECONDS
+            if not fresh:
+                self._channels[team_id] = self._list_channels()
+                self._channels_at[team_id] = time.monotonic()
+            return self._channels[team_id].get(name.lower())
+
+    def _list_channels(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        try:
+            for page in self.client.conversations_list(
+                types="public_channel,private_channel", limit=1000, exclude_archived=True
+            ):
+                for channel in page.get("channels", []):
+                    names[str(channel["name"]).lower()] = str(channel["id"])
+        except Exception as exc:
+            log.warning("conversations.list failed: %s", type(exc).__name__)
+        return names
+
+
+def _zone(name: str | None, default: ZoneInfo) -> ZoneInfo:
+    if not name:
+        return default
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return default

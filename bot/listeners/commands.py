@@ -1,0 +1,66 @@
+"""Slash commands: ack at once (with the answer when no database is needed), do the work lazily."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from bot.delivery import Delivery
+from bot.renderer import to_slack
+from bot.services import Services
+from commands.dispatch import handle, quick_reply
+from commands.registry import REGISTRY
+from commands.reply import Reply
+from store.models import OutboxStatus
+
+log = logging.getLogger(__name__)
+
+
+def ephemeral(reply: Reply, notes: list[str] | None = None) -> dict[str, Any]:
+    """The ephemeral response body for a reply."""
+    markup = reply.markup()
+    if notes:
+        markup += "\n\n" + "\n".join(f"~ {note}" for note in notes)
+    return {"response_type": "ephemeral", **to_slack(markup).payload()}
+
+
+def delivery_notes(deliveries: list[Delivery]) -> list[str]:
+    """What the caller should know about channel posts that did not go out."""
+    notes = []
+    for delivery in deliveries:
+        if delivery.status == OutboxStatus.SENT:
+            continue
+        where = f"<#{delivery.channel_id}>" if delivery.channel_id else "the channel"
+        if delivery.error in {"not_in_channel", "channel_not_found"}:
+            notes.append(f":warning: Couldn't post to {where}: invite Pulse there with `/invite @Pulse`.")
+        elif delivery.status == OutboxStatus.PENDING:
+            notes.append(f"Posting to {where} is delayed ({delivery.error}); Pulse will keep trying.")
+        else:
+            notes.append(f":warning: Couldn't post to {where} ({delivery.error}); admins see it in `/pulse outbox`.")
+    return notes
+
+
+def register(app: App, services: Services) -> None:
+    """One listener per top-level command, named with PULSE_COMMAND_PREFIX."""
+
+    def ack_command(ack: Ack, body: dict[str, Any]) -> None:
+        quick = quick_reply(services.command_request(body))
+        if quick is not None:
+            ack(**ephemeral(quick))
+        else:
+            ack()
+
+    def run_command(body: dict[str, Any], respond: Respond) -> None:
+        request = services.command_request(body)
+        if quick_reply(request) is not None:
+            return  # already answered in the ack
+        tz = services.directory.tz_for(request.actor.team_id, request.actor.user_id)
+        request = services.command_request(body, tz=tz, now=request.now)
+        reply = handle(request, services.database)
+        deliveries = services.deliverer.deliver(reply.outbox_ids) if reply.outbox_ids else []
+        respond(**ephemeral(reply, delivery_notes(deliveries)), replace_original=False)
+
+    for name in REGISTRY:
+        app.command(services.settings.command_name(name))(ack=ack_command, lazy=[run_command])

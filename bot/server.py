@@ -1,0 +1,62 @@
+"""HTTP serving: one WSGI app (POST /slack/events, GET /healthz) behind gunicorn's threaded workers."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from store.db import Database
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def wsgi_app(app: App, database: Database) -> WsgiApp:
+    """Routes Slack's requests to Bolt and answers health checks."""
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in {"GET", "HEAD"}:
+            healthy = database.ping()
+            body = json.dumps({"ok": healthy, "database": "reachable" if healthy else "unreachable"}).encode()
+            start_response(
+                "200 OK" if healthy else "503 Service Unavailable",
+                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+            )
+            return [body]
+        return slack(environ, start_response)
+
+    return application
+
+
+def run_gunicorn(
+    factory: Callable[[], WsgiApp], *, port: int, workers: int, threads: int, on_ready: Callable[[], None] | None = None
+) -> None:
+    """Serve the app from `factory` (called in each worker after fork) with gunicorn's gthread workers."""
+    from gunicorn.app.base import BaseApplication
+
+    class PulseServer(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"0.0.0.0:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("timeout", 30)
+            self.cfg.set("graceful_timeout", 20)
+            self.cfg.set("accesslog", None)
+            if on_ready is not None:
+                self.cfg.set("when_ready", lambda _server: on_ready())
+
+        def load(self) -> WsgiApp:
+            return factory()
+
+    PulseServer().run()

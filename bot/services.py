@@ -1,0 +1,58 @@
+"""The long-lived objects the Slack listeners share (built once per process)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+
+from bot.delivery import Deliverer
+from bot.directory import Directory
+from bot.settings import Settings
+from commands.reply import CommandRequest
+from store.access import Actor
+from store.db import Database
+from store.types import utcnow
+
+
+@dataclass
+class Services:
+    """Settings, database, Web API client and the helpers built on them."""
+
+    settings: Settings
+    database: Database
+    client: WebClient
+    directory: Directory
+    deliverer: Deliverer
+
+    @classmethod
+    def build(cls, settings: Settings, database: Database, client: WebClient) -> Services:
+        return cls(
+            settings=settings,
+            database=database,
+            client=client,
+            directory=Directory(database, client, settings.tz),
+            deliverer=Deliverer(database, client),
+        )
+
+    def actor(self, team_id: str, user_id: str, channel_id: str | None) -> Actor:
+        """The caller as the signed payload names them; admin only by PULSE_ADMINS."""
+        return Actor(team_id=team_id, user_id=user_id, channel_id=channel_id, is_admin=user_id in self.settings.admins)
+
+    def command_request(
+        self, body: dict[str, str], *, tz: ZoneInfo | None = None, now: dt.datetime | None = None
+    ) -> CommandRequest:
+        """A CommandRequest from a slash-command payload (`/pm-risk` -> `risk`)."""
+        team_id = body.get("team_id", "")
+        name = body.get("command", "/").lstrip("/").removeprefix(self.settings.command_prefix)
+        return CommandRequest(
+            actor=self.actor(team_id, body.get("user_id", ""), body.get("channel_id")),
+            command=name,
+            text=body.get("text", ""),
+            now=now or utcnow(),
+            tz=tz or self.settings.tz,
+            command_prefix=self.settings.command_prefix,
+            resolve_channel=lambda channel_name: self.directory.channel_id(team_id, channel_name),
+        )

@@ -1,0 +1,636 @@
+"""A local stand-in for the Slack Web API, for `pulse console` (in-process) and tests (over HTTP).
+
+Point a WebClient at `SlackStub().api_url` (what SLACK_API_URL is set to). The stub answers the
+methods Pulse uses like Slack does, records every call for inspection, and can inject failures:
+rate limits with Retry-After, server errors, `ok: false` errors, and a seeded share of flaky calls.
+Tokens are checked for presence, kept out of recorded headers and never logged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Self, cast, overload
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.logsafe import redact
+
+log = logging.getLogger(__name__)
+
+REDACTED = "[redacted]"
+TEAM_ID = "T0PULSE01"
+TEAM_NAME = "Pulse Stub"
+TEAM_URL = "https://pulse-stub.slack.com/"
+BOT_USER_ID = "U0PULSEBOT"
+BOT_ID = "B0PULSEBOT"
+FIRST_TS_MICROS = 1_700_000_000_000_100
+TS_STEP_MICROS = 100
+# Fields Slack accepts JSON-encoded inside a form body (slack_sdk encodes dicts and lists this way).
+JSON_FORM_FIELDS = frozenset(
+    {"attachments", "blocks", "metadata", "unfurls", "user_auth_blocks", "view", "user_auth_message"}
+)
+ERROR_FOR_STATUS = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}
+
+Payload = dict[str, Any]
+Responder = Mapping[str, Any] | Callable[[Payload], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One Web API call the stub received, and what it answered."""
+
+    method: str
+    payload: Payload
+    headers: dict[str, str]  # lower-cased names; Authorization value redacted
+    time: float  # time.time() when the call arrived
+    status: int
+    response: Payload
+    token: str | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """Whether Slack would count this as a success (HTTP 200 and `"ok": true`)."""
+        return self.status == 200 and self.response.get("ok") is True
+
+
+@dataclass(frozen=True)
+class ResponsePost:
+    """One post to a `response_url` the stub handed out."""
+
+    name: str
+    payload: Payload
+    headers: dict[str, str]
+    time: float
+
+
+Event = Call | ResponsePost
+
+
+@dataclass
+class _Fault:
+    status: int
+    error: str
+    retry_after: int | None
+    remaining: int | None  # None: until cleared
+
+
+@dataclass
+class _Flaky:
+    share: float
+    status: int
+    error: str
+    retry_after: int | None
+    rng: random.Random
+
+
+@dataclass(frozen=True)
+class _Failure:
+    status: int
+    body: Payload
+    headers: dict[str, str]
+
+
+def _redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k.lower(): (REDACTED if k.lower() == "authorization" else v) for k, v in headers.items()}
+
+
+def _bearer_token(headers: Mapping[str, str]) -> str | None:
+    value = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+    scheme, _, token = value.strip().partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _parse_body(raw: bytes, content_type: str) -> Payload:
+    """Parse a JSON or form body; JSON-encoded form fields such as `blocks` are decoded."""
+    if not raw:
+        return {}
+    kind = content_type.split(";", 1)[0].strip().lower()
+    if kind == "application/json":
+        parsed = json.loads(raw.decode("utf-8"))
+        if not isinstance(parsed, dict):
+            raise ValueError("the JSON body is not an object")
+        return cast(Payload, parsed)
+    if kind in ("application/x-www-form-urlencoded", ""):
+        return _decode_form_fields(dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True)))
+    raise ValueError(f"unsupported content type {kind!r}")
+
+
+def _decode_form_fields(fields: Mapping[str, str]) -> Payload:
+    payload: Payload = dict(fields)
+    for name in JSON_FORM_FIELDS & payload.keys():
+        with contextlib.suppress(ValueError):  # else left as sent, as Slack would answer invalid_blocks & co.
+            payload[name] = json.loads(payload[name])
+    return payload
+
+
+def _ts(micros: int) -> str:
+    return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+
+def _tz_offset(tz_name: str) -> int:
+    try:
+        offset = dt.datetime.now(ZoneInfo(tz_name)).utcoffset()
+    except (ZoneInfoNotFoundError, ValueError):
+        return 0
+    return int(offset.total_seconds()) if offset else 0
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default 5 makes bursts of concurrent clients wait for SYN retransmits
+
+    def __init__(self, stub: SlackStub) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.stub = stub
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.0"
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length > 0 else b""
+        headers = dict(self.headers.items())
+        content_type = self.headers.get("Content-Type", "")
+        stub = self.server.stub
+        if parts.path.startswith("/api/") and len(parts.path) > len("/api/"):
+            query = dict(parse_qsl(parts.query, keep_blank_values=True))
+            status, body, extra = stub._handle_api(parts.path[len("/api/") :], raw, content_type, headers, query)
+            self._send(status, json.dumps(body).encode("utf-8"), "application/json; charset=utf-8", extra)
+        elif parts.path.startswith("/response/") and self.command == "POST":
+            status, text = stub._handle_response_post(
+                unquote(parts.path[len("/response/") :]), raw, content_type, headers
+            )
+            self._send(status, text.encode("utf-8"), "text/plain; charset=utf-8", {})
+        else:
+            self._send(404, b"not_found", "text/plain; charset=utf-8", {})
+
+    def _send(self, status: int, body: bytes, content_type: str, extra: Mapping[str, str]) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in extra.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        log.debug("slack stub: %s %s -> %s", self.command, urlsplit(self.path).path, code)  # no query, no headers
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("slack stub: %s", redact(format % args))
+
+
+class SlackStub:
+    """A Slack Web API stub on 127.0.0.1 that records calls and can inject failures (thread-safe)."""
+
+    def __init__(self, *, autostart: bool = True) -> None:
+        """Create the stub; it starts serving right away unless `autostart` is False."""
+        self.users: dict[str, dict[str, Any]] = {}
+        """User directory for `users.info`: `stub.users["U1"] = {"tz": "Europe/Paris", "real_name": "Ada"}`."""
+        self.team_id = TEAM_ID
+        self.bot_user_id = BOT_USER_ID
+        self.bot_id = BOT_ID
+        self._cond = threading.Condition(threading.RLock())  # re-entrant: predicates may inspect the stub
+        self._calls: list[Call] = []
+        self._posts: list[ResponsePost] = []
+        self._faults: dict[str, list[_Fault]] = {}
+        self._flaky: dict[str, _Flaky] = {}
+        self._overrides: dict[str, Responder] = {}
+        self._next_ts = FIRST_TS_MICROS
+        self._next_view = 1
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        if autostart:
+            self.start()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> Self:
+        """Serve on a free port in a daemon thread (no-op when already serving)."""
+        if self._server is None:
+            server = _Server(self)
+            thread = threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="slack-stub", daemon=True
+            )
+            thread.start()
+            self._server, self._thread = server, thread
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the port (no-op when stopped)."""
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """`http://127.0.0.1:<port>` of the running stub."""
+        if self._server is None:
+            raise RuntimeError("the Slack stub is not running; call start() first")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        """The Web API base URL, `http://127.0.0.1:<port>/api/` (what SLACK_API_URL is set to)."""
+        return f"{self.base_url}/api/"
+
+    def response_url(self, name: str) -> str:
+        """A response_url on this stub; posts to it are recorded under `name` (see `responses`)."""
+        return f"{self.base_url}/response/{quote(name, safe='')}"
+
+    # ------------------------------------------------------------------ configuration
+
+    def on(self, method: str, response: Responder) -> None:
+        """Answer `method` with `response`: a dict, or a callable taking the parsed payload and returning one."""
+        with self._cond:
+            self._overrides[method] = response
+
+    def fail(
+        self,
+        method: str,
+        status: int | None = None,
+        *,
+        error: str | None = None,
+        retry_after: int | None = None,
+        times: int | None = 1,
+    ) -> None:
+        """Fail the next `times` calls of `method` (None: every call until `clear_faults`).
+
+        `status` 429 answers `{"ok": false, "error": "ratelimited"}` with `Retry-After: retry_after`
+        (default 1); 500/503 answer internal_error/service_unavailable. With only `error`, the call
+        gets HTTP 200 and `{"ok": false, "error": error}`, as Slack does for e.g. channel_not_found.
+        Faults queue up in order: `fail(m, 429)` then `fail(m, 500, times=2)` fails three calls.
+        """
+        if times is not None and times < 1:
+            raise ValueError("times must be at least 1 (or None for every call)")
+        code = status if status is not None else (200 if error else 500)
+        if code == 429 and retry_after is None:
+            retry_after = 1
+        fault = _Fault(code, error or ERROR_FOR_STATUS.get(code, "internal_error"), retry_after, times)
+        with self._cond:
+            self._faults.setdefault(method, []).append(fault)
+
+    def flaky(
+        self,
+        method: str,
+        share: float = 0.3,
+        status: int = 500,
+        *,
+        seed: int = 0,
+        error: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        """Fail a `share` of `method` calls, picked by `random.Random(seed)` so runs repeat exactly.
+
+        Queued `fail` faults take precedence; `share=0` or `clear_faults` turns it off.
+        """
+        if not 0.0 <= share <= 1.0:
+            raise ValueError("share must be between 0 and 1")
+        if status == 429 and retry_after is None:
+            retry_after = 1
+        rule = _Flaky(
+            share, status, error or ERROR_FOR_STATUS.get(status, "internal_error"), retry_after, random.Random(seed)
+        )
+        with self._cond:
+            self._flaky[method] = rule
+
+    def clear_faults(self, method: str | None = None) -> None:
+        """Drop injected failures for `method`, or for every method."""
+        with self._cond:
+            if method is None:
+                self._faults.clear()
+                self._flaky.clear()
+            else:
+                self._faults.pop(method, None)
+                self._flaky.pop(method, None)
+
+    def reset(self) -> None:
+        """Forget recorded calls and response posts, faults and `on` overrides (users and ts keep going)."""
+        with self._cond:
+            self._calls.clear()
+            self._posts.clear()
+            self._faults.clear()
+            self._flaky.clear()
+            self._overrides.clear()
+
+    # ------------------------------------------------------------------ inspection
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        """Recorded Web API calls, oldest first, optionally only those of `method`."""
+        with self._cond:
+            return [c for c in self._calls if method is None or c.method == method]
+
+    def called(self, method: str) -> bool:
+        """Whether `method` was called at least once."""
+        return self.call_count(method) > 0
+
+    def call_count(self, method: str) -> int:
+        """How many times `method` was called (failed attempts and retries included)."""
+        return len(self.calls(method))
+
+    def payloads(self, method: str) -> list[Payload]:
+        """The parsed payloads of every call of `method`, oldest first."""
+        return [c.payload for c in self.calls(method)]
+
+    def responses(self, name: str | None = None) -> list[ResponsePost]:
+        """Recorded response_url posts, oldest first, optionally only those to `response_url(name)`."""
+        with self._cond:
+            return [p for p in self._posts if name is None or p.name == name]
+
+    @overload
+    def wait_for(self, target: str, count: int = 1, timeout: float = 5.0) -> list[Call]: ...
+    @overload
+    def wait_for(self, target: Callable[[Event], bool], count: int = 1, timeout: float = 5.0) -> list[Event]: ...
+
+    def wait_for(
+        self, target: str | Callable[[Event], bool], count: int = 1, timeout: float = 5.0
+    ) -> list[Call] | list[Event]:
+        """Block until `count` calls of method `target` (or events matching predicate `target`) were recorded.
+
+        A predicate sees every Call and ResponsePost. Returns the matches; raises AssertionError
+        listing what was recorded when `timeout` seconds pass first.
+        """
+        if isinstance(target, str):
+            method = target
+            with self._cond:
+                if self._cond.wait_for(lambda: len(self._matching_calls(method)) >= count, timeout):
+                    return self._matching_calls(method)
+                recorded = self._describe()
+            raise AssertionError(f"timed out after {timeout}s waiting for {count} {method} call(s); {recorded}")
+        predicate = target
+        with self._cond:
+            if self._cond.wait_for(lambda: len(self._matching_events(predicate)) >= count, timeout):
+                return self._matching_events(predicate)
+            recorded = self._describe()
+        raise AssertionError(f"timed out after {timeout}s waiting for {count} matching event(s); {recorded}")
+
+    def wait_for_response(self, name: str | None = None, count: int = 1, timeout: float = 5.0) -> list[ResponsePost]:
+        """Block until `count` response_url posts (to `name`, if given) were recorded; see `wait_for`."""
+        events = self.wait_for(
+            lambda e: isinstance(e, ResponsePost) and (name is None or e.name == name), count, timeout
+        )
+        return [e for e in events if isinstance(e, ResponsePost)]
+
+    def _matching_calls(self, method: str) -> list[Call]:
+        return [c for c in self._calls if c.method == method]
+
+    def _matching_events(self, predicate: Callable[[Event], bool]) -> list[Event]:
+        return [e for e in self._events() if predicate(e)]
+
+    def _events(self) -> Iterator[Event]:
+        yield from self._calls
+        yield from self._posts
+
+    def _describe(self) -> str:
+        lines = [
+            f"  {c.method} -> {c.status} {c.response.get('error') or 'ok'} {c.payload!r:.200}" for c in self._calls
+        ]
+        lines += [f"  response_url {p.name}: {p.payload!r:.200}" for p in self._posts]
+        return "recorded:\n" + "\n".join(lines) if lines else "nothing was recorded"
+
+    # ------------------------------------------------------------------ request handling (server threads)
+
+    def _handle_api(
+        self, method: str, raw: bytes, content_type: str, headers: Mapping[str, str], query: Mapping[str, str]
+    ) -> tuple[int, Payload, dict[str, str]]:
+        arrived = time.time()
+        token = _bearer_token(headers)
+        try:
+            payload = {**_decode_form_fields(query), **_parse_body(raw, content_type)}
+            if "token" in payload:  # slack_sdk also sends a per-call token= in the body; keep it out of records
+                payload["token"] = REDACTED
+        except ValueError:
+            payload, status, body, extra = {}, 200, {"ok": False, "error": "invalid_json"}, dict[str, str]()
+        else:
+            status, body, extra = self._answer(method, payload, token)
+        call = Call(method, payload, _redact_headers(headers), arrived, status, body, token)
+        with self._cond:
+            self._calls.append(call)
+            self._cond.notify_all()
+        return status, body, extra
+
+    def _answer(self, method: str, payload: Payload, token: str | None) -> tuple[int, Payload, dict[str, str]]:
+        if token is None:
+            return 200, {"ok": False, "error": "not_authed"}, {}
+        failure = self._take_failure(method)
+        if failure is not None:
+            return failure.status, failure.body, failure.headers
+        with self._cond:
+            override = self._overrides.get(method)
+        try:
+            if override is None:
+                return 200, self._default(method, payload), {}
+            answer = override(payload) if callable(override) else override
+            return 200, json.loads(json.dumps(dict(answer))), {}  # a deep copy, so calls never share state
+        except Exception:
+            log.exception("slack stub: answering %s failed", method)
+            return 500, {"ok": False, "error": "internal_error"}, {}
+
+    def _take_failure(self, method: str) -> _Failure | None:
+        with self._cond:
+            queue = self._faults.get(method)
+            if queue:
+                fault = queue[0]
+                if fault.remaining is not None:
+                    fault.remaining -= 1
+                    if fault.remaining <= 0:
+                        queue.pop(0)
+                status, error, retry_after = fault.status, fault.error, fault.retry_after
+            else:
+                rule = self._flaky.get(method)
+                if rule is None or rule.rng.random() >= rule.share:
+                    return None
+                status, error, retry_after = rule.status, rule.error, rule.retry_after
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+        return _Failure(status, {"ok": False, "error": error}, headers)
+
+    def _handle_response_post(
+        self, name: str, raw: bytes, content_type: str, headers: Mapping[str, str]
+    ) -> tuple[int, str]:
+        arrived = time.time()
+        try:
+            payload = _parse_body(raw, content_type or "application/json")
+            if set(payload) == {"payload"} and isinstance(payload["payload"], str):  # form `payload=<json>`
+                payload = _parse_body(payload["payload"].encode("utf-8"), "application/json")
+        except ValueError:
+            return 400, "invalid_payload"
+        post = ResponsePost(name, payload, _redact_headers(headers), arrived)
+        with self._cond:
+            self._posts.append(post)
+            self._cond.notify_all()
+        return 200, "ok"
+
+    # ------------------------------------------------------------------ default answers
+
+    def _default(self, method: str, payload: Payload) -> Payload:
+        handler = self._DEFAULTS.get(method)
+        return handler(self, payload) if handler is not None else {"ok": True}
+
+    def _new_ts(self) -> str:
+        with self._cond:
+            micros, self._next_ts = self._next_ts, self._next_ts + TS_STEP_MICROS
+        return _ts(micros)
+
+    def dm_channel(self, *users: str) -> str:
+        """The D-channel id `conversations.open` returns for this set of users (stable, order-free)."""
+        digest = hashlib.sha256(",".join(sorted(set(users))).encode("utf-8")).hexdigest()
+        return "D" + digest[:10].upper()
+
+    def _channel_for(self, channel: str) -> str:
+        return self.dm_channel(channel) if channel[:1] in {"U", "W"} else channel
+
+    def _message(self, payload: Payload, ts: str) -> Payload:
+        message: Payload = {
+            "type": "message",
+            "user": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "ts": ts,
+            "team": self.team_id,
+            "text": payload.get("text", ""),
+        }
+        for key in ("blocks", "attachments", "thread_ts", "metadata"):
+            if key in payload:
+                message[key] = payload[key]
+        return message
+
+    def _auth_test(self, payload: Payload) -> Payload:
+        return {
+            "ok": True,
+            "url": TEAM_URL,
+            "team": TEAM_NAME,
+            "user": "pulse",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def _chat_post_message(self, payload: Payload) -> Payload:
+        channel = str(payload.get("channel") or "")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        if not any(payload.get(k) for k in ("text", "blocks", "attachments")):
+            return {"ok": False, "error": "no_text"}
+        ts = self._new_ts()
+        return {"ok": True, "channel": self._channel_for(channel), "ts": ts, "message": self._message(payload, ts)}
+
+    def _chat_post_ephemeral(self, payload: Payload) -> Payload:
+        if not payload.get("channel"):
+            return {"ok": False, "error": "channel_not_found"}
+        if not payload.get("user"):
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "message_ts": self._new_ts()}
+
+    def _chat_update(self, payload: Payload) -> Payload:
+        channel, ts = str(payload.get("channel") or ""), str(payload.get("ts") or "")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        if not ts:
+            return {"ok": False, "error": "message_not_found"}
+        return {
+            "ok": True,
+            "channel": channel,
+            "ts": ts,
+            "text": payload.get("text", ""),
+            "message": self._message(payload, ts),
+        }
+
+    def _chat_get_permalink(self, payload: Payload) -> Payload:
+        channel, ts = str(payload.get("channel") or ""), str(payload.get("message_ts") or "")
+        if not channel or not ts:
+            return {"ok": False, "error": "message_not_found"}
+        return {"ok": True, "channel": channel, "permalink": f"{TEAM_URL}archives/{channel}/p{ts.replace('.', '')}"}
+
+    def _conversations_open(self, payload: Payload) -> Payload:
+        if payload.get("channel"):
+            return {"ok": True, "channel": {"id": str(payload["channel"])}}
+        raw = payload.get("users") or ""
+        users = [u.strip() for u in (raw if isinstance(raw, list) else str(raw).split(",")) if u.strip()]
+        if not users:
+            return {"ok": False, "error": "users_list_not_supplied"}
+        return {"ok": True, "channel": {"id": self.dm_channel(*users)}}
+
+    def _users_info(self, payload: Payload) -> Payload:
+        user_id = str(payload.get("user") or "")
+        entry = self.users.get(user_id)
+        if entry is None:
+            return {"ok": False, "error": "user_not_found"}
+        tz = str(entry.get("tz") or "UTC")
+        real_name = str(entry.get("real_name") or user_id)
+        user: Payload = {
+            "id": user_id,
+            "team_id": self.team_id,
+            "name": real_name.lower().replace(" ", "."),
+            "deleted": False,
+            "real_name": real_name,
+            "tz": tz,
+            "tz_label": tz,
+            "tz_offset": _tz_offset(tz),
+            "is_bot": False,
+            "profile": {"real_name": real_name, "display_name": real_name},
+        }
+        user.update({k: v for k, v in entry.items() if k not in {"tz", "real_name"}})
+        return {"ok": True, "user": user}
+
+    def _apps_connections_open(self, payload: Payload) -> Payload:
+        return {"ok": True, "url": f"ws://{self.base_url.removeprefix('http://')}/socket-mode-placeholder"}
+
+    def _views(self, payload: Payload) -> Payload:
+        view = payload.get("view")
+        with self._cond:
+            number, self._next_view = self._next_view, self._next_view + 1
+        answer: Payload = dict(view) if isinstance(view, dict) else {}
+        answer.setdefault("id", str(payload.get("view_id") or f"V{number:010d}"))
+        answer.update({"team_id": self.team_id, "hash": f"{number}.stub"})
+        return {"ok": True, "view": answer}
+
+    _DEFAULTS: dict[str, Callable[[SlackStub, Payload], Payload]] = {
+        "auth.test": _auth_test,
+        "chat.postMessage": _chat_post_message,
+        "chat.postEphemeral": _chat_post_ephemeral,
+        "chat.update": _chat_update,
+        "chat.getPermalink": _chat_get_permalink,
+        "conversations.open": _conversations_open,
+        "users.info": _users_info,
+        "apps.connections.open": _apps_connections_open,
+        "views.open": _views,
+        "views.publish": _views,
+        "views.update": _views,
+        "views.push": _views,
+    }
+
+
+__all__ = ["Call", "Event", "ResponsePost", "SlackStub"]

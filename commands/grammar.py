@@ -1,0 +1,218 @@
+"""The grammar every command shares: `name:value` fields, free text, mentions, dates and IDs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from store.ids import Kind, parse_ref
+
+SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+FIELD_TOKEN = re.compile(r'(?P<name>[A-Za-z][A-Za-z_-]*):(?P<value>"[^"]*"|[^\s"]\S*)?')
+USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+CHANNEL_MENTION = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>$")
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+RELATIVE = re.compile(r"^\+(\d{1,3})([dw])$")
+
+
+class UsageError(Exception):
+    """The text does not fit the command's grammar; the message says what to change."""
+
+
+@dataclass
+class Tokens:
+    """A command's text split into free words, `name:value` fields and their raw spelling."""
+
+    words: list[str] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def tokenize(text: str) -> Tokens:
+    """Split text into words and fields; a quoted value or quoted words keep their spaces."""
+    text = text.translate(SMART_QUOTES).strip()
+    tokens = Tokens()
+    position = 0
+    pending: str | None = None  # a field written as `owner: @ana` takes the next word
+    while position < len(text):
+        if text[position].isspace():
+            position += 1
+            continue
+        match = FIELD_TOKEN.match(text, position)
+        boundary_ok = match is not None and (match.end() == len(text) or text[match.end()].isspace())
+        if match and boundary_ok and not text.startswith(("http:", "https:", "mailto:"), position):
+            name, value = match.group("name").lower(), match.group("value")
+            if name in tokens.fields or name == pending:
+                raise UsageError(f"`{name}:` is given twice; give each field once.")
+            position = match.end()
+            if value is None:
+                pending = name
+                continue
+            tokens.fields[name] = value[1:-1] if value.startswith('"') else value
+            continue
+        if text[position] == '"':
+            end = text.find('"', position + 1)
+            if end < 0:
+                raise UsageError('A quote is not closed: put a `"` at the end of the quoted text.')
+            word, position = text[position + 1 : end], end + 1
+        else:
+            end = position
+            while end < len(text) and not text[end].isspace():
+                end += 1
+            word, position = text[position:end], end
+            if '"' in word and word.count('"') % 2:
+                raise UsageError('A quote is not closed: put a `"` at the end of the quoted text.')
+        if pending is not None:
+            tokens.fields[pending], pending = word, None
+        else:
+            tokens.words.append(word)
+    if pending is not None:
+        raise UsageError(f"`{pending}:` has no value; write it as `{pending}:value` (quote values with spaces).")
+    return tokens
+
+
+# Field value types -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    """What value parsing needs to know about the caller."""
+
+    user_id: str
+    today: dt.date
+    resolve_channel: Callable[[str], str | None] = lambda _name: None
+
+
+Parser = Callable[[str, Context], Any]
+
+
+def parse_user(raw: str, ctx: Context) -> str:
+    """`<@U123>`, `<@U123|name>` or `me` -> U123."""
+    if raw.lower() == "me":
+        return ctx.user_id
+    match = USER_MENTION.match(raw)
+    if match:
+        return match.group(1)
+    if re.fullmatch(r"[UW][A-Z0-9]{5,}", raw):
+        return raw
+    raise UsageError(f"`{raw}` is not a person: mention them with @ (e.g. `owner:@ana`) or write `me`.")
+
+
+def parse_users(raw: str, ctx: Context) -> list[str]:
+    """A comma-separated list of mentions."""
+    users = [parse_user(part.strip(), ctx) for part in raw.split(",") if part.strip()]
+    if not users:
+        raise UsageError("Name at least one person, e.g. `members:@ana,@bo`.")
+    return list(dict.fromkeys(users))
+
+
+def parse_channel(raw: str, ctx: Context) -> str:
+    """`<#C123|name>` or `#name` (when it can be resolved) -> C123."""
+    match = CHANNEL_MENTION.match(raw)
+    if match:
+        return match.group(1)
+    if raw.startswith("#") and len(raw) > 1:
+        channel_id = ctx.resolve_channel(raw[1:].lower())
+        if channel_id:
+            return channel_id
+        raise UsageError(f"I can't find the channel `{raw}`: pick it from Slack's # menu so it becomes a link.")
+    raise UsageError(f"`{raw}` is not a channel: write it as `#channel-name`.")
+
+
+def parse_channels(raw: str, ctx: Context) -> list[str]:
+    """A comma-separated list of channels."""
+    channels = [parse_channel(part.strip(), ctx) for part in raw.split(",") if part.strip()]
+    if not channels:
+        raise UsageError("Name at least one channel, e.g. `channels:#tns-leads`.")
+    return list(dict.fromkeys(channels))
+
+
+def parse_date(raw: str, ctx: Context) -> dt.date:
+    """YYYY-MM-DD, today, tomorrow, mon..sun (the next one), +3d, +2w; in the caller's time zone."""
+    word = raw.lower()
+    if word == "today":
+        return ctx.today
+    if word == "tomorrow":
+        return ctx.today + dt.timedelta(days=1)
+    short = word[:3]
+    if short in WEEKDAYS and word in {short, *_weekday_names(short)}:
+        ahead = (WEEKDAYS.index(short) - ctx.today.weekday()) % 7 or 7
+        return ctx.today + dt.timedelta(days=ahead)
+    relative = RELATIVE.match(word)
+    if relative:
+        count, unit = int(relative.group(1)), relative.group(2)
+        return ctx.today + dt.timedelta(days=count * (7 if unit == "w" else 1))
+    try:
+        return dt.date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else _bad_date(raw)
+    except ValueError:
+        return _bad_date(raw)
+
+
+def _weekday_names(short: str) -> set[str]:
+    full = {
+        "mon": "monday",
+        "tue": "tuesday",
+        "wed": "wednesday",
+        "thu": "thursday",
+        "fri": "friday",
+        "sat": "saturday",
+        "sun": "sunday",
+    }[short]
+    return {full, {"tue": "tues", "thu": "thurs"}.get(short, full)}
+
+
+def _bad_date(raw: str) -> dt.date:
+    raise UsageError(f"`{raw}` is not a date: use YYYY-MM-DD, today, tomorrow, mon..sun, +3d or +2w.")
+
+
+def parse_int_1_5(raw: str, _ctx: Context) -> int:
+    """A whole number from 1 to 5 (likelihood and impact)."""
+    if not re.fullmatch(r"[1-5]", raw.strip()):
+        raise UsageError(f"`{raw}` is not on the 1-5 scale: give a whole number from 1 to 5.")
+    return int(raw)
+
+
+def parse_bool(raw: str, _ctx: Context) -> bool:
+    """yes/no, true/false, on/off."""
+    word = raw.lower()
+    if word in {"yes", "true", "on", "y"}:
+        return True
+    if word in {"no", "false", "off", "n"}:
+        return False
+    raise UsageError(f"`{raw}` is not yes or no.")
+
+
+def parse_text(raw: str, _ctx: Context) -> str:
+    """Free text (quote it when it has spaces)."""
+    if not raw.strip():
+        raise UsageError('A text field is empty: quote text with spaces, e.g. `why:"lowest cost"`.')
+    return raw.strip()
+
+
+def choice(enum: type[StrEnum]) -> Parser:
+    """One of an enum's values, case-insensitive."""
+    allowed = [m.value for m in enum]
+
+    def parse(raw: str, _ctx: Context) -> StrEnum:
+        try:
+            return enum(raw.lower())
+        except ValueError:
+            raise UsageError(f"`{raw}` is not one of: {', '.join(allowed)}.") from None
+
+    parse.__doc__ = "|".join(allowed)
+    return parse
+
+
+def parse_id(kind: Kind) -> Callable[[str], int]:
+    """A human ID of one kind (`R-12`, case-insensitive) -> its number."""
+
+    def parse(raw: str) -> int:
+        parsed = parse_ref(raw)
+        if parsed is None or parsed[0] != kind:
+            raise UsageError(f"`{raw}` is not a {kind.value}-number ID like {kind.value}-12.")
+        return parsed[1]
+
+    return parse

@@ -1,0 +1,140 @@
+"""Drives the real Pulse Bolt app over HTTP with signed requests, against the local Slack stub."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
+
+from bot.app import create_app
+from bot.renderer import to_terminal
+from bot.server import wsgi_app
+from bot.settings import Settings
+from bot.signing import signed_headers, slash_command_body
+from bot.slack_client import make_web_client
+from bot.slack_stub import SlackStub
+from store.db import Database
+
+TEAM = "T0TEST"
+SECRET = "test-signing-secret-0123456789"
+TOKEN = "xoxb-test"
+_names = itertools.count(1)
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@dataclass
+class Answer:
+    """What the caller saw: the ephemeral reply (from the ack body or response_url)."""
+
+    status: int
+    body: dict[str, Any] = field(default_factory=dict)
+    via: str = "ack"
+
+    @property
+    def text(self) -> str:
+        """The reply's blocks as readable text (what a user reads)."""
+        blocks = self.body.get("blocks") or []
+        parts = []
+        for block in blocks:
+            if block["type"] in {"section", "header"}:
+                parts.append(block["text"]["text"])
+            elif block["type"] == "context":
+                parts.extend(e.get("text", "") for e in block["elements"])
+        return "\n".join(parts) if parts else str(self.body.get("text", ""))
+
+    @property
+    def ephemeral(self) -> bool:
+        return self.body.get("response_type") == "ephemeral"
+
+    @property
+    def plain(self) -> str:
+        return to_terminal(self.text)
+
+
+class PulseHarness:
+    """The served app on a free port plus the stub it talks to."""
+
+    def __init__(self, database: Database, stub: SlackStub, **settings: Any) -> None:
+        self.database = database
+        self.stub = stub
+        self.settings = Settings(
+            SLACK_BOT_TOKEN=TOKEN,
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=stub.api_url,
+            DATABASE_URL=database.url,
+            **settings,
+        )
+        client = make_web_client(TOKEN, stub.api_url, retry_interval=FixedValueRetryIntervalCalculator(0.01))
+        self.app = create_app(self.settings, database, client=client)
+        self.server = make_server(
+            "127.0.0.1", 0, wsgi_app(self.app, database), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+        )
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def post(self, path: str, body: str, headers: dict[str, str]) -> tuple[int, bytes]:
+        """POST raw bytes; returns (status, body)."""
+        request = urllib.request.Request(self.url + path, data=body.encode(), headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local test server
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=10) as response:  # noqa: S310
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    def command(
+        self,
+        command: str,
+        text: str = "",
+        *,
+        user: str = "U0OWNER",
+        channel: str = "C0GENERAL",
+        team: str = TEAM,
+        timestamp: int | None = None,
+        secret: str = SECRET,
+    ) -> Answer:
+        """Send a signed slash command and return the reply the user sees."""
+        name = f"cmd-{next(_names)}"
+        slash = self.settings.command_name(command.lstrip("/"))
+        body = slash_command_body(
+            command=slash,
+            text=text,
+            user_id=user,
+            team_id=team,
+            channel_id=channel,
+            response_url=self.stub.response_url(name),
+        )
+        status, raw = self.post("/slack/events", body, signed_headers(secret, body, timestamp=timestamp))
+        if status != 200:
+            return Answer(status=status, via="ack")
+        if raw.strip():
+            return Answer(status=status, body=json.loads(raw), via="ack")
+        posted = self.stub.wait_for_response(name, timeout=10)[0]
+        return Answer(status=status, body=posted.payload, via="response_url")
