@@ -8,6 +8,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 import commands  # noqa: F401  (registers every command)
+from bot.listeners import actions as action_listeners
 from bot.listeners import commands as command_listeners
 from bot.services import Services
 from bot.settings import Settings
@@ -36,4 +37,5 @@ def create_app(
     services = Services.build(settings, database, client)
     app.services = services  # type: ignore[attr-defined]
     command_listeners.register(app, services)
+    action_listeners.register(app, services)
     return app

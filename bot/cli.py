@@ -39,10 +39,57 @@ def migrate() -> None:
 
 @app.command()
 def demo() -> None:
-    """Seed a demo T&S portfolio (once) into the configured database and print it."""
+    """Seed a demo T&S portfolio (once), print it, then open the console when run in a terminal."""
+    import sys
+
     from bot.demo import run_demo
 
     run_demo()
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from bot.console import run_console
+
+        run_console()
+
+
+@app.command()
+def console(
+    as_user: str | None = typer.Option(
+        None, "--as", metavar="USER_ID", help="Act as this Slack user ID (default: the demo admin, U0ADMIN)."
+    ),
+    channel: str | None = typer.Option(
+        None, "--channel", metavar="CHANNEL_ID", help="Run commands as if typed in this channel (default: a DM)."
+    ),
+    team: str | None = typer.Option(None, "--team", metavar="TEAM_ID", help="Workspace ID (default: T0DEMO)."),
+) -> None:
+    """Type slash commands (`/risk list band:critical`) and read Pulse's replies, no Slack needed.
+
+    Runs the real Bolt app against a local Slack stub. Reads one command per line from stdin when it is not a
+    terminal: `echo "/program list" | pulse console`.
+    """
+    from bot.console import run_console
+
+    run_console(user_id=as_user, channel_id=channel, team_id=team)
+
+
+@app.command()
+def manifest(
+    http: str | None = typer.Option(
+        None,
+        "--http",
+        metavar="URL",
+        help="Serve over HTTP at this public URL ending in /slack/events (default: Socket Mode).",
+    ),
+) -> None:
+    """Print the Slack app manifest (YAML) for these commands, to paste into api.slack.com/apps."""
+    from bot.manifest import ManifestError, manifest_yaml
+    from bot.runtime import fail, settings_or_exit
+
+    settings = settings_or_exit()
+    try:
+        text = manifest_yaml(settings, http_url=http)
+    except ManifestError as exc:
+        fail(str(exc))
+    typer.echo(text, nl=False)
 
 
 def main() -> None:
@@ -56,8 +103,52 @@ def serve(
     socket: bool = typer.Option(False, "--socket", help="Use Socket Mode (needs SLACK_APP_TOKEN)."),
     workers: int = typer.Option(2, min=1, help="HTTP worker processes."),
     threads: int = typer.Option(8, min=1, help="Threads per HTTP worker."),
+    no_scheduler: bool = typer.Option(
+        False, "--no-scheduler", help="Serve commands only; run `pulse scheduler` elsewhere."
+    ),
 ) -> None:
     """Serve Slack: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT at POST /slack/events."""
     from bot.serve import run_serve
 
-    run_serve(force_http=http, force_socket=socket, workers=workers, threads=threads)
+    run_serve(force_http=http, force_socket=socket, workers=workers, threads=threads, scheduler=not no_scheduler)
+
+
+@app.command()
+def tick(
+    at: str = typer.Option(
+        None, "--at", help="Run as of this ISO-8601 instant (default: now), e.g. 2026-12-01T09:05:00Z."
+    ),
+) -> None:
+    """Run everything due (digests, reminders, escalations) once, deliver it, and exit."""
+    import datetime as dt
+
+    from bot.runtime import database_or_exit, fail, settings_or_exit
+    from bot.scheduler import clock_services
+    from bot.tick.engine import Clock
+
+    instant = None
+    if at:
+        try:
+            instant = dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
+        except ValueError:
+            fail(f"--at {at!r} is not an ISO-8601 instant, e.g. 2026-12-01T09:05:00Z")
+        if instant.tzinfo is None:
+            fail("--at needs a time zone, e.g. 2026-12-01T09:05:00Z or 2026-12-01T09:05:00-05:00")
+    settings = settings_or_exit()
+    if settings.slack_bot_token is None:
+        fail("SLACK_BOT_TOKEN must be set to deliver messages (see .env.example)")
+    database = database_or_exit(settings)
+    report = Clock(clock_services(settings, database)).tick(instant)
+    typer.echo(report.summary())
+
+
+@app.command()
+def scheduler() -> None:
+    """Run only the clock (a tick every minute), for deployments with several web replicas."""
+    from bot.runtime import database_or_exit, fail, settings_or_exit
+    from bot.scheduler import run_blocking
+
+    settings = settings_or_exit()
+    if settings.slack_bot_token is None:
+        fail("SLACK_BOT_TOKEN must be set to deliver messages (see .env.example)")
+    run_blocking(settings, database_or_exit(settings))

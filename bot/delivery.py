@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
@@ -55,9 +57,28 @@ class Delivery:
 class Deliverer:
     """Delivers pending outbox messages through the Web API, exactly once each."""
 
-    def __init__(self, database: Database, client: WebClient) -> None:
+    def __init__(
+        self,
+        database: Database,
+        client: WebClient,
+        *,
+        pace_seconds: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.database = database
         self.client = client
+        self.pace_seconds = pace_seconds
+        self.sleep = sleep
+        self._last_post: dict[str, float] = {}
+
+    def deliver_all(self, *, now: dt.datetime | None = None, batch: int = 100) -> list[Delivery]:
+        """Deliver everything due, batch by batch, until nothing due is left."""
+        results: list[Delivery] = []
+        while True:
+            done = self.deliver(now=now, limit=batch)
+            results += done
+            if len(done) < batch:
+                return results
 
     def deliver(
         self, ids: list[int] | None = None, *, now: dt.datetime | None = None, limit: int = 100
@@ -74,6 +95,7 @@ class Deliverer:
             channel = message.channel_id or self._dm_channel(message.user_id or "")
             rendered = to_slack(message.markup, [Button(**b) for b in message.buttons])
             thread_ts = self._thread_ts(message)
+            self._pace(channel)
             response = self.client.chat_postMessage(
                 channel=channel, text=rendered.text, blocks=rendered.blocks, thread_ts=thread_ts, unfurl_links=False
             )
@@ -86,6 +108,15 @@ class Deliverer:
         with self.database.session(write=True) as session:
             outbox.mark_sent(session, message.id, channel=str(response["channel"]), ts=str(response["ts"]), now=now)
         return Delivery(message.id, message.channel_id, message.user_id, OutboxStatus.SENT)
+
+    def _pace(self, channel: str) -> None:
+        """About one message per second per channel, as Slack asks."""
+        last = self._last_post.get(channel)
+        if last is not None:
+            wait = self.pace_seconds - (time.monotonic() - last)
+            if wait > 0:
+                self.sleep(wait)
+        self._last_post[channel] = time.monotonic()
 
     def _dm_channel(self, user_id: str) -> str:
         return str(self.client.conversations_open(users=user_id)["channel"]["id"])

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlmodel import Session, col, select
 
 from store.db import Database
 from store.models import UserProfile
@@ -39,7 +40,34 @@ class Directory:
             profile = self._refresh(team_id, user_id) or profile
         return _zone(profile.tz if profile else None, self.default_tz)
 
+    def tz_many(self, session: Session, team_id: str, user_ids: list[str]) -> dict[str, ZoneInfo]:
+        """Time zones of many users: one query for the cache, users.info only for unknown or old entries."""
+        if not user_ids:
+            return {}
+        cached = {
+            p.user_id: p
+            for p in session.exec(
+                select(UserProfile).where(col(UserProfile.team_id) == team_id, col(UserProfile.user_id).in_(user_ids))
+            )
+        }
+        zones: dict[str, ZoneInfo] = {}
+        for user_id in user_ids:
+            profile = cached.get(user_id)
+            if profile is None or utcnow() - profile.fetched_at > PROFILE_TTL:
+                fetched = self._fetch(team_id, user_id)
+                if fetched is not None:
+                    profile = session.merge(fetched)
+            zones[user_id] = _zone(profile.tz if profile else None, self.default_tz)
+        return zones
+
     def _refresh(self, team_id: str, user_id: str) -> UserProfile | None:
+        profile = self._fetch(team_id, user_id)
+        if profile is not None:
+            with self.database.session(write=True) as session:
+                session.merge(profile)
+        return profile
+
+    def _fetch(self, team_id: str, user_id: str) -> UserProfile | None:
         try:
             user = self.client.users_info(user=user_id)["user"]
         except SlackApiError as exc:
@@ -48,16 +76,13 @@ class Directory:
         except Exception as exc:  # network trouble must not break the command
             log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)
             return None
-        profile = UserProfile(
+        return UserProfile(
             team_id=team_id,
             user_id=user_id,
             tz=user.get("tz"),
             display_name=user.get("real_name") or user.get("name"),
             fetched_at=utcnow(),
         )
-        with self.database.session(write=True) as session:
-            session.merge(profile)
-        return profile
 
     def channel_id(self, team_id: str, name: str) -> str | None:
         """The ID of a channel named `name` (without #), from a cached conversations.list."""

@@ -4,6 +4,7 @@ Markup, one element per paragraph (paragraphs are separated by blank lines):
 - `# Heading` becomes a header block;
 - `---` becomes a divider;
 - `~ small print` becomes a context block;
+- `@buttons NAME` becomes an actions block with the message's buttons of group NAME;
 - anything else becomes a mrkdwn section.
 """
 
@@ -14,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+BUTTONS_MARK = "@buttons "
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
 MAX_HEADER_CHARS = 150
@@ -29,6 +31,7 @@ class Button:
     action_id: str
     value: str
     style: str | None = None
+    group: str | None = None
 
 
 @dataclass
@@ -109,8 +112,20 @@ def _fallback(paragraphs: list[str]) -> str:
 def to_slack(markup: str, buttons: list[Button] | None = None) -> SlackMessage:
     """Block Kit for `markup`, cut to Slack's limits with a note of how much was left out."""
     paragraphs = _paragraphs(markup)
-    blocks = [block for paragraph in paragraphs for block in _block(paragraph)]
-    reserved = 2 if buttons else 1
+    buttons = buttons or []
+    grouped: dict[str, list[Button]] = {}
+    for button in buttons:
+        grouped.setdefault(button.group or "", []).append(button)
+    blocks: list[dict[str, Any]] = []
+    for paragraph in paragraphs:
+        if paragraph.startswith(BUTTONS_MARK):
+            row = grouped.pop(paragraph.removeprefix(BUTTONS_MARK).strip(), [])
+            if row:
+                blocks.append({"type": "actions", "elements": [_button(b) for b in row[:25]]})
+            continue
+        blocks.extend(_block(paragraph))
+    loose = grouped.pop("", [])
+    reserved = 2 if loose else 1
     total = 0
     kept: list[dict[str, Any]] = []
     for index, block in enumerate(blocks):
@@ -130,8 +145,8 @@ def to_slack(markup: str, buttons: list[Button] | None = None) -> SlackMessage:
             )
             break
         kept.append(block)
-    if buttons:
-        kept.append({"type": "actions", "elements": [_button(b) for b in buttons[:25]]})
+    if loose:
+        kept.append({"type": "actions", "elements": [_button(b) for b in loose[:25]]})
     return SlackMessage(text=_fallback(paragraphs), blocks=kept)
 
 
@@ -170,6 +185,8 @@ def to_terminal(markup: str, names: dict[str, str] | None = None) -> str:
 
     lines: list[str] = []
     for paragraph in _paragraphs(markup):
+        if paragraph.startswith(BUTTONS_MARK):
+            continue
         if paragraph == "---":
             lines.append("-" * 72)
             continue
@@ -197,9 +214,78 @@ EMOJI_TEXT = {
     ":warning:": "!",
     ":small_orange_diamond:": "*",
     ":small_blue_diamond:": ".",
+    ":scales:": "[decision]",
     ":watermelon:": "[watermelon]",
     ":zzz:": "[stale]",
     ":lock:": "[restricted]",
     ":hourglass:": "[late]",
     ":white_check_mark:": "[done]",
 }
+
+
+RISK_UPDATE_CALLBACK = "risk_update_modal"
+SCALE_OPTIONS = [{"text": {"type": "plain_text", "text": str(n)}, "value": str(n)} for n in range(1, 6)]
+STATUS_OPTIONS = [{"text": {"type": "plain_text", "text": s}, "value": s} for s in ("open", "mitigating", "accepted")]
+
+
+def risk_update_modal(
+    ref: str, *, title: str, likelihood: int, impact: int, review: str | None, mitigation: str | None, status: str
+) -> dict[str, Any]:
+    """The modal behind a reminder's Update button (fields mirror `/risk update`)."""
+
+    def select(block_id: str, label: str, options: list[dict[str, Any]], current: str) -> dict[str, Any]:
+        initial = next(o for o in options if o["value"] == current)
+        return {
+            "type": "input",
+            "block_id": block_id,
+            "label": _plain(label),
+            "element": {"type": "static_select", "action_id": "value", "options": options, "initial_option": initial},
+        }
+
+    review_element: dict[str, Any] = {"type": "datepicker", "action_id": "value"}
+    if review:
+        review_element["initial_date"] = review
+    mitigation_element: dict[str, Any] = {"type": "plain_text_input", "action_id": "value", "multiline": True}
+    if mitigation:
+        mitigation_element["initial_value"] = mitigation[:3000]
+    return {
+        "type": "modal",
+        "callback_id": RISK_UPDATE_CALLBACK,
+        "private_metadata": ref,
+        "title": _plain(f"Update {ref}"[:24]),
+        "submit": _plain("Save"),
+        "close": _plain("Cancel"),
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"*{ref}* {title}"[:3000]}},
+            select("likelihood", "Likelihood (1-5)", SCALE_OPTIONS, str(likelihood)),
+            select("impact", "Impact (1-5)", SCALE_OPTIONS, str(impact)),
+            {
+                "type": "input",
+                "block_id": "review",
+                "optional": True,
+                "label": _plain("Next review"),
+                "element": review_element,
+            },
+            {
+                "type": "input",
+                "block_id": "mitigation",
+                "optional": True,
+                "label": _plain("Mitigation"),
+                "element": mitigation_element,
+            },
+            select("status", "Status", STATUS_OPTIONS, status),
+        ],
+    }
+
+
+def modal_values(view: dict[str, Any]) -> dict[str, str]:
+    """The submitted values of a modal, by block id."""
+    values: dict[str, str] = {}
+    for block_id, actions in view.get("state", {}).get("values", {}).items():
+        element = actions.get("value", {})
+        value = (
+            (element.get("selected_option") or {}).get("value") or element.get("selected_date") or element.get("value")
+        )
+        if value:
+            values[block_id] = str(value)
+    return values

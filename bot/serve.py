@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from bot.app import create_app
 from bot.runtime import database_or_exit, fail, settings_or_exit
+from bot.scheduler import start_background
 from bot.server import WsgiApp, run_gunicorn, wsgi_app
 from bot.settings import Settings
+from store.db import Database
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 log = logging.getLogger("pulse")
 
@@ -18,7 +24,7 @@ def _require(settings: Settings, *names: str) -> None:
         fail(f"{', '.join(missing)} must be set to serve Slack (see .env.example)")
 
 
-def run_serve(*, force_http: bool, force_socket: bool, workers: int, threads: int) -> None:
+def run_serve(*, force_http: bool, force_socket: bool, workers: int, threads: int, scheduler: bool = True) -> None:
     """Start serving in the mode the flags and settings choose."""
     if force_http and force_socket:
         fail("choose one of --http and --socket")
@@ -26,7 +32,7 @@ def run_serve(*, force_http: bool, force_socket: bool, workers: int, threads: in
     socket_mode = force_socket or (settings.slack_app_token is not None and not force_http)
     if socket_mode:
         _require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
-        run_socket_mode(settings)
+        run_socket_mode(settings, scheduler=scheduler)
         return
     _require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     database_or_exit(settings).dispose()  # refuse early, before forking workers
@@ -35,16 +41,33 @@ def run_serve(*, force_http: bool, force_socket: bool, workers: int, threads: in
         database = database_or_exit(settings)
         return wsgi_app(create_app(settings, database), database)
 
+    def start_clock() -> None:
+        if scheduler:
+            start_background(settings, database_or_exit(settings))
+
     log.info("serving HTTP on port %s (POST /slack/events, GET /healthz)", settings.port)
-    run_gunicorn(factory, port=settings.port, workers=workers, threads=threads)
+    run_gunicorn(factory, port=settings.port, workers=workers, threads=threads, on_ready=start_clock)
 
 
-def run_socket_mode(settings: Settings) -> None:
-    """Connect to Slack over Socket Mode and block."""
+def socket_mode_handler(settings: Settings, database: Database) -> SocketModeHandler:
+    """The Bolt app behind a Socket Mode connection (not yet connected; call `connect()` or `start()`).
+
+    slack_sdk's built-in client asks apps.connections.open (on SLACK_API_URL, with the app-level token)
+    for the WebSocket URL: wss:// on Slack; a plain ws:// URL on any port but 443 works for local tests.
+    """
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    database = database_or_exit(settings)
+    if settings.slack_app_token is None:
+        raise ValueError("Socket Mode needs SLACK_APP_TOKEN")
     app = create_app(settings, database)
-    assert settings.slack_app_token is not None
+    return SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+
+
+def run_socket_mode(settings: Settings, *, scheduler: bool = True) -> None:
+    """Connect to Slack over Socket Mode and block (the clock runs in a background thread)."""
+    database = database_or_exit(settings)
+    if scheduler:
+        start_background(settings, database)
+    handler = socket_mode_handler(settings, database)
     log.info("connecting over Socket Mode")
-    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
+    handler.start()  # type: ignore[no-untyped-call]

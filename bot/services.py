@@ -54,5 +54,6 @@ class Services:
             now=now or utcnow(),
             tz=tz or self.settings.tz,
             command_prefix=self.settings.command_prefix,
+            escalation_channel=self.settings.escalation_channel,
             resolve_channel=lambda channel_name: self.directory.channel_id(team_id, channel_name),
         )

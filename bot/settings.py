@@ -26,7 +26,8 @@ def _split_csv(value: object) -> object:
 class Settings(BaseSettings):
     """Every knob Pulse reads from its environment (see `.env.example`)."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # env_ignore_empty: a blank `NAME=` line (as in .env.example) means "unset", not an empty token or channel.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")

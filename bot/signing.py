@@ -44,4 +44,5 @@ def signed_headers(
     """Headers with a valid X-Slack-Signature for `body` at `timestamp` (now by default)."""
     stamp = str(int(time.time()) if timestamp is None else timestamp)
     signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
+    assert signature is not None
     return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature, "Content-Type": content_type}

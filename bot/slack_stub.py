@@ -430,7 +430,7 @@ class SlackStub:
         token = _bearer_token(headers)
         try:
             payload = {**_decode_form_fields(query), **_parse_body(raw, content_type)}
-            if "token" in payload:  # slack_sdk also sends a per-call token= in the body; keep it out of records
+            if "token" in payload:  # Slack also takes token= in the body (slack_sdk moves it to the header)
                 payload["token"] = REDACTED
         except ValueError:
             payload, status, body, extra = {}, 200, {"ok": False, "error": "invalid_json"}, dict[str, str]()

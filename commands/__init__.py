@@ -3,6 +3,6 @@
 Importing this package registers every command; `commands.dispatch.handle` runs one.
 """
 
-from commands import action, decision, program, pulse, risk
+from commands import action, decision, digest, program, pulse, risk
 
-__all__ = ["action", "decision", "program", "pulse", "risk"]
+__all__ = ["action", "decision", "digest", "program", "pulse", "risk"]

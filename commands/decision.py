@@ -71,8 +71,7 @@ def log(request: CommandRequest, args: Args, session: Session) -> Reply:
 )
 def list_(request: CommandRequest, args: Args, session: Session) -> Reply:
     scope = scope_of(request, args, session)
-    since = args.values.get("since")
-    start = dt.datetime.combine(since, dt.time(), tzinfo=request.tz) if since else None
+    start = _start_of(args.values.get("since"), request)
     found = decisions.query(
         session, request.actor.team_id, [p.id or 0 for p in scope], words=args.values.get("q"), since=start
     )
@@ -112,6 +111,16 @@ def supersede(request: CommandRequest, args: Args, session: Session) -> Reply:
     new, new_program = _decision(request, args, 1, session)
     decisions.supersede(session, request.actor, old, old_program, new, new_program)
     return reply("decision_superseded", old=old, new=new, program=old_program)
+
+
+def _start_of(day: dt.date | None, request: CommandRequest) -> dt.datetime | None:
+    """Midnight of `day` in the caller's time zone, as a UTC instant (None: no lower bound)."""
+    if day is None:
+        return None
+    try:
+        return dt.datetime.combine(day, dt.time(), tzinfo=request.tz).astimezone(dt.UTC)
+    except OverflowError:  # e.g. since:0001-01-01 east of UTC is before the first instant: everything
+        return None
 
 
 def _decision(request: CommandRequest, args: Args, index: int, session: Session) -> tuple[Decision, Program]:

@@ -33,7 +33,8 @@ class Tokens:
 
 def tokenize(text: str) -> Tokens:
     """Split text into words and fields; a quoted value or quoted words keep their spaces."""
-    text = text.translate(SMART_QUOTES).strip()
+    # NUL never belongs in typed text and PostgreSQL cannot store it: drop it rather than fail on save.
+    text = text.translate(SMART_QUOTES).replace("\x00", "").strip()
     tokens = Tokens()
     position = 0
     pending: str | None = None  # a field written as `owner: @ana` takes the next word

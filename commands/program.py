@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from commands import escalate
 from commands.common import page, program_key, title
 from commands.grammar import (
     UsageError,
@@ -131,8 +132,20 @@ def status(request: CommandRequest, args: Args, session: Session) -> Reply:
         session, request.actor, program, rag=rag, summary=summary, asks=args.values.get("asks")
     )
     context = {"program": program, "update": update, "status": moved}
-    posts = post_to(program.channel_id, Message("status_post", context), f"{program.key}/status")
-    return Reply(Message("status_reported", {**context, "posted": program.channel_id}), posts=posts)
+    post = Message("status_post", context)
+    answer = Reply(Message("status_reported", {**context, "posted": program.channel_id}))
+    was_red = moved.previous is not None and moved.previous.rag == Rag.RED
+    if rag == Rag.RED and not was_red:
+        alerted = escalate.raise_alert(
+            request, session, answer, kind=escalate.PROGRAM_RED, program=program, entity_ref=program.key, body=post
+        )
+        answer.message.context["alerted"] = alerted
+        if alerted:
+            return answer
+    elif rag != Rag.RED:
+        escalate.resolve(request, session, kind=escalate.PROGRAM_RED, program=program, entity_ref=program.key)
+    answer.posts = post_to(program.channel_id, post, f"{program.key}/status")
+    return answer
 
 
 @subcommand(

@@ -7,7 +7,8 @@ from sqlmodel import Session
 from commands.grammar import UsageError
 from commands.registry import COMMAND_SUMMARIES, REGISTRY, Args, command, subcommand
 from commands.reply import CommandRequest, Reply, reply
-from store import audit
+from store import audit, outbox
+from store.errors import Forbidden
 from store.ids import Kind, parse_ref, ref
 from store.lookup import MODEL_FOR_KIND, numbered, program_by_key, visible_programs
 
@@ -79,3 +80,10 @@ def _changes(before: dict[str, object] | None, after: dict[str, object] | None) 
     before, after = before or {}, after or {}
     names = [n for n in after if n not in IGNORED] if not before else [n for n in before if n not in IGNORED]
     return [(n, before.get(n), after.get(n)) for n in names if before.get(n) != after.get(n)]
+
+
+@subcommand("pulse", "outbox", usage="", summary="Messages Pulse could not deliver yet, or gave up on (admins).")
+def outbox_(request: CommandRequest, _args: Args, session: Session) -> Reply:
+    if not request.actor.is_admin:
+        raise Forbidden("Only Pulse admins may see the outbox.")
+    return reply("outbox", rows=outbox.problems(session, request.actor.team_id))

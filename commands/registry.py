@@ -149,7 +149,8 @@ def find(command_name: str, text: str) -> Lookup:
     subs = REGISTRY.get(command_name)
     if subs is None:
         return Lookup(problem=f"`/{command_name}` is not a Pulse command.")
-    head, _, rest = text.strip().partition(" ")
+    # Any whitespace separates the subcommand (Slack may send a tab or a no-break space), as in `tokenize`.
+    head, rest = [*text.split(None, 1), "", ""][:2]
     sub = subs.get(head.lower())
     if sub is None:
         return Lookup(problem="unknown", rest=head)

@@ -22,6 +22,7 @@ class CommandRequest:
     now: dt.datetime
     tz: ZoneInfo
     command_prefix: str = ""
+    escalation_channel: str | None = None
     resolve_channel: Callable[[str], str | None] = lambda _name: None
 
     @property
@@ -41,6 +42,7 @@ class ButtonSpec:
     action_id: str
     value: str
     style: str | None = None
+    group: str | None = None
 
 
 @dataclass

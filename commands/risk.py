@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlmodel import Session
 
+from commands import escalate
 from commands.common import page, program_key, scope_of, title
 from commands.grammar import choice, parse_date, parse_id, parse_int_1_5, parse_text, parse_user
 from commands.registry import Args, command, field_, subcommand
@@ -16,6 +19,7 @@ from store.models import Program, Risk, RiskResponse, RiskStatus
 
 command("risk", "the risk register: 5x5 likelihood x impact, owners, reviews")
 
+REVIEW_EVERY_DAYS = 14
 ALERT_BANDS = (Band.HIGH, Band.CRITICAL)
 RISK_FIELDS = [
     field_("owner", parse_user),
@@ -64,10 +68,9 @@ def add(request: CommandRequest, args: Args, session: Session) -> Reply:
     )
     band = band_for(risk.score, workspace_settings(session, request.actor.team_id))
     context = {"program": program, "risk": risk, "band": band}
-    posts = (
-        post_to(program.channel_id, Message("risk_post", context), f"R-{risk.number}") if band in ALERT_BANDS else []
-    )
-    return Reply(Message("risk_added", {**context, "posted": program.channel_id if posts else None}), posts=posts)
+    answer = Reply(Message("risk_added", context))
+    _announce(request, session, answer, program, risk, context, before=None, band=band)
+    return answer
 
 
 @subcommand(
@@ -136,9 +139,9 @@ def update(request: CommandRequest, args: Args, session: Session) -> Reply:
     risks.update(session, request.actor, program, risk, changes)
     band = band_for(risk.score, settings)
     context = {"program": program, "risk": risk, "band": band, "before_score": before_score, "before_band": before_band}
-    escalated = band in ALERT_BANDS and BAND_ORDER.index(band) > BAND_ORDER.index(before_band)
-    posts = post_to(program.channel_id, Message("risk_post", context), f"R-{risk.number}") if escalated else []
-    return Reply(Message("risk_updated", context), posts=posts)
+    answer = Reply(Message("risk_updated", context))
+    _announce(request, session, answer, program, risk, context, before=before_band, band=band)
+    return answer
 
 
 @subcommand(
@@ -154,8 +157,58 @@ def update(request: CommandRequest, args: Args, session: Session) -> Reply:
 def close(request: CommandRequest, args: Args, session: Session) -> Reply:
     risk, program = _risk(request, args, session)
     risks.close(session, request.actor, program, risk, reason=args.text(1))
+    escalate.resolve(request, session, kind=escalate.RISK_CRITICAL, program=program, entity_ref=f"R-{risk.number}")
     return reply("risk_closed", risk=risk, program=program)
+
+
+@subcommand(
+    "risk",
+    "review",
+    usage="R-n [next:DATE]",
+    summary="Record a review that keeps the scores; the next review defaults to two weeks on.",
+    fields=[field_("next", parse_date)],
+    writes=True,
+    examples=["risk review R-12", "risk review R-12 next:+1w"],
+    min_words=1,
+    missing="Which risk? e.g. `/risk review R-12`.",
+)
+def review(request: CommandRequest, args: Args, session: Session) -> Reply:
+    risk, program = _risk(request, args, session)
+    next_review = args.values.get("next", request.today + dt.timedelta(days=REVIEW_EVERY_DAYS))
+    risks.mark_reviewed(session, request.actor, program, risk, next_review=next_review)
+    return reply("risk_reviewed", risk=risk, program=program)
 
 
 def _risk(request: CommandRequest, args: Args, session: Session) -> tuple[Risk, Program]:
     return numbered(session, request.actor, Risk, Kind.RISK, parse_id(Kind.RISK)(args.words[0]))
+
+
+def _announce(
+    request: CommandRequest,
+    session: Session,
+    answer: Reply,
+    program: Program,
+    risk: Risk,
+    context: dict[str, object],
+    *,
+    before: Band | None,
+    band: Band,
+) -> None:
+    """Post a risk that rose to high to the channel; alert on one that became critical; resolve on a fall."""
+    label = f"R-{risk.number}"
+    rose = before is None or BAND_ORDER.index(band) > BAND_ORDER.index(before)
+    post = Message("risk_post", context)
+    if (
+        band == Band.CRITICAL
+        and rose
+        and escalate.raise_alert(
+            request, session, answer, kind=escalate.RISK_CRITICAL, program=program, entity_ref=label, body=post
+        )
+    ):
+        answer.message.context["posted"] = "alert"
+        return
+    if band != Band.CRITICAL:
+        escalate.resolve(request, session, kind=escalate.RISK_CRITICAL, program=program, entity_ref=label)
+    if band in ALERT_BANDS and rose:
+        answer.posts = post_to(program.channel_id, post, label)
+        answer.message.context["posted"] = program.channel_id

@@ -291,3 +291,70 @@ class OutboxMessage(SQLModel, table=True):
     sent_ts: str | None = Field(default=None, max_length=32)
     created_at: dt.datetime = _created()
     sent_at: dt.datetime | None = _instant()
+
+
+class DigestSchedule(SQLModel, table=True):
+    """A recurring digest (S-n): a program's or the whole portfolio's, posted to one channel."""
+
+    __tablename__ = "digest_schedule"
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_digest_schedule_team_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    number: int
+    channel_id: str = Field(max_length=32)
+    program_id: int | None = Field(default=None, foreign_key="program.id")
+    days: str = Field(max_length=40)
+    time_of_day: str = Field(max_length=5)
+    tz: str = Field(max_length=64)
+    created_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+    last_sent_at: dt.datetime | None = _instant()
+    removed_at: dt.datetime | None = _instant()
+    removed_by: str | None = Field(default=None, max_length=32)
+
+
+class Alert(SQLModel, table=True):
+    """An escalation alert (program turned red, risk became critical) until someone acknowledges it."""
+
+    __tablename__ = "alert"
+    __table_args__ = (Index("ix_alert_team_open", "team_id", "acknowledged_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    kind: str = Field(max_length=24)
+    entity_ref: str = Field(max_length=64)
+    program_id: int = Field(foreign_key="program.id")
+    markup: str
+    repeats: int = 0
+    created_at: dt.datetime = _created()
+    acknowledged_at: dt.datetime | None = _instant()
+    acknowledged_by: str | None = Field(default=None, max_length=32)
+    resolved_at: dt.datetime | None = _instant()
+    last_posted_on: dt.date | None = None
+
+
+class ReminderSent(SQLModel, table=True):
+    """A reminder or escalation step that went (or is going) to one recipient; each key once per recipient.
+
+    Keys name what it is about, e.g. `action:A-7:step:2`, `risk:R-3:review:2026-11-20`, `stale:TNS-X:41:1`.
+    """
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("team_id", "key", "recipient", name="uq_reminder_team_key_recipient"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    key: str = Field(max_length=120)
+    recipient: str = Field(max_length=32)
+    sent_on: dt.date
+    created_at: dt.datetime = _created()
+
+
+class TickRun(SQLModel, table=True):
+    """When the clock last ran, so a restart after downtime knows what it missed."""
+
+    __tablename__ = "tick_run"
+
+    name: str = Field(primary_key=True, max_length=32)
+    last_at: dt.datetime = _created()

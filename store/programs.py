@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import func
+from sqlalchemy import func, true
 from sqlmodel import Session, col, select
 
 from store import audit
@@ -111,7 +111,7 @@ def report_status(
     require_program_owner(actor, program, "report status on")
     if program.archived_at is not None:
         raise Conflict(f"{program.key} is archived; status can no longer be reported.")
-    if not summary.strip():
+    if rag != Rag.GREEN and not summary.strip():
         raise Invalid(
             f"A {rag.value} status needs a summary that says why, e.g. "
             f"`/program status {program.key} {rag.value} Vendor onboarding slipped a week`."
@@ -163,8 +163,10 @@ def archive(session: Session, actor: Actor, program: Program) -> Program:
     return program
 
 
-def status_of(session: Session, programs: list[Program]) -> dict[int, ProgramStatus]:
-    """Current and previous status for each program, in one query."""
+def status_of(
+    session: Session, programs: list[Program], *, before: dt.datetime | None = None
+) -> dict[int, ProgramStatus]:
+    """Current and previous status for each program (as of `before` when given), in one query."""
     ids = [p.id for p in programs if p.id is not None]
     result: dict[int, ProgramStatus] = {pid: ProgramStatus(None, None) for pid in ids}
     if not ids:
@@ -180,6 +182,7 @@ def status_of(session: Session, programs: list[Program]) -> dict[int, ProgramSta
             .label("rank"),
         )
         .where(col(StatusUpdate.program_id).in_(ids))
+        .where(col(StatusUpdate.created_at) < before if before is not None else true())
         .subquery()
     )
     rows = session.exec(

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import create_engine, func, text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from store import programs
 from store.access import Actor
 from store.db import Database
 from store.ids import Kind
 from store.lookup import numbered, program_by_key
-from store.models import Action, AuditEvent, Decision, Milestone, Program, Risk, SQLModel
+from store.models import Action, AuditEvent, Decision, Milestone, Program, Risk
 
 TEAM = "T1"
 ADMIN = Actor(team_id=TEAM, user_id="U0ADMIN", is_admin=True)
@@ -53,6 +53,12 @@ def get_decision(session: Session, number: int) -> tuple[Decision, Program]:
 
 def get_milestone(session: Session, number: int) -> tuple[Milestone, Program]:
     return numbered(session, ADMIN, Milestone, Kind.MILESTONE, number)
+
+
+def write(database: Database, work: Callable[[Session], object]) -> object:
+    """Run `work` in one write transaction, as a command does."""
+    with database.session(write=True) as session:
+        return work(session)
 
 
 def row_counts(database: Database) -> dict[str, int]:

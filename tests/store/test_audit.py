@@ -29,6 +29,7 @@ from tests.store.helpers import (
     get_risk,
     new_program,
     row_counts,
+    write,
 )
 
 
@@ -62,26 +63,28 @@ def test_program_create_status_and_archive_are_audited(database: Database) -> No
             session, ADMIN, key="tns-appeals", name="Appeals", owner_id=OWNER.user_id, restricted=True
         )
     created = one_new_event(database, 0)
-    check(created, actor=ADMIN.user_id, entity_type="program", ref="TNS-APPEALS", action="create",
-          program_id=program.id)
+    check(
+        created, actor=ADMIN.user_id, entity_type="program", ref="TNS-APPEALS", action="create", program_id=program.id
+    )
     assert created.before is None
     assert created.after is not None
     assert created.after["key"] == "TNS-APPEALS" and created.after["restricted"] is True
     assert created.after["id"] == program.id
 
     with database.session(write=True) as session:
-        first, _ = programs.report_status(session, OWNER, get_program(session, "TNS-APPEALS"), rag=Rag.GREEN,
-                                          summary="On track")
+        first, _ = programs.report_status(
+            session, OWNER, get_program(session, "TNS-APPEALS"), rag=Rag.GREEN, summary="On track"
+        )
     event = one_new_event(database, 1)
-    check(event, actor=OWNER.user_id, entity_type="program", ref="TNS-APPEALS", action="status",
-          program_id=program.id)
+    check(event, actor=OWNER.user_id, entity_type="program", ref="TNS-APPEALS", action="status", program_id=program.id)
     assert event.before is None  # no earlier report
     assert event.after is not None
     assert (event.after["rag"], event.after["summary"], event.after["id"]) == ("green", "On track", first.id)
 
     with database.session(write=True) as session:
-        programs.report_status(session, OWNER, get_program(session, "TNS-APPEALS"), rag=Rag.RED,
-                               summary="Vendor slipped", asks="Budget")
+        programs.report_status(
+            session, OWNER, get_program(session, "TNS-APPEALS"), rag=Rag.RED, summary="Vendor slipped", asks="Budget"
+        )
     event = one_new_event(database, 2)
     assert event.before is not None and event.after is not None
     assert (event.before["rag"], event.before["id"]) == ("green", first.id)
@@ -90,8 +93,7 @@ def test_program_create_status_and_archive_are_audited(database: Database) -> No
     with database.session(write=True) as session:
         programs.archive(session, ADMIN, get_program(session, "TNS-APPEALS"))
     event = one_new_event(database, 3)
-    check(event, actor=ADMIN.user_id, entity_type="program", ref="TNS-APPEALS", action="archive",
-          program_id=program.id)
+    check(event, actor=ADMIN.user_id, entity_type="program", ref="TNS-APPEALS", action="archive", program_id=program.id)
     diff = changed(event)
     assert diff["archived_at"][0] is None and diff["archived_at"][1] is not None
 
@@ -99,11 +101,18 @@ def test_program_create_status_and_archive_are_audited(database: Database) -> No
 def test_milestone_add_and_complete_are_audited(database: Database) -> None:
     program = new_program(database)
     with database.session(write=True) as session:
-        milestone = milestones.add(session, OWNER, get_program(session), title="Vendor signed", due=TODAY,
-                                   owner_id=RISK_OWNER.user_id)
+        milestone = milestones.add(
+            session, OWNER, get_program(session), title="Vendor signed", due=TODAY, owner_id=RISK_OWNER.user_id
+        )
     event = one_new_event(database, 1)
-    check(event, actor=OWNER.user_id, entity_type="milestone", ref=f"M-{milestone.number}", action="create",
-          program_id=program.id)
+    check(
+        event,
+        actor=OWNER.user_id,
+        entity_type="milestone",
+        ref=f"M-{milestone.number}",
+        action="create",
+        program_id=program.id,
+    )
     assert event.before is None
     assert event.after is not None and event.after["title"] == "Vendor signed" and event.after["due"] == "2026-11-25"
 
@@ -120,8 +129,15 @@ def test_milestone_add_and_complete_are_audited(database: Database) -> None:
 def test_risk_add_update_review_and_close_are_audited(database: Database) -> None:
     program = new_program(database)
     with database.session(write=True) as session:
-        risk = risks.add(session, STRANGER, get_program(session), title="Vendor short", likelihood=2, impact=3,
-                         owner_id=RISK_OWNER.user_id)
+        risk = risks.add(
+            session,
+            STRANGER,
+            get_program(session),
+            title="Vendor short",
+            likelihood=2,
+            impact=3,
+            owner_id=RISK_OWNER.user_id,
+        )
     event = one_new_event(database, 1)
     check(event, actor=STRANGER.user_id, entity_type="risk", ref="R-1", action="create", program_id=program.id)
     assert event.before is None
@@ -161,8 +177,15 @@ def test_risk_add_update_review_and_close_are_audited(database: Database) -> Non
 def test_decision_log_and_supersede_are_audited(database: Database) -> None:
     program = new_program(database)
     with database.session(write=True) as session:
-        old = decisions.log(session, STRANGER, get_program(session), title="Use vendor A", decider_id=DECIDER.user_id,
-                            rationale="Cheaper", consulted=["U2", "U1", "U2"])
+        old = decisions.log(
+            session,
+            STRANGER,
+            get_program(session),
+            title="Use vendor A",
+            decider_id=DECIDER.user_id,
+            rationale="Cheaper",
+            consulted=["U2", "U1", "U2"],
+        )
     event = one_new_event(database, 1)
     check(event, actor=STRANGER.user_id, entity_type="decision", ref="D-1", action="create", program_id=program.id)
     assert event.before is None
@@ -188,12 +211,12 @@ def test_action_add_complete_and_snooze_are_audited(database: Database) -> None:
     with database.session(write=True) as session:
         prog = get_program(session)
         risk = risks.add(session, OWNER, prog, title="r", likelihood=1, impact=1, owner_id=OWNER.user_id)
-        first = actions.add(session, STRANGER, prog, title="Draft SOW", owner_id=ACTION_OWNER.user_id, due=TODAY,
-                            risk=risk)
+        first = actions.add(
+            session, STRANGER, prog, title="Draft SOW", owner_id=ACTION_OWNER.user_id, due=TODAY, risk=risk
+        )
         second = actions.add(session, STRANGER, prog, title="Call vendor", owner_id=ACTION_OWNER.user_id, due=TODAY)
     events = audit_events(database)
-    assert [(e.entity_ref, e.action) for e in events[1:]] == [("R-1", "create"), ("A-1", "create"),
-                                                               ("A-2", "create")]
+    assert [(e.entity_ref, e.action) for e in events[1:]] == [("R-1", "create"), ("A-1", "create"), ("A-2", "create")]
     check(events[2], actor=STRANGER.user_id, entity_type="action", ref="A-1", action="create", program_id=program.id)
     assert events[2].after is not None and events[2].after["risk_id"] == risk.id
 
@@ -349,17 +372,21 @@ def stored_items(database: Database) -> list[dict[str, Any]]:
 @pytest.mark.parametrize(("attempt", "error"), FAILURES, ids=[f.__name__.removeprefix("_fail_") for f, _ in FAILURES])
 def test_a_failing_service_call_writes_nothing(seeded: Database, attempt: Any, error: type[PulseError]) -> None:
     counts, items = row_counts(seeded), stored_items(seeded)
-    with pytest.raises(error), seeded.session(write=True) as session:
-        attempt(session)
+    with pytest.raises(error):
+        write(seeded, attempt)
     assert row_counts(seeded) == counts
     assert stored_items(seeded) == items
 
 
 def test_closed_risk_status_cannot_be_set_through_update(seeded: Database) -> None:
     counts = row_counts(seeded)
-    with pytest.raises(Invalid, match="risk close R-1"), seeded.session(write=True) as session:
-        item, prog = get_risk(session, 1)
-        risks.update(session, ADMIN, prog, item, RiskChanges(status=RiskStatus.CLOSED))
+    with pytest.raises(Invalid, match="risk close R-1"):
+        write(
+            seeded,
+            lambda s: risks.update(
+                s, ADMIN, get_risk(s, 1)[1], get_risk(s, 1)[0], RiskChanges(status=RiskStatus.CLOSED)
+            ),
+        )
     assert row_counts(seeded) == counts
 
 

@@ -43,8 +43,15 @@ def risk_per_score(database: Database) -> Database:
         program = get_program(session)
         for value in products:
             likelihood = next(lk for lk in range(1, 6) if value % lk == 0 and value // lk <= 5)
-            risks.add(session, OWNER, program, title=f"score {value}", likelihood=likelihood,
-                      impact=value // likelihood, owner_id=OWNER.user_id)
+            risks.add(
+                session,
+                OWNER,
+                program,
+                title=f"score {value}",
+                likelihood=likelihood,
+                impact=value // likelihood,
+                owner_id=OWNER.user_id,
+            )
     return database
 
 
@@ -82,8 +89,9 @@ def test_settings_are_not_written_when_only_read(database: Database) -> None:
 def test_updating_scales_rescores_and_rebands_a_risk(database: Database) -> None:
     new_program(database)
     with database.session(write=True) as session:
-        risk = risks.add(session, OWNER, get_program(session), title="r", likelihood=2, impact=2,
-                         owner_id=OWNER.user_id)
+        risk = risks.add(
+            session, OWNER, get_program(session), title="r", likelihood=2, impact=2, owner_id=OWNER.user_id
+        )
         assert (risk.score, risks.band_of(session, risk)) == (4, Band.LOW)
     with database.session(write=True) as session:
         risk, program = get_risk(session, 1)
@@ -97,5 +105,12 @@ def test_updating_scales_rescores_and_rebands_a_risk(database: Database) -> None
 def test_scales_outside_one_to_five_are_refused(database: Database, likelihood: int, impact: int) -> None:
     new_program(database)
     with pytest.raises(Invalid, match="must be a whole number from 1 to 5"), database.session(write=True) as session:
-        risks.add(session, OWNER, get_program(session), title="r", likelihood=likelihood, impact=impact,
-                  owner_id=OWNER.user_id)
+        risks.add(
+            session,
+            OWNER,
+            get_program(session),
+            title="r",
+            likelihood=likelihood,
+            impact=impact,
+            owner_id=OWNER.user_id,
+        )

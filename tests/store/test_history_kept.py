@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from tests.store.helpers import (
     get_risk,
     new_program,
     row_counts,
+    write,
 )
 
 
@@ -58,8 +60,14 @@ def test_a_full_lifecycle_never_deletes_a_row(database: Database, statements: li
         program = get_program(session)
         risks.close(session, OWNER, program, get_risk(session, risk.number)[0], reason="done")
         milestones.complete(session, OWNER, program, get_milestone(session, milestone.number)[0])
-        decisions.supersede(session, OWNER, get_decision(session, first.number)[0], program,
-                            get_decision(session, second.number)[0], program)
+        decisions.supersede(
+            session,
+            OWNER,
+            get_decision(session, first.number)[0],
+            program,
+            get_decision(session, second.number)[0],
+            program,
+        )
         actions.complete(session, OWNER, program, get_action(session, action.number)[0])
         programs.archive(session, OWNER, program)
 
@@ -70,6 +78,14 @@ def test_a_full_lifecycle_never_deletes_a_row(database: Database, statements: li
     assert {k: v for k, v in after.items() if k != "audit_event"} == {
         k: v for k, v in grown.items() if k != "audit_event"
     }
+
+
+def on_risk_1(change: Callable[..., object], session: Any) -> object:
+    return change(session, *get_risk(session, 1))
+
+
+def on_program(change: Callable[..., object], session: Any) -> object:
+    return change(session, get_program(session))
 
 
 def test_a_closed_risk_is_kept_and_final(database: Database) -> None:
@@ -94,9 +110,8 @@ def test_a_closed_risk_is_kept_and_final(database: Database) -> None:
         (lambda s, r, p: risks.mark_reviewed(s, ADMIN, p, r, next_review=TODAY), "R-1 is closed"),
     ):
         counts = row_counts(database)
-        with pytest.raises(Conflict, match=error), database.session(write=True) as session:
-            risk, program = get_risk(session, 1)
-            change(session, risk, program)
+        with pytest.raises(Conflict, match=error):
+            write(database, partial(on_risk_1, change))
         assert row_counts(database) == counts
 
 
@@ -114,20 +129,30 @@ def test_an_archived_program_stays_readable_but_takes_no_changes(database: Datab
 
     refusals = {
         "archive": (lambda s, p: programs.archive(s, ADMIN, p), "TNS-X is already archived."),
-        "status": (lambda s, p: programs.report_status(s, ADMIN, p, rag=Rag.RED, summary="x"),
-                   "TNS-X is archived; status can no longer be reported."),
-        "risk": (lambda s, p: risks.add(s, ADMIN, p, title="r", likelihood=1, impact=1, owner_id=OWNER.user_id),
-                 "TNS-X is archived; it takes no new risks."),
-        "action": (lambda s, p: actions.add(s, ADMIN, p, title="a", owner_id=OWNER.user_id, due=TODAY),
-                   "TNS-X is archived; it takes no new actions."),
-        "milestone": (lambda s, p: milestones.add(s, ADMIN, p, title="m", due=TODAY, owner_id=OWNER.user_id),
-                      "TNS-X is archived; it takes no new milestones."),
-        "same key": (lambda s, p: programs.create(s, ADMIN, key="TNS-X", name="again", owner_id=OWNER.user_id),
-                     "A program with key TNS-X already exists (keys are never reused); pick another key."),
+        "status": (
+            lambda s, p: programs.report_status(s, ADMIN, p, rag=Rag.RED, summary="x"),
+            "TNS-X is archived; status can no longer be reported.",
+        ),
+        "risk": (
+            lambda s, p: risks.add(s, ADMIN, p, title="r", likelihood=1, impact=1, owner_id=OWNER.user_id),
+            "TNS-X is archived; it takes no new risks.",
+        ),
+        "action": (
+            lambda s, p: actions.add(s, ADMIN, p, title="a", owner_id=OWNER.user_id, due=TODAY),
+            "TNS-X is archived; it takes no new actions.",
+        ),
+        "milestone": (
+            lambda s, p: milestones.add(s, ADMIN, p, title="m", due=TODAY, owner_id=OWNER.user_id),
+            "TNS-X is archived; it takes no new milestones.",
+        ),
+        "same key": (
+            lambda s, p: programs.create(s, ADMIN, key="TNS-X", name="again", owner_id=OWNER.user_id),
+            "A program with key TNS-X already exists (keys are never reused); pick another key.",
+        ),
     }
     for name, (change, message) in refusals.items():
-        with pytest.raises(Conflict) as refused, database.session(write=True) as session:
-            change(session, get_program(session))
+        with pytest.raises(Conflict) as refused:
+            write(database, partial(on_program, change))
         assert str(refused.value) == message, name
 
 
@@ -139,22 +164,26 @@ def test_a_superseded_decision_is_kept_and_cannot_be_superseded_again(database: 
             decisions.log(session, OWNER, program, title=title, decider_id=OWNER.user_id)
     with database.session(write=True) as session:
         program = get_program(session)
-        decisions.supersede(session, OWNER, get_decision(session, 1)[0], program, get_decision(session, 2)[0],
-                            program)
+        decisions.supersede(session, OWNER, get_decision(session, 1)[0], program, get_decision(session, 2)[0], program)
     with database.session() as session:
         old, program = get_decision(session, 1)
         new, _ = get_decision(session, 2)
         assert (old.status, old.superseded_by_id, old.title) == (DecisionStatus.SUPERSEDED, new.id, "Vendor A")
         assert [d.number for d in decisions.query(session, TEAM, [program.id or 0])] == [3, 2, 1]
+
+    def supersede(old_number: int, new_number: int) -> Callable[[Any], object]:
+        def work(s: Any) -> object:
+            (old, program), (new, _) = get_decision(s, old_number), get_decision(s, new_number)
+            return decisions.supersede(s, OWNER, old, program, new, program)
+
+        return work
+
     for old_number, new_number, message in (
         (1, 3, "D-1 is already superseded."),
         (3, 1, "D-1 is itself superseded; supersede with the current decision."),
     ):
-        with pytest.raises(Conflict) as refused, database.session(write=True) as session:
-            program = get_program(session)
-            old, _ = get_decision(session, old_number)
-            new, _ = get_decision(session, new_number)
-            decisions.supersede(session, OWNER, old, program, new, program)
+        with pytest.raises(Conflict) as refused:
+            write(database, supersede(old_number, new_number))
         assert str(refused.value) == message
 
 
@@ -172,14 +201,19 @@ def test_numbers_are_never_reused(database: Database) -> None:
     assert (first.number, second.number) == (1, 2)
     assert (action.number, later.number) == (1, 2)  # each kind counts on its own
     assert milestone.number == 1
+
     # a refused change consumes nothing either
-    with pytest.raises(Conflict), database.session(write=True) as session:
-        risks.add(session, OWNER, get_program(session), title="r3", likelihood=1, impact=1, owner_id=OWNER.user_id)
-        programs.archive(session, OWNER, get_program(session))
-        programs.archive(session, OWNER, get_program(session))
+    def add_then_fail(s: Any) -> None:
+        risks.add(s, OWNER, get_program(s), title="r3", likelihood=1, impact=1, owner_id=OWNER.user_id)
+        programs.archive(s, OWNER, get_program(s))
+        programs.archive(s, OWNER, get_program(s))
+
+    with pytest.raises(Conflict):
+        write(database, add_then_fail)
     with database.session(write=True) as session:
-        third = risks.add(session, OWNER, get_program(session), title="r3", likelihood=1, impact=1,
-                          owner_id=OWNER.user_id)
+        third = risks.add(
+            session, OWNER, get_program(session), title="r3", likelihood=1, impact=1, owner_id=OWNER.user_id
+        )
     assert third.number == 3
 
 

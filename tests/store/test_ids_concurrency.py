@@ -29,8 +29,9 @@ def test_risk_numbers_are_unique_under_eight_concurrent_writers(database: Databa
                 from store.lookup import program_by_key
 
                 program = program_by_key(session, actor, "TNS-X")
-                risk = risks.add(session, actor, program, title=f"risk {index}-{n}", likelihood=3, impact=3,
-                                 owner_id=actor.user_id)
+                risk = risks.add(
+                    session, actor, program, title=f"risk {index}-{n}", likelihood=3, impact=3, owner_id=actor.user_id
+                )
                 numbers.append(risk.number)
         return numbers
 

@@ -10,10 +10,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
+from sqlmodel import SQLModel
 
 from store.db import Database
 from store.migrate import NotMigrated, alembic_config, current_revision, head_revision, require_migrated, upgrade
-from store.models import SQLModel
 from tests.store.helpers import scratch_postgres
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,12 @@ NOW = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
 MEMBER = Actor(team_id=TEAM, user_id="U0MEMBER")
 OWN_CHANNEL, CLEARED_CHANNEL, OTHER_CHANNEL = "C0SECRET", "C0LEADS", "C0GENERAL"
 
+NUMBERED: list[tuple[Any, Kind]] = [
+    (Risk, Kind.RISK),
+    (Action, Kind.ACTION),
+    (Decision, Kind.DECISION),
+    (Milestone, Kind.MILESTONE),
+]
 CAN_SEE = {
     "owner": OWNER,
     "member": MEMBER,
@@ -40,8 +47,14 @@ CANNOT_SEE = {
 def seeded(database: Database) -> Database:
     """TNS-OPEN (green) and restricted TNS-SECRET (red) with a risk, action, decision and milestone each."""
     new_program(database, "TNS-OPEN")
-    new_program(database, "TNS-SECRET", restricted=True, members=[MEMBER.user_id], channel_id=OWN_CHANNEL,
-                allowed_channels=[CLEARED_CHANNEL])
+    new_program(
+        database,
+        "TNS-SECRET",
+        restricted=True,
+        members=[MEMBER.user_id],
+        channel_id=OWN_CHANNEL,
+        allowed_channels=[CLEARED_CHANNEL],
+    )
     with database.session(write=True) as session:
         for key, rag in (("TNS-OPEN", Rag.GREEN), ("TNS-SECRET", Rag.RED)):
             program = program_by_key(session, ADMIN, key)
@@ -66,8 +79,7 @@ def test_insiders_see_a_restricted_program(seeded: Database, who: str) -> None:
         program = program_by_key(session, actor, "tns-secret")
         assert may_see(actor, program)
         assert "TNS-SECRET" in [p.key for p in visible_programs(session, actor)]
-        for model, kind in ((Risk, Kind.RISK), (Action, Kind.ACTION), (Decision, Kind.DECISION),
-                            (Milestone, Kind.MILESTONE)):
+        for model, kind in NUMBERED:
             item, owner_program = numbered(session, actor, model, kind, 2)  # the second of each is TNS-SECRET's
             assert owner_program.key == "TNS-SECRET" and item.program_id == program.id
         facts = portfolio(session, actor, today=TODAY, now=NOW)
@@ -86,8 +98,7 @@ def test_outsiders_get_the_same_answer_as_for_a_program_that_does_not_exist(seed
         secret = program_by_key(session, ADMIN, "TNS-SECRET")
         assert not may_see(actor, secret)
         assert "TNS-SECRET" not in [p.key for p in visible_programs(session, actor, include_archived=True)]
-        for model, kind in ((Risk, Kind.RISK), (Action, Kind.ACTION), (Decision, Kind.DECISION),
-                            (Milestone, Kind.MILESTONE)):
+        for model, kind in NUMBERED:
             with pytest.raises(NotFound) as hidden_item:
                 numbered(session, actor, model, kind, 2)
             with pytest.raises(NotFound) as missing_item:
@@ -123,8 +134,7 @@ def test_workspaces_are_isolated(seeded: Database) -> None:
     other_admin = Actor(team_id="T2", user_id="U0BOSS", is_admin=True)
     with seeded.session(write=True) as session:
         theirs = programs.create(session, other_admin, key="TNS-OPEN", name="Theirs", owner_id="U0BOSS")
-        risk = risks.add(session, other_admin, theirs, title="their risk", likelihood=1, impact=1,
-                         owner_id="U0BOSS")
+        risk = risks.add(session, other_admin, theirs, title="their risk", likelihood=1, impact=1, owner_id="U0BOSS")
     assert risk.number == 1
     with seeded.session() as session:
         assert program_by_key(session, other_admin, "TNS-OPEN").name == "Theirs"

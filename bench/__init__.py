@@ -1,0 +1,1 @@
+"""Benchmarks for Pulse: `python -m bench` (or `make bench`) runs them; see bench/README.md."""

@@ -1,0 +1,973 @@
+"""Slash-command ack latency under concurrent load: a bare Bolt app versus Pulse, behind the same gunicorn.
+
+Every scenario runs behind gunicorn's gthread workers (2 workers x 8 threads by default, as `pulse
+serve --http` runs) on a free loopback port. A load process (separate from the one hosting the Slack
+stub, so the stub's threads never hold the clients' GIL) runs 8 keep-alive clients that send signed
+slash commands: a warm-up phase, then a bounded measured phase. Ack latency is the HTTP round trip
+until the ack response has been read. For Pulse, every request's response_url points at the stub;
+after the run each request must have exactly one successful reply there, and the time from sending
+the request to that reply's arrival is the "reply latency".
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import http.client
+import json
+import math
+import multiprocessing
+import multiprocessing.connection
+import os
+import platform
+import re
+import secrets
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from bot.signing import signed_headers, slash_command_body
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUTPUT = REPO_ROOT / ".bench" / "ack_latency.json"
+DEFAULT_POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+LOOPBACK = "127.0.0.1"
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+DATABASES = ("sqlite", "postgresql")
+TEAM = "T0DEMO"  # store.demo.DEMO_TEAM: the seeded portfolio's workspace
+CALLER = "U0ADMIN"  # store.demo.DEMO_ADMIN, also listed in PULSE_ADMINS
+CHANNEL = "C0LEADS"
+SLACK_DEADLINE_MS = 3000.0
+TARGET_P99_RATIO = 1.5
+# Inherited variables that would change what the servers do; every server gets a clean set.
+SCRUBBED_ENV_PREFIXES = ("SLACK_", "PULSE_", "GUNICORN_")
+SCRUBBED_ENV = frozenset({"DATABASE_URL", "PORT", "WEB_CONCURRENCY"})
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One kind of request: a slash command, and the reply its lazy work must post (Pulse only)."""
+
+    key: str
+    title: str
+    command: str
+    text: str  # `{i}` is replaced by the request's index
+    expect: str | None = None  # regex the response_url reply's text must match; None: no lazy work
+
+
+BARE = Scenario("bare", "bare Bolt ack", "/bench", "ping {i}")
+PULSE_SCENARIOS = (
+    Scenario(
+        "risk-add",
+        "/risk add",
+        "/risk",
+        "add TNS-CLASSIFIER Bench risk {i} likelihood:3 impact:4",
+        expect=r"^R-\d+ added to TNS-CLASSIFIER: score 12 \(",
+    ),
+    Scenario("program-show", "/program show", "/program", "show TNS-APPEALS", expect=r"^TNS-APPEALS: "),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    """What one benchmark run does."""
+
+    databases: tuple[str, ...]
+    requests: int
+    warmup: int
+    concurrency: int
+    workers: int
+    threads: int
+    postgres_admin_url: str
+    drain_timeout: float
+    output: Path
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-quantile (0..1) with linear interpolation between closest ranks (numpy's default)."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q
+    low = math.floor(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Latency summary in milliseconds."""
+
+    count: int
+    p50: float
+    p99: float
+    mean: float
+    max: float
+
+    @classmethod
+    def of(cls, values_ms: Sequence[float]) -> Stats:
+        """Summarise a list of latencies (ms)."""
+        if not values_ms:
+            return cls(0, math.nan, math.nan, math.nan, math.nan)
+        return cls(
+            count=len(values_ms),
+            p50=percentile(values_ms, 0.50),
+            p99=percentile(values_ms, 0.99),
+            mean=sum(values_ms) / len(values_ms),
+            max=max(values_ms),
+        )
+
+
+# --------------------------------------------------------------------------- /proc helpers (Linux)
+
+
+def _proc_stat_fields(pid: int) -> list[str] | None:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return raw[raw.rindex(")") + 2 :].split()  # fields from the 3rd (state) on; comm may hold spaces
+
+
+def child_pids(parent: int) -> list[int]:
+    """Live child processes of `parent` (gunicorn's workers when `parent` is its master)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _proc_stat_fields(int(entry.name))
+            if fields is not None and int(fields[1]) == parent:
+                found.append(int(entry.name))
+    return sorted(found)
+
+
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """User + system CPU time the processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        fields = _proc_stat_fields(pid)
+        if fields is not None:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def connections_per_worker(server_port: int, client_ports: Sequence[int], worker_pids: Sequence[int]) -> dict[int, int]:
+    """How many of the clients' keep-alive connections each worker serves (from /proc/net/tcp)."""
+    wanted = set(client_ports)
+    inodes: set[str] = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        parts = line.split()
+        local_port = int(parts[1].rsplit(":", 1)[1], 16)
+        remote_port = int(parts[2].rsplit(":", 1)[1], 16)
+        if local_port == server_port and remote_port in wanted:
+            inodes.add(f"socket:[{parts[9]}]")
+    counts: dict[int, int] = {}
+    for pid in worker_pids:
+        fd_dir = Path(f"/proc/{pid}/fd")
+        held = 0
+        with contextlib.suppress(OSError):
+            for fd in fd_dir.iterdir():
+                with contextlib.suppress(OSError):
+                    held += os.readlink(fd) in inodes
+        counts[pid] = held
+    return counts
+
+
+# --------------------------------------------------------------------------- load generation (child process)
+
+
+@dataclass(frozen=True)
+class LoadSpec:
+    """Everything the load process needs (picklable)."""
+
+    port: int
+    secret: str
+    scenario: Scenario
+    response_url_prefix: str  # the stub's response URL for name "", to which the request's name is appended
+    name_prefix: str
+    warmup: int
+    requests: int
+    concurrency: int
+    worker_pids: tuple[int, ...]
+
+
+@dataclass
+class LoadResult:
+    """Per-request measurements, indexed by request number (warm-up first)."""
+
+    sent_at: list[float]  # time.time() just before sending
+    ack_ms: list[float]  # round trip until the ack response was read; NaN when the request failed
+    status: list[int]  # HTTP status, 0 when the request failed
+    ack_body: list[str]  # non-empty ack bodies (truncated), "" otherwise
+    errors: list[str]
+    reconnects: int
+    measured_seconds: float
+    connections: dict[int, int] | None
+
+
+def request_name(spec: LoadSpec, index: int) -> str:
+    """The response_url name of request `index` (unique per scenario run)."""
+    return f"{spec.name_prefix}{index}"
+
+
+def run_load(spec: LoadSpec) -> LoadResult:
+    """Warm up, then measure: `concurrency` threads, one keep-alive connection each."""
+    total = spec.warmup + spec.requests
+    result = LoadResult(
+        sent_at=[math.nan] * total,
+        ack_ms=[math.nan] * total,
+        status=[0] * total,
+        ack_body=[""] * total,
+        errors=[],
+        reconnects=0,
+        measured_seconds=math.nan,
+        connections=None,
+    )
+    lock = threading.Lock()
+    cursor = {"next": 0, "end": spec.warmup}
+    phase_done = threading.Barrier(spec.concurrency + 1)
+    go = threading.Barrier(spec.concurrency + 1)
+    client_ports: list[int] = []
+
+    def take() -> int | None:
+        with lock:
+            index = cursor["next"]
+            if index >= cursor["end"]:
+                return None
+            cursor["next"] = index + 1
+            return index
+
+    def send(conn: http.client.HTTPConnection, index: int) -> http.client.HTTPConnection:
+        name = request_name(spec, index)
+        body = slash_command_body(
+            command=spec.scenario.command,
+            text=spec.scenario.text.format(i=index),
+            user_id=CALLER,
+            team_id=TEAM,
+            channel_id=CHANNEL,
+            response_url=spec.response_url_prefix + name,
+        ).encode()
+        headers = signed_headers(spec.secret, body.decode())
+        result.sent_at[index] = time.time()
+        started = time.perf_counter()
+        try:
+            conn.request("POST", EVENTS_PATH, body=body, headers=headers)
+            response = conn.getresponse()
+            payload = response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            with lock:
+                result.errors.append(f"request {index}: {type(exc).__name__}: {exc}")
+                result.reconnects += 1
+            conn.close()
+            return http.client.HTTPConnection(LOOPBACK, spec.port, timeout=30)
+        result.ack_ms[index] = (time.perf_counter() - started) * 1000
+        result.status[index] = response.status
+        if payload.strip():
+            result.ack_body[index] = payload[:200].decode(errors="replace")
+        if response.will_close:
+            conn.close()
+            with lock:
+                result.reconnects += 1
+        return conn
+
+    def client() -> None:
+        conn = http.client.HTTPConnection(LOOPBACK, spec.port, timeout=30)
+        try:
+            while (index := take()) is not None:
+                conn = send(conn, index)
+            if conn.sock is not None:
+                with lock:
+                    client_ports.append(conn.sock.getsockname()[1])
+            phase_done.wait()
+            go.wait()
+            while (index := take()) is not None:
+                conn = send(conn, index)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=client, name=f"client-{n}", daemon=True) for n in range(spec.concurrency)]
+    for thread in threads:
+        thread.start()
+    phase_done.wait()
+    with contextlib.suppress(OSError, ValueError):
+        result.connections = connections_per_worker(spec.port, client_ports, spec.worker_pids)
+    with lock:
+        cursor["end"] = total
+    started = time.perf_counter()
+    go.wait()
+    for thread in threads:
+        thread.join()
+    result.measured_seconds = time.perf_counter() - started
+    return result
+
+
+def _load_process_main(spec: LoadSpec, channel: multiprocessing.connection.Connection) -> None:
+    try:
+        channel.send(run_load(spec))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        channel.close()
+
+
+def run_load_in_child(spec: LoadSpec, timeout: float) -> LoadResult:
+    """Run `run_load` in a fresh process and return its result; the process never outlives this call."""
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_load_process_main, args=(spec, sender), name="bench-load", daemon=True)
+    process.start()
+    sender.close()
+    try:
+        deadline = time.monotonic() + timeout
+        while not receiver.poll(0.2):
+            if not process.is_alive():
+                raise RuntimeError(f"the load process exited with code {process.exitcode} before reporting")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the load process did not finish within {timeout:.0f}s")
+        loaded: LoadResult = receiver.recv()
+        return loaded
+    finally:
+        receiver.close()
+        process.join(timeout=5)
+        if process.is_alive():
+            process.terminate()
+            process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
+# --------------------------------------------------------------------------- servers
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOOPBACK, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def server_env(extra: dict[str, str]) -> dict[str, str]:
+    """This process's environment without Slack/Pulse/gunicorn settings, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(SCRUBBED_ENV_PREFIXES) and k not in SCRUBBED_ENV}
+    env.update(extra)
+    return env
+
+
+class Server:
+    """A gunicorn server in its own session (so Ctrl-C reaches only us); always stopped on exit."""
+
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], port: int, workdir: Path) -> None:
+        self.name = name
+        self.argv = argv
+        self.env = env
+        self.port = port
+        self.workdir = workdir
+        self.log_path = workdir / f"{name}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Self:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own argv, no shell
+                self.argv,
+                env=self.env,
+                cwd=self.workdir,  # no .env or gunicorn.conf.py from the repo is picked up
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def pid(self) -> int:
+        """The gunicorn master's process id."""
+        assert self.process is not None
+        return self.process.pid
+
+    def log_tail(self, lines: int = 30) -> str:
+        """The last lines the server logged."""
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def workers(self) -> list[int]:
+        """The worker processes' ids."""
+        return child_pids(self.pid)
+
+    def wait_ready(self, workers: int, timeout: float = 60.0) -> None:
+        """Wait for /healthz to answer 200, for every worker to exist and for their start-up CPU to settle."""
+        deadline = time.monotonic() + timeout
+        url = f"http://{LOOPBACK}:{self.port}{HEALTH_PATH}"
+        while True:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with code {self.process.returncode}:\n{self.log_tail()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.name} was not ready within {timeout:.0f}s:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200 and len(self.workers()) >= workers:
+                        break
+            except (OSError, urllib.error.URLError):
+                pass
+            time.sleep(0.1)
+        # Workers import the app after fork; wait until none is still busy starting up.
+        previous = cpu_seconds(self.workers())
+        while time.monotonic() < deadline:
+            time.sleep(0.3)
+            current = cpu_seconds(self.workers())
+            if current - previous < 0.02:
+                return
+            previous = current
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """SIGTERM the master (graceful), then SIGKILL its whole process group if it lingers."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # the group is the one this server's session started
+            process.wait()
+
+
+def gunicorn_bare(config: Config, port: int, secret: str, token: str, api_url: str, workdir: Path) -> Server:
+    """The bare Bolt app under the gunicorn CLI, with the settings `pulse serve` uses."""
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str(config.workers),
+        "--threads",
+        str(config.threads),
+        "--bind",
+        f"{LOOPBACK}:{port}",
+        "--timeout",
+        "30",
+        "--graceful-timeout",
+        "20",
+        "bench.bare_app:create_wsgi()",
+    ]
+    env = server_env(
+        {
+            "SLACK_SIGNING_SECRET": secret,
+            "SLACK_BOT_TOKEN": token,
+            "SLACK_API_URL": api_url,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+        }
+    )
+    return Server("bare-gunicorn", argv, env, port, workdir)
+
+
+def pulse_server(
+    config: Config, port: int, secret: str, token: str, api_url: str, database_url: str, workdir: Path, name: str
+) -> Server:
+    """`pulse serve --http` with the benchmark's database and stub."""
+    pulse = Path(sys.executable).parent / "pulse"
+    argv = [str(pulse), "serve", "--http", "--workers", str(config.workers), "--threads", str(config.threads)]
+    env = server_env(
+        {
+            "SLACK_SIGNING_SECRET": secret,
+            "SLACK_BOT_TOKEN": token,
+            "SLACK_API_URL": api_url,
+            "DATABASE_URL": database_url,
+            "PORT": str(port),
+            "PULSE_ADMINS": CALLER,
+        }
+    )
+    return Server(name, argv, env, port, workdir)
+
+
+# --------------------------------------------------------------------------- databases
+
+
+def _seed(url: str) -> None:
+    from store import demo
+    from store.db import Database
+    from store.migrate import upgrade
+    from store.types import utcnow
+
+    upgrade(url)
+    database = Database(url)
+    try:
+        now = utcnow()
+        with database.session(write=True) as session:
+            demo.seed(session, today=now.date(), now=now)
+    finally:
+        database.dispose()
+
+
+def postgres_problem(admin_url: str) -> str | None:
+    """Why the PostgreSQL server cannot be used, or None when it answers."""
+    from sqlalchemy import create_engine, text
+
+    from store.db import normalise_url
+
+    try:
+        engine = create_engine(normalise_url(admin_url))
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        finally:
+            engine.dispose()
+    except Exception as exc:
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    return None
+
+
+@contextlib.contextmanager
+def scratch_database(kind: str, workdir: Path, admin_url: str) -> Iterator[str]:
+    """A freshly migrated, demo-seeded database; a PostgreSQL one is dropped afterwards."""
+    if kind == "sqlite":
+        url = f"sqlite:///{workdir / 'pulse-bench.db'}"
+        _seed(url)
+        yield url
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from store.db import normalise_url
+
+    name = f"pulse_bench_{secrets.token_hex(5)}"
+    admin = create_engine(normalise_url(admin_url), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+            _seed(url)
+            yield url
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+# --------------------------------------------------------------------------- one scenario
+
+
+@dataclass
+class ScenarioResult:
+    """What one scenario measured, and how it compares with the bare app."""
+
+    database: str
+    scenario: str
+    title: str
+    requests: int
+    warmup: int
+    ack: Stats
+    requests_per_second: float
+    ack_p50_vs_bare: float | None = None
+    ack_p99_vs_bare: float | None = None
+    reply: Stats | None = None
+    reply_drain_seconds: float | None = None
+    worker_cpu_ms_per_request: float | None = None
+    connections_per_worker: list[int] | None = None
+    reconnects: int = 0
+    failures: dict[str, int] = field(default_factory=dict)
+    failure_examples: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        """Requests that failed in any way."""
+        return sum(self.failures.values())
+
+
+def _note(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_scenario(
+    *,
+    database: str,
+    scenario: Scenario,
+    server: Server,
+    secret: str,
+    stub: Any,
+    config: Config,
+    run_id: str,
+) -> ScenarioResult:
+    """Load `server` with `scenario`, then (for Pulse) wait for and check every response_url reply."""
+    workers = server.workers()
+    spec = LoadSpec(
+        port=server.port,
+        secret=secret,
+        scenario=scenario,
+        response_url_prefix=stub.response_url(""),
+        name_prefix=f"{run_id}-{database}-{scenario.key}-",
+        warmup=config.warmup,
+        requests=config.requests,
+        concurrency=config.concurrency,
+        worker_pids=tuple(workers),
+    )
+    total = spec.warmup + spec.requests
+    _note(f"  {scenario.title}: {spec.warmup} warm-up + {spec.requests} measured requests ...")
+    cpu_before = cpu_seconds(workers)
+    load = run_load_in_child(spec, timeout=max(120.0, total * 0.5))
+    measured = range(spec.warmup, total)
+    ack_ms = [load.ack_ms[i] for i in measured if load.status[i] == 200]
+    failures: Counter[str] = Counter()
+    examples: list[str] = list(load.errors[:3])
+    for i in range(total):
+        if load.status[i] == 0:
+            failures["request error"] += 1
+        elif load.status[i] != 200:
+            failures[f"HTTP {load.status[i]}"] += 1
+            examples.append(f"request {i}: HTTP {load.status[i]} {load.ack_body[i]!r}")
+        elif load.ack_body[i] and scenario.expect is not None:
+            failures["answered in the ack (usage/error)"] += 1
+            examples.append(f"request {i}: ack body {load.ack_body[i]!r}")
+    result = ScenarioResult(
+        database=database,
+        scenario=scenario.key,
+        title=scenario.title,
+        requests=spec.requests,
+        warmup=spec.warmup,
+        ack=Stats.of(ack_ms),
+        requests_per_second=len(ack_ms) / load.measured_seconds if load.measured_seconds > 0 else math.nan,
+        reconnects=load.reconnects,
+        connections_per_worker=sorted(load.connections.values(), reverse=True) if load.connections else None,
+    )
+    if scenario.expect is not None:
+        drain_started = time.monotonic()
+        posts = wait_for_replies(stub, spec.name_prefix, total, timeout=config.drain_timeout)
+        result.reply_drain_seconds = time.monotonic() - drain_started
+        reply_ms = check_replies(load, spec, scenario.expect, posts, failures, examples)
+        result.reply = Stats.of(reply_ms)
+    cpu_used = cpu_seconds(workers) - cpu_before
+    result.worker_cpu_ms_per_request = cpu_used * 1000 / total
+    result.failures = dict(failures)
+    result.failure_examples = examples[:5]
+    _note(
+        f"    ack p50 {result.ack.p50:.2f} ms, p99 {result.ack.p99:.2f} ms, {result.requests_per_second:.0f} req/s"
+        + (f"; reply p99 {result.reply.p99:.0f} ms" if result.reply else "")
+        + (f"; {result.failed} FAILED" if result.failed else "")
+    )
+    return result
+
+
+def wait_for_replies(stub: Any, prefix: str, expected: int, timeout: float, stall: float = 60.0) -> list[Any]:
+    """Poll the stub until `expected` response_url posts named `prefix...` arrived (or time runs out)."""
+    deadline = time.monotonic() + timeout
+    last_count, last_change = -1, time.monotonic()
+    while True:
+        posts = [p for p in stub.responses() if p.name.startswith(prefix)]
+        now = time.monotonic()
+        if len(posts) != last_count:
+            last_count, last_change = len(posts), now
+        if len(posts) >= expected or now > deadline or now - last_change > stall:
+            time.sleep(0.5)  # let a duplicate that is in flight arrive too
+            return [p for p in stub.responses() if p.name.startswith(prefix)]
+        time.sleep(0.2)
+
+
+def check_replies(
+    load: LoadResult, spec: LoadSpec, expect: str, posts: Sequence[Any], failures: Counter[str], examples: list[str]
+) -> list[float]:
+    """Count missing, duplicate and unsuccessful replies; return the measured requests' reply latencies (ms)."""
+    by_name: dict[str, list[Any]] = {}
+    for post in posts:
+        by_name.setdefault(post.name, []).append(post)
+    pattern = re.compile(expect)
+    reply_ms: list[float] = []
+    for i in range(spec.warmup + spec.requests):
+        if load.status[i] != 200 or load.ack_body[i]:
+            continue  # already counted as a failed request
+        got = by_name.get(request_name(spec, i), [])
+        if not got:
+            failures["no response_url reply"] += 1
+            continue
+        if len(got) > 1:
+            failures["more than one response_url reply"] += 1
+            examples.append(f"request {i}: {len(got)} replies")
+        text = str(got[0].payload.get("text", ""))
+        if not pattern.search(text):
+            failures["unsuccessful reply"] += 1
+            examples.append(f"request {i}: reply {text[:160]!r}")
+            continue
+        if i >= spec.warmup:
+            reply_ms.append((min(p.time for p in got) - load.sent_at[i]) * 1000)
+    return reply_ms
+
+
+# --------------------------------------------------------------------------- one database
+
+
+def run_database(
+    database: str, config: Config, stub: Any, workdir: Path, run_id: str
+) -> tuple[list[ScenarioResult], list[str]]:
+    """The bare app, then Pulse's scenarios on a fresh `database`; returns results and any problems."""
+    secret = secrets.token_hex(16)
+    token = f"xoxb-bench-{secrets.token_hex(8)}"
+    results: list[ScenarioResult] = []
+    _note(f"[{database}] bare Bolt app under gunicorn ({config.workers} workers x {config.threads} threads)")
+    port = free_port()
+    with gunicorn_bare(config, port, secret, token, stub.api_url, workdir) as bare:
+        bare.wait_ready(config.workers)
+        baseline = run_scenario(
+            database=database, scenario=BARE, server=bare, secret=secret, stub=stub, config=config, run_id=run_id
+        )
+    results.append(baseline)
+    _note(f"[{database}] migrating and seeding a scratch database")
+    with scratch_database(database, workdir, config.postgres_admin_url) as url:
+        port = free_port()
+        _note(f"[{database}] pulse serve --http --workers {config.workers} --threads {config.threads}")
+        server = pulse_server(config, port, secret, token, stub.api_url, url, workdir, f"pulse-{database}")
+        with server:
+            server.wait_ready(config.workers)
+            for scenario in PULSE_SCENARIOS:
+                result = run_scenario(
+                    database=database,
+                    scenario=scenario,
+                    server=server,
+                    secret=secret,
+                    stub=stub,
+                    config=config,
+                    run_id=run_id,
+                )
+                result.ack_p50_vs_bare = result.ack.p50 / baseline.ack.p50
+                result.ack_p99_vs_bare = result.ack.p99 / baseline.ack.p99
+                results.append(result)
+    problems = []
+    for result in results:
+        if result.failed:
+            problems.append(f"{database} {result.title}: {result.failures} e.g. {result.failure_examples[:2]}")
+    return results, problems
+
+
+# --------------------------------------------------------------------------- report
+
+
+COLUMNS = (
+    ("database", 10, "s"),
+    ("scenario", 14, "s"),
+    ("requests", 8, "d"),
+    ("p50 ms", 7, ".2f"),
+    ("p99 ms", 7, ".2f"),
+    ("mean ms", 7, ".2f"),
+    ("max ms", 7, ".1f"),
+    ("req/s", 6, ".0f"),
+    ("p50 x bare", 10, ".2f"),
+    ("p99 x bare", 10, ".2f"),
+    ("reply p50 ms", 12, ".0f"),
+    ("reply p99 ms", 12, ".0f"),
+    ("cpu ms/req", 10, ".2f"),
+    ("conns/worker", 12, "s"),
+    ("failed", 6, "d"),
+)
+
+
+def table(results: Sequence[ScenarioResult]) -> str:
+    """The results as a fixed-width text table."""
+
+    def cell(value: object, width: int, spec: str) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "-".rjust(width)
+        text = format(value, spec)
+        return text.ljust(width) if spec == "s" and width >= 10 else text.rjust(width)
+
+    header = "  ".join(name.ljust(width) if spec == "s" else name.rjust(width) for name, width, spec in COLUMNS)
+    lines = [header, "-" * len(header)]
+    for r in results:
+        values: list[object] = [
+            r.database,
+            r.title,
+            r.requests,
+            r.ack.p50,
+            r.ack.p99,
+            r.ack.mean,
+            r.ack.max,
+            r.requests_per_second,
+            r.ack_p50_vs_bare,
+            r.ack_p99_vs_bare,
+            r.reply.p50 if r.reply else None,
+            r.reply.p99 if r.reply else None,
+            r.worker_cpu_ms_per_request,
+            "/".join(map(str, r.connections_per_worker)) if r.connections_per_worker else None,
+            r.failed,
+        ]
+        lines.append("  ".join(cell(v, width, spec) for v, (_, width, spec) in zip(values, COLUMNS, strict=True)))
+    return "\n".join(lines)
+
+
+def verdict(results: Sequence[ScenarioResult]) -> tuple[bool, list[str]]:
+    """Whether every Pulse scenario's p99 ack is within 1.5x the bare app's and under Slack's 3 s."""
+    lines, met = [], True
+    for r in results:
+        if r.ack_p99_vs_bare is None:
+            continue
+        ok = r.ack_p99_vs_bare <= TARGET_P99_RATIO and r.ack.p99 < SLACK_DEADLINE_MS and r.failed == 0
+        met = met and ok
+        lines.append(
+            f"{'MET   ' if ok else 'MISSED'} {r.database} {r.title}: p99 ack {r.ack.p99:.2f} ms = "
+            f"{r.ack_p99_vs_bare:.2f}x bare (target <= {TARGET_P99_RATIO}x, < {SLACK_DEADLINE_MS:.0f} ms)"
+            + (f", {r.failed} failed requests" if r.failed else "")
+        )
+    return met, lines
+
+
+def command_line() -> str:
+    """The command line this process was started with."""
+    return shlex.join(getattr(sys, "orig_argv", [sys.executable, *sys.argv]))
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def parse_args(argv: Sequence[str]) -> Config:
+    """The benchmark's options."""
+    parser = argparse.ArgumentParser(prog="python -m bench ack-latency", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database",
+        choices=[*DATABASES, "both"],
+        default="both",
+        help="which database Pulse runs on (default: both; PostgreSQL is skipped with a warning if unreachable)",
+    )
+    parser.add_argument("--requests", type=int, default=2000, help="measured requests per scenario (default 2000)")
+    parser.add_argument("--warmup", type=int, default=200, help="warm-up requests per scenario (default 200)")
+    parser.add_argument("--concurrency", type=int, default=8, help="concurrent keep-alive clients (default 8)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2, as pulse serve)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker (default 8, as pulse serve)")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("PULSE_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_ADMIN_URL),
+        help=f"PostgreSQL server to create the scratch database on (default {DEFAULT_POSTGRES_ADMIN_URL})",
+    )
+    parser.add_argument(
+        "--drain-timeout", type=float, default=300.0, help="seconds to wait for response_url replies (default 300)"
+    )
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="JSON results file")
+    args = parser.parse_args(argv)
+    for name in ("requests", "warmup", "concurrency", "workers", "threads"):
+        if getattr(args, name) < (0 if name == "warmup" else 1):
+            parser.error(f"--{name} must be positive")
+    return Config(
+        databases=DATABASES if args.database == "both" else (args.database,),
+        requests=args.requests,
+        warmup=args.warmup,
+        concurrency=args.concurrency,
+        workers=args.workers,
+        threads=args.threads,
+        postgres_admin_url=args.postgres_url,
+        drain_timeout=args.drain_timeout,
+        output=args.output,
+    )
+
+
+def _terminate_gracefully(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds through every `finally`, stopping what we started
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run the benchmark; 0 when it ran cleanly (whether or not the target was met), 1 on failures."""
+    from bot.slack_stub import SlackStub
+
+    config = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate_gracefully)
+    cmd = command_line()
+    print(f"$ {cmd}", flush=True)
+    databases = list(config.databases)
+    skipped: dict[str, str] = {}
+    if "postgresql" in databases:
+        problem = postgres_problem(config.postgres_admin_url)
+        if problem is not None:
+            if len(config.databases) == 1:
+                print(f"bench: PostgreSQL is unreachable at {config.postgres_admin_url}: {problem}", file=sys.stderr)
+                return 2
+            _note(f"bench: skipping PostgreSQL ({problem}); run `make postgres` first")
+            skipped["postgresql"] = problem
+            databases.remove("postgresql")
+    started = dt.datetime.now(dt.UTC)
+    run_id = secrets.token_hex(3)
+    results: list[ScenarioResult] = []
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="pulse-bench-") as tmp, SlackStub() as stub:
+        stub.users[CALLER] = {"tz": "UTC", "real_name": "Alex Admin"}
+        for database in databases:
+            found, trouble = run_database(database, config, stub, Path(tmp), run_id)
+            results.extend(found)
+            problems.extend(trouble)
+    met, verdict_lines = verdict(results)
+    print()
+    print(table(results))
+    print()
+    print("Ack latency: HTTP round trip until the ack response was read (measured phase only).")
+    print("Reply latency: request sent until its response_url reply reached the stub (lazy listener done).")
+    print("cpu ms/req: gunicorn workers' CPU time during the scenario (acks + lazy work) per request.")
+    print()
+    for line in verdict_lines:
+        print(line)
+    print(f"Target {'met' if met else 'MISSED'}.")
+    for problem in problems:
+        print(f"FAILURES: {problem}")
+    for name, why in skipped.items():
+        print(f"SKIPPED {name}: {why}")
+    report = {
+        "command": cmd,
+        "started_at": started.isoformat(timespec="seconds"),
+        "duration_seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 1),
+        "host": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "config": {
+            "requests": config.requests,
+            "warmup": config.warmup,
+            "concurrency": config.concurrency,
+            "workers": config.workers,
+            "threads": config.threads,
+            "worker_class": "gthread",
+            "databases": databases,
+        },
+        "target": {"p99_vs_bare_max": TARGET_P99_RATIO, "p99_max_ms": SLACK_DEADLINE_MS, "met": met},
+        "verdict": verdict_lines,
+        "skipped": skipped,
+        "results": [{**asdict(r), "failed": r.failed} for r in results],
+        "failures": problems,
+    }
+    config.output.parent.mkdir(parents=True, exist_ok=True)
+    config.output.write_text(json.dumps(_finite(report), indent=2, allow_nan=False) + "\n")
+    print(f"Wrote {config.output}")
+    return 1 if problems else 0
+
+
+def _finite(value: Any) -> Any:
+    """`value` with NaN replaced by None (JSON has no NaN)."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value

@@ -1,0 +1,143 @@
+"""Buttons and forms: acknowledge alerts, done/snooze actions, review/update risks.
+
+Each click runs the same command handler a typed command would, as the person who clicked.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.listeners.commands import ephemeral
+from bot.renderer import RISK_UPDATE_CALLBACK, modal_values, risk_update_modal, to_slack
+from bot.services import Services
+from bot.tick.reminders import ACTION_DONE, ACTION_SNOOZE_DAY, ACTION_SNOOZE_WEEK, RISK_REVIEWED, RISK_UPDATE
+from commands.dispatch import handle
+from commands.reply import Message
+from store import alerts
+from store.errors import PulseError
+from store.ids import Kind, parse_ref
+from store.lookup import numbered
+from store.models import Alert, Program, Risk
+
+log = logging.getLogger(__name__)
+
+BUTTON_COMMANDS = {
+    ACTION_DONE: ("action", "done {ref}"),
+    ACTION_SNOOZE_DAY: ("action", "snooze {ref} until:+1d"),
+    ACTION_SNOOZE_WEEK: ("action", "snooze {ref} until:+1w"),
+    RISK_REVIEWED: ("risk", "review {ref}"),
+}
+
+
+def _who(body: dict[str, Any]) -> tuple[str, str, str | None]:
+    user = body.get("user", {})
+    team = (body.get("team") or {}).get("id") or user.get("team_id", "")
+    channel = (body.get("channel") or {}).get("id")
+    return team, user.get("id", ""), channel
+
+
+def register(app: App, services: Services) -> None:
+    """Wire every button and form of Pulse's messages."""
+
+    def just_ack(ack: Ack) -> None:
+        ack()
+
+    def run_button(body: dict[str, Any], respond: Respond) -> None:
+        team, user, channel = _who(body)
+        action = body["actions"][0]
+        command, template = BUTTON_COMMANDS[action["action_id"]]
+        request = services.command_request(
+            {
+                "team_id": team,
+                "user_id": user,
+                "channel_id": channel or "",
+                "command": services.settings.command_name(command),
+                "text": template.format(ref=action["value"]),
+            },
+            tz=services.directory.tz_for(team, user),
+        )
+        respond(**ephemeral(handle(request, services.database)), replace_original=False)
+
+    for action_id in BUTTON_COMMANDS:
+        app.action(action_id)(ack=just_ack, lazy=[run_button])
+
+    def acknowledge(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        team, user, channel = _who(body)
+        actor = services.actor(team, user, channel)
+        try:
+            with services.database.session(write=True) as session:
+                alert = session.get(Alert, int(body["actions"][0]["value"]))
+                program = session.get(Program, alert.program_id) if alert and alert.team_id == team else None
+                if alert is None or program is None:
+                    raise PulseError("That alert no longer exists.")
+                messages = alerts.acknowledge(session, actor, alert, program)
+                markup = Message(
+                    "alert",
+                    {"body": alert.markup, "acknowledged_by": user, "acknowledged_at": alert.acknowledged_at},
+                ).markup()
+        except PulseError as exc:
+            respond(response_type="ephemeral", replace_original=False, text=str(exc))
+            return
+        updated = to_slack(markup)
+        for message in messages:
+            try:
+                client.chat_update(
+                    channel=str(message.sent_channel), ts=str(message.sent_ts), text=updated.text, blocks=updated.blocks
+                )
+            except Exception as exc:  # the acknowledgement is recorded; the message update is best effort
+                log.warning("could not update alert message %s: %s", message.id, type(exc).__name__)
+
+    app.action(alerts.ACK_ACTION)(ack=just_ack, lazy=[acknowledge])
+
+    def open_risk_form(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        team, user, channel = _who(body)
+        ref = body["actions"][0]["value"]
+        parsed = parse_ref(ref)
+        try:
+            if parsed is None or parsed[0] != Kind.RISK:
+                raise PulseError(f"{ref} is not a risk.")
+            with services.database.session() as session:
+                risk, _program = numbered(session, services.actor(team, user, channel), Risk, Kind.RISK, parsed[1])
+        except PulseError as exc:
+            client.chat_postEphemeral(channel=channel or user, user=user, text=str(exc))
+            return
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=risk_update_modal(
+                ref,
+                title=risk.title,
+                likelihood=risk.likelihood,
+                impact=risk.impact,
+                review=risk.review_date.isoformat() if risk.review_date else None,
+                mitigation=risk.mitigation,
+                status=risk.status.value if risk.status.value != "closed" else "open",
+            ),
+        )
+
+    app.action(RISK_UPDATE)(open_risk_form)
+
+    def submit_risk_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        team, user, _ = _who(body)
+        values = modal_values(view)
+        fields = " ".join(f'{name}:"{value}"' for name, value in values.items())
+        request = services.command_request(
+            {
+                "team_id": team,
+                "user_id": user,
+                "channel_id": "",
+                "command": services.settings.command_name("risk"),
+                "text": f"update {view['private_metadata']} {fields}",
+            }
+        )
+        reply = handle(request, services.database)
+        if reply.ok:
+            ack()
+        else:
+            ack(response_action="errors", errors={"likelihood": to_slack(reply.markup()).text[:150]})
+
+    app.view(RISK_UPDATE_CALLBACK)(submit_risk_form)

@@ -1,0 +1,1 @@
+"""Everything time produces (digests, reminders, escalations), computed by one idempotent step."""

@@ -1,0 +1,97 @@
+"""Scheduled digests: each schedule's period is sent once, late ones within the catch-up window."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from commands.digest_content import channel_viewer, enqueue_digest, portfolio_digest, program_digest
+from store.access import may_post_in
+from store.calendar import WorkCalendar, latest_due, parse_time
+from store.models import DigestSchedule, OutboxMessage, Program
+
+log = logging.getLogger(__name__)
+
+
+def dedupe_key(schedule: DigestSchedule, due: dt.datetime) -> str:
+    """One key per schedule and local period (the local date it is due)."""
+    return f"digest:S-{schedule.number}:{due.astimezone(ZoneInfo(schedule.tz)).date().isoformat()}"
+
+
+def plan(
+    session: Session,
+    schedules: list[DigestSchedule],
+    *,
+    now: dt.datetime,
+    last_tick: dt.datetime | None,
+    calendar: WorkCalendar,
+    catchup: dt.timedelta,
+) -> list[int]:
+    """Queue every digest that is due and not yet queued; returns the outbox ids queued."""
+    due_now: list[tuple[DigestSchedule, dt.datetime, str]] = []
+    for schedule in schedules:
+        zone = ZoneInfo(schedule.tz)
+        due = latest_due(schedule.days, parse_time(schedule.time_of_day), zone, now, calendar)
+        if due is None or due < schedule.created_at:
+            continue
+        if now - due > catchup:
+            if last_tick is None or due > last_tick:
+                log.warning(
+                    "skipped digest S-%s due %s: %s late, over the %s catch-up window",
+                    schedule.number,
+                    due.isoformat(),
+                    now - due,
+                    catchup,
+                )
+            continue
+        due_now.append((schedule, due, dedupe_key(schedule, due)))
+    if not due_now:
+        return []
+    queued_keys = set(
+        session.exec(
+            select(OutboxMessage.dedupe_key).where(col(OutboxMessage.dedupe_key).in_([key for _, _, key in due_now]))
+        )
+    )
+    programs = {
+        p.id: p
+        for p in session.exec(
+            select(Program).where(col(Program.id).in_([s.program_id for s, _, _ in due_now if s.program_id]))
+        )
+    }
+    ids: list[int] = []
+    for schedule, due, key in due_now:
+        if key in queued_keys:
+            continue
+        ids += _send(session, schedule, programs.get(schedule.program_id), due=due, key=key, now=now)
+    return ids
+
+
+def _send(
+    session: Session, schedule: DigestSchedule, program: Program | None, *, due: dt.datetime, key: str, now: dt.datetime
+) -> list[int]:
+    today = now.astimezone(ZoneInfo(schedule.tz)).date()
+    if program is not None:
+        if program.archived_at is not None or not may_post_in(program, schedule.channel_id):
+            log.warning(
+                "digest S-%s not sent: %s is archived or not cleared for its channel", schedule.number, program.key
+            )
+            return []
+        digest = program_digest(session, program, since=schedule.last_sent_at, now=now, today=today)
+    else:
+        viewer = channel_viewer(schedule.team_id, schedule.channel_id)
+        digest = portfolio_digest(session, viewer, since=schedule.last_sent_at, now=now, today=today)
+    ids = enqueue_digest(
+        session,
+        team_id=schedule.team_id,
+        channel_id=schedule.channel_id,
+        digest=digest,
+        dedupe_key=key,
+        entity_ref=f"S-{schedule.number}",
+    )
+    if ids:
+        schedule.last_sent_at = due
+        session.add(schedule)
+    return ids

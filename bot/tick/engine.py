@@ -1,0 +1,128 @@
+"""`pulse tick`: run everything due as of one instant, then deliver; safe to run twice or concurrently."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from functools import partial
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from bot.services import Services
+from bot.tick import alerts, digests, reminders
+from store import schedules
+from store.calendar import WorkCalendar
+from store.models import OutboxStatus, Program, TickRun
+from store.types import utcnow
+
+log = logging.getLogger(__name__)
+TICK_NAME = "clock"
+PLANNING_LOCK = 0x50554C5345  # "PULSE": one planner at a time across processes on PostgreSQL
+
+
+@dataclass
+class TickReport:
+    """What one tick queued and delivered."""
+
+    at: dt.datetime
+    queued: dict[str, int] = field(default_factory=dict)
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    def summary(self) -> str:
+        parts = ", ".join(f"{n} {kind}" for kind, n in self.queued.items() if n) or "nothing new"
+        return (
+            f"tick at {self.at.isoformat()}: queued {parts}; delivered {self.sent}, "
+            f"retrying {self.retrying}, failed {self.failed}"
+        )
+
+
+class Clock:
+    """Plans and delivers everything time produces."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        settings = services.settings
+        self.calendar = WorkCalendar(frozenset(settings.holidays))
+        self.catchup = dt.timedelta(hours=settings.catchup_hours)
+
+    def tick(self, now: dt.datetime | None = None) -> TickReport:
+        """Plan at `now` (default: the current instant), then deliver what is due."""
+        now = now or utcnow()
+        report = TickReport(at=now)
+        report.queued = self.plan(now)
+        for delivery in self.services.deliverer.deliver_all(now=now):
+            if delivery.status == OutboxStatus.SENT:
+                report.sent += 1
+            elif delivery.status == OutboxStatus.FAILED:
+                report.failed += 1
+            else:
+                report.retrying += 1
+        log.info(report.summary())
+        return report
+
+    def plan(self, now: dt.datetime) -> dict[str, int]:
+        """Queue digests, reminders, ladder steps and alert repeats in one transaction."""
+        settings = self.services.settings
+        with self.services.database.session(write=True) as session:
+            self._lock(session)
+            last = session.get(TickRun, TICK_NAME)
+            queued = {
+                "digest messages": len(
+                    digests.plan(
+                        session,
+                        schedules.active(session),
+                        now=now,
+                        last_tick=last.last_at if last else None,
+                        calendar=self.calendar,
+                        catchup=self.catchup,
+                    )
+                ),
+                "reminders": 0,
+                "alert repeats": len(
+                    alerts.plan(
+                        session,
+                        now=now,
+                        calendar=self.calendar,
+                        workspace_tz=settings.tz,
+                        escalation_channel=settings.escalation_channel,
+                    )
+                ),
+            }
+            for team_id in self._teams(session):
+                queued["reminders"] += len(
+                    reminders.plan(
+                        session,
+                        team_id,
+                        now=now,
+                        calendar=self.calendar,
+                        tz_for=partial(self.services.directory.tz_many, session, team_id),
+                        workspace_tz=settings.tz,
+                        escalation_channel=settings.escalation_channel,
+                    )
+                )
+            if last is None:
+                session.add(TickRun(name=TICK_NAME, last_at=now))
+            elif now > last.last_at:
+                last.last_at = now
+                session.add(last)
+        return queued
+
+    @staticmethod
+    def _lock(session: Session) -> None:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLANNING_LOCK})
+
+    @staticmethod
+    def _teams(session: Session) -> list[str]:
+        return list(
+            session.exec(
+                select(Program.team_id)
+                .where(col(Program.archived_at).is_(None))
+                .distinct()
+                .order_by(col(Program.team_id))
+            )
+        )
