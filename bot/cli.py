@@ -152,3 +152,19 @@ def scheduler() -> None:
     if settings.slack_bot_token is None:
         fail("SLACK_BOT_TOKEN must be set to deliver messages (see .env.example)")
     run_blocking(settings, database_or_exit(settings))
+
+
+digest_app = typer.Typer(help="Digests in the terminal.", no_args_is_help=True)
+app.add_typer(digest_app, name="digest")
+
+
+@digest_app.command("preview")
+def digest_preview(
+    key: str = typer.Argument(None, help="Program KEY; the portfolio digest when left out."),
+    team: str = typer.Option(None, "--team", help="Slack team ID (needed when the database serves several)."),
+    channel: str = typer.Option(None, "--channel", help="Show what this channel ID would get (restricted filter)."),
+) -> None:
+    """Print the digest a channel would get (leadership view of every program by default)."""
+    from bot.digest_cli import run_preview
+
+    run_preview(key, team, channel)

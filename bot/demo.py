@@ -6,11 +6,13 @@ import datetime as dt
 
 import typer
 
+from bot.digest_cli import digest_text
 from bot.renderer import to_terminal
 from bot.runtime import database_or_exit, settings_or_exit
 from store import demo
 from store.access import Actor
 from store.bands import Band
+from store.db import Database
 from store.migrate import upgrade
 from store.portfolio import portfolio
 from store.types import utcnow
@@ -28,13 +30,26 @@ def run_demo() -> None:
         seeded = demo.seed(session, today=today, now=now)
     typer.echo("Seeded the demo portfolio." if seeded else "Demo portfolio already present; nothing added.")
     typer.echo(portfolio_text(database, today=today, now=now))
+    typer.echo(
+        "\n"
+        + "=" * 72
+        + "\nThe leadership digest #tns-leadership would get (`pulse digest preview --channel C0LEADS`):\n"
+    )
+    typer.echo(
+        digest_text(
+            database,
+            team_id=demo.DEMO_TEAM,
+            key=None,
+            channel_id="C0LEADS",
+            now=now,
+            today=today,
+            names={**demo.DEMO_USERS, **demo.DEMO_CHANNELS},
+        )
+    )
 
 
-def portfolio_text(database: object, *, today: dt.date, now: dt.datetime) -> str:
+def portfolio_text(database: Database, *, today: dt.date, now: dt.datetime) -> str:
     """The portfolio summary for the demo team, as terminal text."""
-    from store.db import Database
-
-    assert isinstance(database, Database)
     viewer = Actor(team_id=demo.DEMO_TEAM, user_id=demo.DEMO_ADMIN, is_admin=True)
     with database.session() as session:
         facts = portfolio(session, viewer, today=today, now=now)

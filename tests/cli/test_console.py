@@ -62,7 +62,9 @@ def test_console_ignores_real_slack_credentials(tmp_path: Path) -> None:
 def test_console_rejects_a_bad_user_id(tmp_path: Path) -> None:
     result = pulse("console", "--as", "bob", cwd=tmp_path, stdin="", DATABASE_URL=f"sqlite:///{tmp_path}/p.db")
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == ["pulse: --as must be a Slack user ID like U0LENA (or a demo name like lena)"]
+    assert result.stderr.strip().splitlines() == [
+        "pulse: --as must be a Slack user ID like U0LENA (or a demo name like lena)"
+    ]
 
 
 def read_until_exit(fd: int, process: subprocess.Popen[bytes], timeout: float) -> str:

@@ -154,8 +154,13 @@ def succeeds_then_roll_back(database: Database, work: Callable[[Any], object]) -
         pass
 
 
-@pytest.mark.parametrize("operation", list(RULES))
-def test_only_the_allowed_people_may_change(seeded: Database, operation: str) -> None:
+def test_only_the_allowed_people_may_change(seeded: Database) -> None:
+    """Every operation tried by every role; permitted changes are rolled back so each starts from the same data."""
+    for operation in RULES:
+        check_operation(seeded, operation)
+
+
+def check_operation(seeded: Database, operation: str) -> None:
     work, allowed, refusal = RULES[operation]
     for actor in EVERYONE:
         if actor in allowed:
@@ -163,7 +168,7 @@ def test_only_the_allowed_people_may_change(seeded: Database, operation: str) ->
         else:
             with pytest.raises(Forbidden) as refused:
                 attempt(seeded, work(actor))
-            assert str(refused.value) == refusal, actor
+            assert str(refused.value) == refusal, (operation, actor)
 
 
 def test_allowed_changes_take_effect(seeded: Database) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from store import risks
@@ -10,7 +13,7 @@ from store.db import Database
 from store.errors import Invalid
 from store.models import WorkspaceSettings
 from store.risks import RiskChanges
-from tests.store.helpers import OWNER, TEAM, get_program, get_risk, new_program
+from tests.store.helpers import OWNER, TEAM, get_program, get_risk, new_program, write
 
 DEFAULT_BANDS = {
     Band.LOW: {1, 2, 3, 4},
@@ -101,16 +104,16 @@ def test_updating_scales_rescores_and_rebands_a_risk(database: Database) -> None
         assert (risk.score, risks.band_of(session, risk)) == (20, Band.CRITICAL)
 
 
-@pytest.mark.parametrize(("likelihood", "impact"), [(0, 3), (6, 3), (3, 0), (3, 6), (-1, 1)])
-def test_scales_outside_one_to_five_are_refused(database: Database, likelihood: int, impact: int) -> None:
+def add_risk(likelihood: int, impact: int) -> Callable[[Any], object]:
+    return lambda s: risks.add(
+        s, OWNER, get_program(s), title="r", likelihood=likelihood, impact=impact, owner_id=OWNER.user_id
+    )
+
+
+def test_scales_outside_one_to_five_are_refused(database: Database) -> None:
     new_program(database)
-    with pytest.raises(Invalid, match="must be a whole number from 1 to 5"), database.session(write=True) as session:
-        risks.add(
-            session,
-            OWNER,
-            get_program(session),
-            title="r",
-            likelihood=likelihood,
-            impact=impact,
-            owner_id=OWNER.user_id,
-        )
+    for likelihood, impact in [(0, 3), (6, 3), (3, 0), (3, 6), (-1, 1)]:
+        with pytest.raises(Invalid, match="must be a whole number from 1 to 5"):
+            write(database, add_risk(likelihood, impact))
+    with database.session() as session:
+        assert risks.query(session, TEAM, [get_program(session).id or 0], include_closed=True) == []

@@ -34,30 +34,33 @@ def current(database: Database, key: str) -> programs.ProgramStatus:
         return programs.status_of(session, [program])[program.id or 0]
 
 
-@pytest.mark.parametrize(
-    ("history", "trend"),
-    [
-        ((G,), Trend.INSUFFICIENT),
-        ((G, A), Trend.WORSENING),
-        ((A, R), Trend.WORSENING),
-        ((G, R), Trend.WORSENING),
-        ((R, A), Trend.IMPROVING),
-        ((A, G), Trend.IMPROVING),
-        ((R, G), Trend.IMPROVING),
-        ((A, A), Trend.UNCHANGED),
-        ((G, G), Trend.UNCHANGED),
-        ((R, R, R), Trend.UNCHANGED),
-        ((G, R, R), Trend.UNCHANGED),  # only the last two reports count
-        ((R, G, A), Trend.WORSENING),
-    ],
-)
-def test_trend_follows_the_last_two_reports(database: Database, history: tuple[Rag, ...], trend: Trend) -> None:
-    new_program(database)
-    returned = report(database, "TNS-X", *history)
-    stored = current(database, "TNS-X")
-    assert (returned.trend, returned.rag) == (trend, history[-1])
-    assert (stored.trend, stored.rag) == (trend, history[-1])
-    assert stored.current is not None and stored.current.summary == f"report {len(history) - 1}"
+TREND_CASES = [
+    ((G,), Trend.INSUFFICIENT),
+    ((G, A), Trend.WORSENING),
+    ((A, R), Trend.WORSENING),
+    ((G, R), Trend.WORSENING),
+    ((R, A), Trend.IMPROVING),
+    ((A, G), Trend.IMPROVING),
+    ((R, G), Trend.IMPROVING),
+    ((A, A), Trend.UNCHANGED),
+    ((G, G), Trend.UNCHANGED),
+    ((R, R, R), Trend.UNCHANGED),
+    ((G, R, R), Trend.UNCHANGED),  # only the last two reports count
+    ((R, G, A), Trend.WORSENING),
+]
+
+
+def test_trend_follows_the_last_two_reports(database: Database) -> None:
+    """One program per history (all in one database, which also shows they do not mix)."""
+    keys = [f"TNS-{n}" for n in range(len(TREND_CASES))]
+    for key in keys:
+        new_program(database, key)
+    returned = [report(database, key, *history) for key, (history, _) in zip(keys, TREND_CASES, strict=True)]
+    for key, (history, trend), result in zip(keys, TREND_CASES, returned, strict=True):
+        stored = current(database, key)
+        assert (result.trend, result.rag) == (trend, history[-1]), history
+        assert (stored.trend, stored.rag) == (trend, history[-1]), history
+        assert stored.current is not None and stored.current.summary == f"report {len(history) - 1}"
 
 
 def test_a_program_without_reports_has_no_status_and_insufficient_data(database: Database) -> None:

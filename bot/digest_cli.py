@@ -1,0 +1,71 @@
+"""`pulse digest preview`: the digest a channel would get, printed in the terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import col, select
+
+from bot.renderer import to_terminal
+from bot.runtime import database_or_exit, fail, settings_or_exit
+from commands.digest_content import Digest, channel_viewer, portfolio_digest, program_digest
+from store.access import Actor
+from store.db import Database
+from store.errors import NotFound
+from store.lookup import program_by_key
+from store.models import Program, UserProfile
+from store.types import utcnow
+
+
+def digest_text(
+    database: Database,
+    *,
+    team_id: str,
+    key: str | None,
+    channel_id: str | None,
+    now: dt.datetime,
+    today: dt.date,
+    names: dict[str, str] | None = None,
+) -> str:
+    """The digest as terminal text: leadership view (all programs) unless a channel is given."""
+    viewer = channel_viewer(team_id, channel_id) if channel_id else Actor(team_id, "cli", None, is_admin=True)
+    with database.session() as session:
+        if key:
+            digest: Digest = program_digest(
+                session, program_by_key(session, viewer, key), since=None, now=now, today=today
+            )
+        else:
+            digest = portfolio_digest(session, viewer, since=None, now=now, today=today)
+        known = dict(
+            session.exec(
+                select(UserProfile.user_id, UserProfile.display_name).where(col(UserProfile.team_id) == team_id)
+            ).all()
+        )
+    labels = {k: v for k, v in known.items() if v} | (names or {})
+    parts = [to_terminal(m.markup(), labels) for m in digest.messages()]
+    return (
+        ("\n\n" + "·" * 72 + "\n  in the thread:\n\n").join([parts[0], "\n\n".join(parts[1:])])
+        if len(parts) > 1
+        else parts[0]
+    )
+
+
+def run_preview(key: str | None, team: str | None, channel: str | None) -> None:
+    """Print a digest of the configured database."""
+    settings = settings_or_exit()
+    database = database_or_exit(settings)
+    with database.session() as session:
+        teams = list(session.exec(select(Program.team_id).distinct()))
+    if team is None:
+        if len(teams) != 1:
+            fail(f"say which workspace with --team (found: {', '.join(teams) or 'none'})")
+        team = teams[0]
+    now = utcnow()
+    try:
+        print(
+            digest_text(
+                database, team_id=team, key=key, channel_id=channel, now=now, today=now.astimezone(settings.tz).date()
+            )
+        )
+    except NotFound as exc:
+        fail(str(exc))
