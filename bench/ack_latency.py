@@ -88,6 +88,7 @@ class Config:
     """What one benchmark run does."""
 
     databases: tuple[str, ...]
+    scenarios: tuple[str, ...]  # keys of PULSE_SCENARIOS to run (the bare app always runs)
     requests: int
     warmup: int
     concurrency: int
@@ -749,7 +750,7 @@ def run_database(
         server = pulse_server(config, port, secret, token, stub.api_url, url, workdir, f"pulse-{database}")
         with server:
             server.wait_ready(config.workers)
-            for scenario in PULSE_SCENARIOS:
+            for scenario in (s for s in PULSE_SCENARIOS if s.key in config.scenarios):
                 result = run_scenario(
                     database=database,
                     scenario=scenario,
@@ -857,6 +858,13 @@ def parse_args(argv: Sequence[str]) -> Config:
         default="both",
         help="which database Pulse runs on (default: both; PostgreSQL is skipped with a warning if unreachable)",
     )
+    parser.add_argument(
+        "--scenarios",
+        default=",".join(s.key for s in PULSE_SCENARIOS),
+        help="comma-separated Pulse scenarios to run after the bare app (default: all of "
+        + ", ".join(s.key for s in PULSE_SCENARIOS)
+        + ")",
+    )
     parser.add_argument("--requests", type=int, default=2000, help="measured requests per scenario (default 2000)")
     parser.add_argument("--warmup", type=int, default=200, help="warm-up requests per scenario (default 200)")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent keep-alive clients (default 8)")
@@ -872,11 +880,16 @@ def parse_args(argv: Sequence[str]) -> Config:
     )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="JSON results file")
     args = parser.parse_args(argv)
+    scenarios = tuple(part.strip() for part in args.scenarios.split(",") if part.strip())
+    unknown = set(scenarios) - {s.key for s in PULSE_SCENARIOS}
+    if unknown:
+        parser.error(f"unknown scenario(s) {', '.join(sorted(unknown))}")
     for name in ("requests", "warmup", "concurrency", "workers", "threads"):
         if getattr(args, name) < (0 if name == "warmup" else 1):
             parser.error(f"--{name} must be positive")
     return Config(
         databases=DATABASES if args.database == "both" else (args.database,),
+        scenarios=scenarios,
         requests=args.requests,
         warmup=args.warmup,
         concurrency=args.concurrency,
@@ -949,6 +962,7 @@ def main(argv: Sequence[str]) -> int:
             "threads": config.threads,
             "worker_class": "gthread",
             "databases": databases,
+            "scenarios": ["bare", *config.scenarios],
         },
         "target": {"p99_vs_bare_max": TARGET_P99_RATIO, "p99_max_ms": SLACK_DEADLINE_MS, "met": met},
         "verdict": verdict_lines,

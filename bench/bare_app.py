@@ -28,9 +28,8 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 def create_bare_app(signing_secret: str, token: str, api_url: str) -> App:
     """A Bolt app with one slash-command listener that only calls ack()."""
     app = App(
-        token=token,
         signing_secret=signing_secret,
-        client=WebClient(token=token, base_url=api_url),
+        client=WebClient(token=token, base_url=api_url),  # Bolt takes the token from the client
         process_before_response=True,
         token_verification_enabled=False,
         logger=logging.getLogger("bench.bolt"),

@@ -26,7 +26,7 @@ def create_app(
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     client = client or make_web_client(token, settings.slack_api_url)
     app = App(
-        token=token,
+        token=None,  # the client carries it
         signing_secret=secret,
         client=client,
         process_before_response=True,

@@ -70,9 +70,9 @@ class Directory:
     def _fetch(self, team_id: str, user_id: str) -> UserProfile | None:
         try:
             user = self.client.users_info(user=user_id)["user"]
-        except SlackApiError as exc:
+        except SlackApiError as exc:  # remembered as "no zone known" so Slack is not asked on every command
             log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
-            return None
+            return UserProfile(team_id=team_id, user_id=user_id, tz=None, fetched_at=utcnow())
         except Exception as exc:  # network trouble must not break the command
             log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)
             return None

@@ -17,6 +17,9 @@ from store.db import Database
 from store.types import utcnow
 
 
+UNRESOLVED_CHANNEL = "C0UNRESOLVED"
+
+
 @dataclass
 class Services:
     """Settings, database, Web API client and the helpers built on them."""
@@ -42,10 +45,23 @@ class Services:
         return Actor(team_id=team_id, user_id=user_id, channel_id=channel_id, is_admin=user_id in self.settings.admins)
 
     def command_request(
-        self, body: dict[str, str], *, tz: ZoneInfo | None = None, now: dt.datetime | None = None
+        self,
+        body: dict[str, str],
+        *,
+        tz: ZoneInfo | None = None,
+        now: dt.datetime | None = None,
+        lookups: bool = True,
     ) -> CommandRequest:
-        """A CommandRequest from a slash-command payload (`/pm-risk` -> `risk`)."""
+        """A CommandRequest from a slash-command payload (`/pm-risk` -> `risk`).
+
+        `lookups=False` (the ack path) never calls Slack: `#name` channels are taken as resolvable there
+        and resolved for real in the lazy listener.
+        """
         team_id = body.get("team_id", "")
+
+        def resolve(name: str) -> str | None:
+            return self.directory.channel_id(team_id, name) if lookups else UNRESOLVED_CHANNEL
+
         name = body.get("command", "/").lstrip("/").removeprefix(self.settings.command_prefix)
         return CommandRequest(
             actor=self.actor(team_id, body.get("user_id", ""), body.get("channel_id")),
@@ -55,5 +71,5 @@ class Services:
             tz=tz or self.settings.tz,
             command_prefix=self.settings.command_prefix,
             escalation_channel=self.settings.escalation_channel,
-            resolve_channel=lambda channel_name: self.directory.channel_id(team_id, channel_name),
+            resolve_channel=resolve,
         )

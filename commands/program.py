@@ -190,6 +190,43 @@ def milestone_done(request: CommandRequest, args: Args, session: Session) -> Rep
 
 @subcommand(
     "program",
+    "edit",
+    usage='KEY [title:"..."] [owner:@u] [channel:#c] [due:DATE] [restricted:yes|no] [members:@a,@b] [channels:#a,#b]',
+    summary="Change a program's details (program owner or admin); members and channels replace the old lists.",
+    fields=[
+        field_("title", parse_text),
+        field_("owner", parse_user),
+        field_("channel", parse_channel),
+        field_("due", parse_date),
+        field_("restricted", parse_bool),
+        field_("members", parse_users),
+        field_("channels", parse_channels),
+    ],
+    writes=True,
+    examples=["program edit TNS-HASH restricted:yes members:@jun,@sam channels:#tns-hash-vendor"],
+    min_words=1,
+    missing="The program KEY is missing (e.g. TNS-APPEALS).",
+)
+def edit(request: CommandRequest, args: Args, session: Session) -> Reply:
+    program = program_by_key(session, request.actor, program_key(args))
+    if len(args.words) > 1:
+        raise UsageError('Give new values as fields, e.g. `title:"New title"`; free text is not used here.')
+    values = args.values
+    changes = programs.ProgramChanges(
+        name=values.get("title"),
+        owner_id=values.get("owner"),
+        channel_id=values.get("channel"),
+        target_date=values.get("due"),
+        restricted=values.get("restricted"),
+        members=values.get("members"),
+        allowed_channels=values.get("channels"),
+    )
+    programs.edit(session, request.actor, program, changes)
+    return reply("program_edited", program=program)
+
+
+@subcommand(
+    "program",
     "archive",
     usage="KEY",
     summary="Archive a program (program owner or admin); nothing is deleted.",

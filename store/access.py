@@ -58,3 +58,12 @@ def require_owner_of(actor: Actor, program: Program, item_owner: str, role: str,
         raise Forbidden(
             f"Only {role} (<@{item_owner}>), the program owner (<@{program.owner_id}>) or a Pulse admin may {doing}."
         )
+
+
+def require_cleared(program: Program, user_id: str, role: str) -> None:
+    """On a restricted program, people named on its items must be its owner or members (else they'd learn of it)."""
+    if program.restricted and user_id != program.owner_id and user_id not in program.members:
+        raise Forbidden(
+            f"<@{user_id}> cannot be {role}: {program.key} is restricted and they are not a member. "
+            f"Add them with `/program edit {program.key} members:...` first."
+        )

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlmodel import Session, col, select
 
 from store import audit
-from store.access import Actor, require_owner_of
+from store.access import Actor, require_cleared, require_owner_of
 from store.errors import Conflict, Invalid
 from store.ids import Kind, next_number, ref
 from store.models import Action, ActionStatus, Decision, Program, Risk
@@ -33,6 +33,7 @@ def add(
     for linked, kind in ((risk, Kind.RISK), (decision, Kind.DECISION)):
         if linked is not None and linked.program_id != program.id:
             raise Invalid(f"{ref(kind, linked.number)} belongs to another program than {program.key}.")
+    require_cleared(program, owner_id, "the action owner")
     action = Action(
         team_id=actor.team_id,
         number=next_number(session, actor.team_id, Kind.ACTION),

@@ -8,7 +8,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from store import audit
-from store.access import Actor, require_owner_of
+from store.access import Actor, require_cleared, require_owner_of
 from store.errors import Conflict, Invalid
 from store.ids import Kind, next_number, ref
 from store.models import Decision, DecisionStatus, Program
@@ -35,6 +35,8 @@ def log(
         raise Invalid('A decision needs a title, e.g. `/decision log KEY Use vendor B for EU queues why:"cost"`.')
     if status == DecisionStatus.SUPERSEDED:
         raise Invalid("A new decision cannot start superseded; log it, then `/decision supersede D-old D-new`.")
+    for person in {decider_id, *(consulted or []), *(informed or [])}:
+        require_cleared(program, person, "named on this decision")
     decision = Decision(
         team_id=actor.team_id,
         number=next_number(session, actor.team_id, Kind.DECISION),

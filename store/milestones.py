@@ -7,7 +7,7 @@ import datetime as dt
 from sqlmodel import Session, col, select
 
 from store import audit
-from store.access import Actor, require_program_owner
+from store.access import Actor, require_cleared, require_program_owner
 from store.errors import Conflict, Invalid
 from store.ids import Kind, next_number, ref
 from store.models import Milestone, Program
@@ -21,6 +21,7 @@ def add(session: Session, actor: Actor, program: Program, *, title: str, due: dt
         raise Conflict(f"{program.key} is archived; it takes no new milestones.")
     if not title.strip():
         raise Invalid("A milestone needs a title, e.g. `/program milestone KEY Vendor signed due:2026-12-01`.")
+    require_cleared(program, owner_id, "the milestone owner")
     milestone = Milestone(
         team_id=actor.team_id,
         number=next_number(session, actor.team_id, Kind.MILESTONE),

@@ -141,6 +141,45 @@ def report_status(
     return update, ProgramStatus(current=update, previous=before.current)
 
 
+@dataclass
+class ProgramChanges:
+    """Fields `/program edit` may change; None means unchanged."""
+
+    name: str | None = None
+    owner_id: str | None = None
+    channel_id: str | None = None
+    target_date: dt.date | None = None
+    restricted: bool | None = None
+    members: list[str] | None = None
+    allowed_channels: list[str] | None = None
+
+
+def edit(session: Session, actor: Actor, program: Program, changes: ProgramChanges) -> Program:
+    """Change a program's details (owner or admin); members and allow-list replace the old lists."""
+    require_program_owner(actor, program, "edit")
+    if program.archived_at is not None:
+        raise Conflict(f"{program.key} is archived; it can no longer be edited.")
+    before = audit.snapshot(program)
+    for name, value in vars(changes).items():
+        if value is not None:
+            setattr(program, name, sorted(set(value)) if isinstance(value, list) else value)
+    if audit.snapshot(program) == before:
+        raise Invalid(f"Nothing to change: give at least one field, e.g. `/program edit {program.key} due:2027-03-31`.")
+    program.updated_at = utcnow()
+    session.add(program)
+    audit.record(
+        session,
+        actor,
+        entity_type="program",
+        entity_ref=program.key,
+        action="edit",
+        program=program,
+        before=before,
+        after=program,
+    )
+    return program
+
+
 def archive(session: Session, actor: Actor, program: Program) -> Program:
     """Archive a program (owner or admin). It stays readable; nothing is deleted."""
     require_program_owner(actor, program, "archive")

@@ -46,14 +46,14 @@ def register(app: App, services: Services) -> None:
     """One listener per top-level command, named with PULSE_COMMAND_PREFIX."""
 
     def ack_command(ack: Ack, body: dict[str, Any]) -> None:
-        quick = quick_reply(services.command_request(body))
+        quick = quick_reply(services.command_request(body, lookups=False))
         if quick is not None:
             ack(**ephemeral(quick))
         else:
             ack()
 
     def run_command(body: dict[str, Any], respond: Respond) -> None:
-        request = services.command_request(body)
+        request = services.command_request(body, lookups=False)
         if quick_reply(request) is not None:
             return  # already answered in the ack
         tz = services.directory.tz_for(request.actor.team_id, request.actor.user_id)

@@ -85,7 +85,8 @@ class PulseHarness:
         self.server = make_server(
             "127.0.0.1", 0, wsgi_app(self.app, database), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
         )
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits up to one interval (0.5 s by default, paid by every test).
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 

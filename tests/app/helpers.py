@@ -91,7 +91,12 @@ def _number(answer: Answer, kind: str) -> int:
 
 
 def create_program(
-    pulse: PulseHarness, key: str = APPEALS, title: str = "Appeals SLA reduction", *, user: str = OWNER, fields: str = ""
+    pulse: PulseHarness,
+    key: str = APPEALS,
+    title: str = "Appeals SLA reduction",
+    *,
+    user: str = OWNER,
+    fields: str = "",
 ) -> Answer:
     answer = ok(pulse.command("/program", f"new {key} {title} {fields}".strip(), user=user))
     assert f"*{key}* created" in first_line(answer), answer.text
@@ -155,7 +160,9 @@ def _tables(database: Database) -> list[str]:
 def row_counts(database: Database) -> dict[str, int]:
     """Rows per table."""
     with database.engine.connect() as conn:
-        return {name: int(conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()) for name in _tables(database)}
+        return {
+            name: int(conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()) for name in _tables(database)
+        }
 
 
 def table_rows(database: Database) -> dict[str, list[tuple[Any, ...]]]:

@@ -196,7 +196,9 @@ def test_status_errors_write_nothing(pulse: PulseHarness, database: Database, te
 
 def test_milestone_is_added_and_marked_done(pulse: PulseHarness, database: Database) -> None:
     create_program(pulse)
-    answer = pulse.command("/program", f"milestone {APPEALS} Vendor at full capacity due:2030-12-16 owner:{mention(ANA)}")
+    answer = pulse.command(
+        "/program", f"milestone {APPEALS} Vendor at full capacity due:2030-12-16 owner:{mention(ANA)}"
+    )
     assert first_line(ok(answer)) == (
         ":white_check_mark: M-1 added to *TNS-APPEALS*: Vendor at full capacity, due Mon 2030-12-16, owner <@U0ANA>."
     )
@@ -251,14 +253,15 @@ def test_archive_keeps_the_program_readable_but_closed_to_new_work(pulse: PulseH
     assert fetch(database, Program, key=APPEALS).archived_at is not None
 
     assert ok(pulse.command("/program", "list")).text.startswith("No programs yet")
-    assert "TNS-APPEALS* Appeals SLA reduction · " in ok(pulse.command("/program", "list all")).text
-    assert "(archived)" in ok(pulse.command("/program", "list all")).text
+    assert "*TNS-APPEALS* Appeals SLA reduction (archived)" in ok(pulse.command("/program", "list all")).text
     assert "· archived " in ok(pulse.command("/program", f"show {APPEALS}")).text
     with nothing_written(database):
-        assert "TNS-APPEALS is archived; it takes no new risks." in refused(
-            pulse.command("/risk", f"add {APPEALS} Late risk likelihood:2 impact:2")
-        ).text
+        assert (
+            "TNS-APPEALS is archived; it takes no new risks."
+            in refused(pulse.command("/risk", f"add {APPEALS} Late risk likelihood:2 impact:2")).text
+        )
         assert "TNS-APPEALS is already archived." in refused(pulse.command("/program", f"archive {APPEALS}")).text
-        assert "TNS-APPEALS is archived; status can no longer be reported." in refused(
-            pulse.command("/program", f"status {APPEALS} red Too late")
-        ).text
+        assert (
+            "TNS-APPEALS is archived; status can no longer be reported."
+            in refused(pulse.command("/program", f"status {APPEALS} red Too late")).text
+        )
