@@ -12,8 +12,15 @@ def _ack_latency(argv: Sequence[str]) -> int:
     return main(argv)
 
 
+def _digest_tick(argv: Sequence[str]) -> int:
+    from bench.digest_tick import main
+
+    return main(argv)
+
+
 BENCHMARKS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
     "ack-latency": (_ack_latency, "slash-command ack latency under load: bare Bolt app vs Pulse"),
+    "digest-tick": (_digest_tick, "portfolio digest and clock tick on a large workspace vs plain SELECTs"),
 }
 DEFAULT = "ack-latency"
 

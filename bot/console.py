@@ -27,7 +27,7 @@ from sqlmodel import col, select
 from bot.app import create_app
 from bot.renderer import to_terminal
 from bot.runtime import database_or_exit, fail, settings_or_exit
-from bot.settings import Settings
+from bot.settings import SLACK_DEFAULT_API_URL, Settings
 from bot.signing import signed_headers, slash_command_body
 from bot.slack_client import make_web_client
 from bot.slack_stub import SlackStub
@@ -272,10 +272,9 @@ def _ack_payload(body: str) -> dict[str, Any]:
 # ---------------------------------------------------------------------- the terminal loop
 
 
-def _checked(value: str | None, pattern: re.Pattern[str], option: str, example: str) -> str | None:
+def _check(value: str | None, pattern: re.Pattern[str], option: str, example: str) -> None:
     if value is not None and not pattern.match(value):
         fail(f"{option} must be a Slack ID like {example}")
-    return value
 
 
 def _has_programs(database: Database, team_id: str) -> bool:
@@ -306,13 +305,16 @@ def run_console(
     stdin: TextIO | None = None,
 ) -> None:
     """Run the console on the configured database: interactive on a terminal, else one command per stdin line."""
-    settings = settings_or_exit()
+    # The real Slack credentials are never loaded: the console runs on a fake token and its own stub.
+    settings = settings_or_exit(
+        SLACK_BOT_TOKEN=None, SLACK_SIGNING_SECRET=None, SLACK_APP_TOKEN=None, SLACK_API_URL=SLACK_DEFAULT_API_URL
+    )
     logging.getLogger().setLevel(logging.WARNING)  # INFO start-up chatter would drown the replies
     acting = resolve_user(user_id) if user_id is not None else DEMO_ADMIN
     if acting is None:
         fail("--as must be a Slack user ID like U0LENA (or a demo name like lena)")
-    _checked(channel_id, CHANNEL_ID, "--channel", "C0APPEALS")
-    _checked(team_id, TEAM_ID, "--team", "T0DEMO")
+    _check(channel_id, CHANNEL_ID, "--channel", "C0APPEALS")
+    _check(team_id, TEAM_ID, "--team", "T0DEMO")
     database = database_or_exit(settings)
     stream = stdin or sys.stdin
     try:

@@ -31,6 +31,8 @@ def _redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
     record.msg, record.args = redact(message), None
     if record.exc_info:
         record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+    if record.stack_info:
+        record.stack_info = redact(record.stack_info)
     return record
 
 

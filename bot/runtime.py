@@ -20,10 +20,10 @@ def fail(message: str) -> NoReturn:
     raise SystemExit(2)
 
 
-def settings_or_exit() -> Settings:
-    """Settings, or exit with the line naming the bad variable."""
+def settings_or_exit(**overrides: object) -> Settings:
+    """Settings (with `overrides` by variable name), or exit with the line naming the bad variable."""
     try:
-        settings = load_settings()
+        settings = load_settings(**overrides)
     except SettingsError as exc:
         fail(f"configuration error: {exc}")
     install_redaction(settings)

@@ -203,8 +203,13 @@ class _Handler(BaseHTTPRequestHandler):
 class SlackStub:
     """A Slack Web API stub on 127.0.0.1 that records calls and can inject failures (thread-safe)."""
 
-    def __init__(self, *, autostart: bool = True) -> None:
-        """Create the stub; it starts serving right away unless `autostart` is False."""
+    def __init__(self, *, autostart: bool = True, clock_ts: bool = False) -> None:
+        """Create the stub; it starts serving right away unless `autostart` is False.
+
+        Message `ts` values count up from 1700000000.000100 by default; with `clock_ts` they follow
+        `time.time()` (still unique and increasing), as Slack's do, so `oldest`/`latest` filters of
+        `conversations.history` compare them with real (or time-travelled) instants.
+        """
         self.users: dict[str, dict[str, Any]] = {}
         """User directory for `users.info`: `stub.users["U1"] = {"tz": "Europe/Paris", "real_name": "Ada"}`."""
         self.team_id = TEAM_ID
@@ -217,6 +222,8 @@ class SlackStub:
         self._flaky: dict[str, _Flaky] = {}
         self._overrides: dict[str, Responder] = {}
         self._next_ts = FIRST_TS_MICROS
+        self._clock_ts = clock_ts
+        self._history: dict[str, list[Payload]] = {}  # channel -> messages posted there, oldest first
         self._next_view = 1
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -338,7 +345,7 @@ class SlackStub:
                 self._flaky.pop(method, None)
 
     def reset(self) -> None:
-        """Forget recorded calls and response posts, faults and `on` overrides (users and ts keep going)."""
+        """Forget recorded calls and response posts, faults and `on` overrides (users, ts and channel history stay)."""
         with self._cond:
             self._calls.clear()
             self._posts.clear()
@@ -364,6 +371,17 @@ class SlackStub:
     def payloads(self, method: str) -> list[Payload]:
         """The parsed payloads of every call of `method`, oldest first."""
         return [c.payload for c in self.calls(method)]
+
+    def history(self, channel: str) -> list[Payload]:
+        """Messages in `channel` (a C/G/D id, or a user id for the DM with them), oldest first, as
+        `conversations.history` and `conversations.replies` see them: what chat.postMessage accepted,
+        with later chat.update edits applied."""
+        with self._cond:
+            return [dict(m) for m in self._history.get(self._channel_for(channel), [])]
+
+    def default_answer(self, method: str, payload: Payload) -> Payload:
+        """What the stub answers `method` with when no `on` override is set (for overrides that wrap it)."""
+        return self._default(method, payload)
 
     def responses(self, name: str | None = None) -> list[ResponsePost]:
         """Recorded response_url posts, oldest first, optionally only those to `response_url(name)`."""
@@ -438,6 +456,8 @@ class SlackStub:
             status, body, extra = self._answer(method, payload, token)
         call = Call(method, payload, _redact_headers(headers), arrived, status, body, token)
         with self._cond:
+            if status == 200 and body.get("ok") is True:
+                self._remember(method, body)
             self._calls.append(call)
             self._cond.notify_all()
         return status, body, extra
@@ -501,8 +521,24 @@ class SlackStub:
 
     def _new_ts(self) -> str:
         with self._cond:
+            if self._clock_ts:
+                self._next_ts = max(self._next_ts, int(time.time() * 1_000_000))
             micros, self._next_ts = self._next_ts, self._next_ts + TS_STEP_MICROS
         return _ts(micros)
+
+    def _remember(self, method: str, body: Payload) -> None:
+        """Keep what a successful chat.postMessage posted (and chat.update edits) as channel history."""
+        message = body.get("message")
+        channel = str(body.get("channel") or "")
+        if not isinstance(message, dict) or not channel:
+            return
+        if method == "chat.postMessage":
+            self._history.setdefault(channel, []).append(dict(message))
+        elif method == "chat.update":
+            for index, old in enumerate(self._history.get(channel, [])):
+                if old.get("ts") == message.get("ts"):
+                    kept = {k: v for k, v in old.items() if k in ("thread_ts", "metadata")}
+                    self._history[channel][index] = {**message, **kept, "edited": {"user": self.bot_user_id}}
 
     def dm_channel(self, *users: str) -> str:
         """The D-channel id `conversations.open` returns for this set of users (stable, order-free)."""
@@ -583,6 +619,52 @@ class SlackStub:
             return {"ok": False, "error": "users_list_not_supplied"}
         return {"ok": True, "channel": {"id": self.dm_channel(*users)}}
 
+    def _conversation(self, payload: Payload, *, thread: str | None) -> Payload:
+        """conversations.history (thread None) or conversations.replies (thread = parent ts)."""
+        channel = str(payload.get("channel") or "")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        with self._cond:
+            posted = list(self._history.get(channel, []))
+        if thread is None:  # the channel's own timeline: no thread replies, newest first
+            messages = [m for m in posted if m.get("thread_ts") in (None, m["ts"])][::-1]
+        else:  # the parent, then its replies, oldest first
+            messages = [m for m in posted if m["ts"] == thread or m.get("thread_ts") == thread]
+            if not any(m["ts"] == thread for m in messages):
+                return {"ok": False, "error": "thread_not_found"}
+        inclusive = str(payload.get("inclusive", "")).lower() in {"1", "true"}
+        oldest, latest = payload.get("oldest"), payload.get("latest")
+        if oldest not in (None, ""):
+            messages = [
+                m
+                for m in messages
+                if (float(m["ts"]) >= float(oldest) if inclusive else float(m["ts"]) > float(oldest))
+            ]
+        if latest not in (None, ""):
+            messages = [
+                m
+                for m in messages
+                if (float(m["ts"]) <= float(latest) if inclusive else float(m["ts"]) < float(latest))
+            ]
+        if str(payload.get("include_all_metadata", "")).lower() not in {"1", "true"}:
+            messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
+        start = int(str(payload.get("cursor") or "0").removeprefix("next:") or 0)
+        limit = max(1, min(int(payload.get("limit") or 100), 999))
+        page = messages[start : start + limit]
+        more = start + limit < len(messages)
+        answer: Payload = {"ok": True, "messages": page, "has_more": more}
+        answer["response_metadata"] = {"next_cursor": f"next:{start + limit}" if more else ""}
+        return answer
+
+    def _conversations_history(self, payload: Payload) -> Payload:
+        return self._conversation(payload, thread=None)
+
+    def _conversations_replies(self, payload: Payload) -> Payload:
+        ts = str(payload.get("ts") or "")
+        if not ts:
+            return {"ok": False, "error": "thread_not_found"}
+        return self._conversation(payload, thread=ts)
+
     def _users_info(self, payload: Payload) -> Payload:
         user_id = str(payload.get("user") or "")
         entry = self.users.get(user_id)
@@ -624,6 +706,8 @@ class SlackStub:
         "chat.update": _chat_update,
         "chat.getPermalink": _chat_get_permalink,
         "conversations.open": _conversations_open,
+        "conversations.history": _conversations_history,
+        "conversations.replies": _conversations_replies,
         "users.info": _users_info,
         "apps.connections.open": _apps_connections_open,
         "views.open": _views,

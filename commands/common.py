@@ -37,7 +37,7 @@ def page(rows: Sequence[T], limit: int = LIST_LIMIT) -> Page[T]:
 
 def program_key(args: Args, index: int = 0) -> str:
     """The program KEY at word `index`."""
-    return args.word(index, "The program KEY is missing (e.g. TNS-APPEALS)").upper()
+    return args.word(index, "The program KEY (e.g. TNS-APPEALS)").upper()
 
 
 def title(args: Args, start: int, what: str, example: str) -> str:

@@ -70,6 +70,11 @@ def _age(value: dt.datetime | None, now: dt.datetime) -> str:
     return "today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"
 
 
+def _summary(value: str | None, limit: int = 300) -> str:
+    text = _clip(value, limit)
+    return f"_{text}_" if text.strip() else "_(no summary)_"
+
+
 def _clip(value: str | None, limit: int = 80) -> str:
     text = (value or "").replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -96,6 +101,7 @@ def environment() -> Environment:
         trend=_trend,
         age=_age,
         clip=_clip,
+        summary=_summary,
         esc=escape_mrkdwn,
     )
     return env

@@ -13,7 +13,9 @@ from sqlalchemy import create_engine, text
 
 from store.db import Database
 from store.migrate import upgrade
-from store.models import SQLModel
+from sqlmodel import SQLModel
+
+import store.models  # noqa: F401  (registers every table)
 
 POSTGRES_ADMIN_URL = os.environ.get("PULSE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SECRET_ENV = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
@@ -66,9 +68,10 @@ def postgres_url() -> Iterator[str]:
 
 
 def _truncate_postgres(database: Database) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    """Empty every table (DELETE is much faster than TRUNCATE on tables this small)."""
     with database.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            conn.execute(table.delete())
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -57,25 +57,24 @@ def test_new_program_defaults_to_the_caller_as_owner(pulse: PulseHarness, databa
     assert (program.owner_id, program.channel_id, program.target_date) == (ANA, None, None)
 
 
-@pytest.mark.parametrize(
-    ("text", "says"),
-    [
-        ("new TNS-APPEALS Again", "A program with key TNS-APPEALS already exists"),
-        ("new R-5 Looks like a risk ID", "`R-5` is not a usable program key"),
-        ("new TNS-X", "The program title is missing"),
-        ("new", "The program KEY is missing"),
-        ("new TNS-X Title colour:blue", "Unknown field `colour:`. Allowed here: `owner:`, `channel:`, `due:`, "),
-        ("new TNS-X Title due:someday", "`someday` is not a date: use YYYY-MM-DD, today, tomorrow, mon..sun"),
-        ("new TNS-X Title restricted:maybe", "`maybe` is not yes or no."),
-        ("new TNS-X Title owner:ana", "`ana` is not a person: mention them with @"),
-        ('new TNS-X "Unclosed title', 'A quote is not closed: put a `"` at the end of the quoted text.'),
-    ],
-)
-def test_new_program_errors_write_nothing(pulse: PulseHarness, database: Database, text: str, says: str) -> None:
+NEW_ERRORS = [
+    ("new TNS-APPEALS Again", "A program with key TNS-APPEALS already exists"),
+    ("new R-5 Looks like a risk ID", "`R-5` is not a usable program key"),
+    ("new TNS-X", "The program title is missing"),
+    ("new", "The program KEY (e.g. TNS-APPEALS) is missing."),
+    ("new TNS-X Title colour:blue", "Unknown field `colour:`. Allowed here: `owner:`, `channel:`, `due:`, "),
+    ("new TNS-X Title due:someday", "`someday` is not a date: use YYYY-MM-DD, today, tomorrow, mon..sun"),
+    ("new TNS-X Title restricted:maybe", "`maybe` is not yes or no."),
+    ("new TNS-X Title owner:ana", "`ana` is not a person: mention them with @"),
+    ('new TNS-X "Unclosed title', 'A quote is not closed: put a `"` at the end of the quoted text.'),
+]
+
+
+def test_new_program_errors_write_nothing(pulse: PulseHarness, database: Database, subtests: pytest.Subtests) -> None:
     create_program(pulse)
-    with nothing_written(database):
-        answer = refused(pulse.command("/program", text))
-    assert says in answer.text
+    for text, says in NEW_ERRORS:
+        with subtests.test(text), nothing_written(database):
+            assert says in refused(pulse.command("/program", text)).text
 
 
 def test_program_list_puts_red_first_and_filters(pulse: PulseHarness) -> None:
@@ -175,22 +174,21 @@ def test_status_of_a_program_without_channel_posts_nothing(pulse: PulseHarness, 
     assert fetch(database, StatusUpdate).rag == Rag.AMBER
 
 
-@pytest.mark.parametrize(
-    ("text", "says"),
-    [
-        ("status TNS-APPEALS purple Fine", "`purple` is not a status: use green, amber or red."),
-        ("status TNS-APPEALS amber", "A amber status needs a summary that says why"),
-        ("status TNS-APPEALS", "Give the KEY and the status"),
-        ("status TNS-NOPE amber Late", "TNS-NOPE not found."),
-        ("status TNS-APPEALS amber Late asks:", "`asks:` has no value"),
-        ("status TNS-APPEALS amber Late when:now", "Unknown field `when:`. Allowed here: `asks:`."),
-    ],
-)
-def test_status_errors_write_nothing(pulse: PulseHarness, database: Database, text: str, says: str) -> None:
+STATUS_ERRORS = [
+    ("status TNS-APPEALS purple Fine", "`purple` is not a status: use green, amber or red."),
+    ("status TNS-APPEALS amber", "A amber status needs a summary that says why"),
+    ("status TNS-APPEALS", "Give the KEY and the status"),
+    ("status TNS-NOPE amber Late", "TNS-NOPE not found."),
+    ("status TNS-APPEALS amber Late asks:", "`asks:` has no value"),
+    ("status TNS-APPEALS amber Late when:now", "Unknown field `when:`. Allowed here: `asks:`."),
+]
+
+
+def test_status_errors_write_nothing(pulse: PulseHarness, database: Database, subtests: pytest.Subtests) -> None:
     create_program(pulse, fields=f"channel:{channel_link(APPEALS_CHANNEL, 'tns-appeals')}")
-    with nothing_written(database):
-        answer = refused(pulse.command("/program", text))
-    assert says in answer.text
+    for text, says in STATUS_ERRORS:
+        with subtests.test(text), nothing_written(database):
+            assert says in refused(pulse.command("/program", text)).text
     assert pulse.stub.payloads("chat.postMessage") == []
 
 
@@ -219,26 +217,25 @@ def test_milestone_is_added_and_marked_done(pulse: PulseHarness, database: Datab
     assert "M-1" not in ok(pulse.command("/program", f"show {APPEALS}")).text
 
 
-@pytest.mark.parametrize(
-    ("text", "says"),
-    [
-        ("milestone TNS-APPEALS Vendor signed", "`due:` is required."),
-        ("milestone TNS-APPEALS due:2030-01-01", "The milestone title is missing"),
-        ("milestone TNS-APPEALS Vendor signed due:2030-02-30", "`2030-02-30` is not a date"),
-        ("milestone TNS-NOPE Vendor signed due:2030-01-01", "TNS-NOPE not found."),
-        ("milestone-done M-1", "M-1 is already done."),
-        ("milestone-done M-99", "M-99 not found."),
-        ("milestone-done A-1", "`A-1` is not a M-number ID like M-12."),
-        ("milestone-done", "Which milestone? e.g. M-3."),
-    ],
-)
-def test_milestone_errors_write_nothing(pulse: PulseHarness, database: Database, text: str, says: str) -> None:
+MILESTONE_ERRORS = [
+    ("milestone TNS-APPEALS Vendor signed", "`due:` is required."),
+    ("milestone TNS-APPEALS due:2030-01-01", "The milestone title is missing"),
+    ("milestone TNS-APPEALS Vendor signed due:2030-02-30", "`2030-02-30` is not a date"),
+    ("milestone TNS-NOPE Vendor signed due:2030-01-01", "TNS-NOPE not found."),
+    ("milestone-done M-1", "M-1 is already done."),
+    ("milestone-done M-99", "M-99 not found."),
+    ("milestone-done A-1", "`A-1` is not a M-number ID like M-12."),
+    ("milestone-done", "Which milestone? e.g. M-3."),
+]
+
+
+def test_milestone_errors_write_nothing(pulse: PulseHarness, database: Database, subtests: pytest.Subtests) -> None:
     create_program(pulse)
     add_milestone(pulse)
     ok(pulse.command("/program", "milestone-done M-1"))
-    with nothing_written(database):
-        answer = refused(pulse.command("/program", text))
-    assert says in answer.text
+    for text, says in MILESTONE_ERRORS:
+        with subtests.test(text), nothing_written(database):
+            assert says in refused(pulse.command("/program", text)).text
 
 
 def test_archive_keeps_the_program_readable_but_closed_to_new_work(pulse: PulseHarness, database: Database) -> None:

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 import yaml
 from slack_sdk import WebClient
+from typer.testing import CliRunner, Result
 
+from bot.cli import app as cli
 from bot.manifest import BOT_SCOPES, ManifestError, build_manifest, validate_request_url
 from bot.settings import Settings
 from commands.registry import REGISTRY
@@ -124,16 +126,26 @@ def test_manifest_command_prints_valid_yaml_with_the_scopes(tmp_path: Path) -> N
         assert "url" not in command
 
 
-def test_prefix_renames_every_command(tmp_path: Path) -> None:
-    result = pulse("manifest", cwd=tmp_path, PULSE_COMMAND_PREFIX="pm-")
-    assert result.returncode == 0, result.stderr
+def run_manifest(*args: str, **env: str) -> Result:
+    """`pulse manifest ARGS` in this process (quicker than a subprocess; the first test runs the real one)."""
+    return CliRunner().invoke(cli, ["manifest", *args], env={"PULSE_COMMAND_PREFIX": "", **env})
+
+
+@pytest.fixture(autouse=True)
+def _no_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # settings read .env from the working directory
+
+
+def test_prefix_renames_every_command() -> None:
+    result = run_manifest(PULSE_COMMAND_PREFIX="pm-")
+    assert result.exit_code == 0, result.stderr
     names = [c["command"] for c in manifest_of(result.stdout)["features"]["slash_commands"]]
     assert names == [f"/pm-{name}" for name in REGISTRY]
 
 
-def test_http_url_sets_request_urls_and_turns_socket_mode_off(tmp_path: Path) -> None:
-    result = pulse("manifest", "--http", URL, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+def test_http_url_sets_request_urls_and_turns_socket_mode_off() -> None:
+    result = run_manifest("--http", URL)
+    assert result.exit_code == 0, result.stderr
     manifest = manifest_of(result.stdout)
     assert {c["url"] for c in manifest["features"]["slash_commands"]} == {URL}
     assert manifest["settings"]["interactivity"] == {"is_enabled": True, "request_url": URL}
@@ -156,9 +168,9 @@ def test_bad_request_urls_are_refused(url: str) -> None:
         validate_request_url(url)
 
 
-def test_bad_http_url_fails_with_one_line(tmp_path: Path) -> None:
-    result = pulse("manifest", "--http", "https://pulse.example.com/", cwd=tmp_path)
-    assert result.returncode == 2
+def test_bad_http_url_fails_with_one_line() -> None:
+    result = run_manifest("--http", "https://pulse.example.com/")
+    assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("pulse: --http must be") and "/slack/events" in lines[0]
     assert result.stdout == ""
