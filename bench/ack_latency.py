@@ -113,6 +113,7 @@ class Config:
     threads: int
     postgres_admin_url: str
     drain_timeout: float
+    quiet_wait: float
     output: Path
 
 
@@ -199,6 +200,19 @@ def host_busy_share(seconds: float = 1.0) -> float:
     time.sleep(seconds)
     busy_after, total_after = sample()
     return (busy_after - busy_before) / max(1, total_after - total_before)
+
+
+def wait_for_quiet_host(max_wait: float) -> float:
+    """Wait (up to `max_wait` s) until other processes leave the CPUs mostly idle; returns the last busy share."""
+    deadline = time.monotonic() + max_wait
+    busy = host_busy_share()
+    announced = False
+    while busy > NOISY_HOST_SHARE and time.monotonic() < deadline:
+        if not announced:
+            _note(f"    host {busy:.0%} busy (other processes); waiting up to {max_wait:.0f}s for it to calm down")
+            announced = True
+        busy = host_busy_share()
+    return busy
 
 
 def connections_per_worker(server_port: int, client_ports: Sequence[int], worker_pids: Sequence[int]) -> dict[int, int]:
@@ -674,7 +688,7 @@ def run_scenario(
         worker_pids=tuple(workers),
     )
     total = spec.warmup + spec.requests
-    busy = host_busy_share()
+    busy = wait_for_quiet_host(config.quiet_wait)
     _note(
         f"  {scenario.title}: {spec.warmup} warm-up + {spec.requests} measured requests"
         f" (host {busy:.0%} busy before) ..."
@@ -925,6 +939,13 @@ def parse_args(argv: Sequence[str]) -> Config:
     parser.add_argument(
         "--drain-timeout", type=float, default=300.0, help="seconds to wait for response_url replies (default 300)"
     )
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=60.0,
+        help=f"before each scenario, wait up to this many seconds for the host to be under "
+        f"{NOISY_HOST_SHARE:.0%} busy (default 60; 0: don't wait)",
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="JSON results file")
     args = parser.parse_args(argv)
     scenarios = tuple(part.strip() for part in args.scenarios.split(",") if part.strip())
@@ -944,6 +965,7 @@ def parse_args(argv: Sequence[str]) -> Config:
         threads=args.threads,
         postgres_admin_url=args.postgres_url,
         drain_timeout=args.drain_timeout,
+        quiet_wait=args.quiet_wait,
         output=args.output,
     )
 

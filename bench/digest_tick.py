@@ -44,30 +44,15 @@ from typing import Any, Self
 
 from sqlalchemy import Engine, bindparam, create_engine, event, func, select, text, update
 from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
 
 from store.models import (
-    Action,
     ActionStatus,
-    Alert,
-    AuditEvent,
-    Decision,
     DecisionStatus,
-    DigestSchedule,
-    IdCounter,
-    Milestone,
-    OutboxMessage,
     OutboxStatus,
-    Program,
     Rag,
-    ReminderSent,
-    Risk,
     RiskResponse,
     RiskStatus,
-    SQLModel,
-    StatusUpdate,
-    TickRun,
-    UserProfile,
-    WorkspaceSettings,
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -217,7 +202,9 @@ def _program_rows(
     )
     # Status history: weekly reports; every 10th program stale (10-30 days), every 33rd never reported.
     if p % 33 != 5:
-        latest_age = dt.timedelta(days=rng.randint(10, 30) if p % 10 == 4 else rng.randint(0, 6), hours=rng.randint(0, 8))
+        latest_age = dt.timedelta(
+            days=rng.randint(10, 30) if p % 10 == 4 else rng.randint(0, 6), hours=rng.randint(0, 8)
+        )
         for k in range(shape.statuses_per_program):
             ids["status_update"] += 1
             rag = rng.choices([r for r, _ in RAG_WEIGHTS], [w for _, w in RAG_WEIGHTS])[0]
@@ -481,16 +468,13 @@ def seed(engine: Engine, shape: Shape, *, now: dt.datetime = NOW) -> dict[str, i
         if rows.decision_links:
             decision = tables["decision"]
             conn.execute(
-                update(decision)
-                .where(decision.c.id == bindparam("b_id"))
-                .values(superseded_by_id=bindparam("b_by")),
+                update(decision).where(decision.c.id == bindparam("b_id")).values(superseded_by_id=bindparam("b_by")),
                 rows.decision_links,
             )
         if engine.dialect.name == "postgresql":
-            for name in SERIAL_TABLES:
-                conn.execute(
-                    text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {name}")
-                )
+            for name in SERIAL_TABLES:  # ids were given explicitly: move each sequence past them
+                sequence = f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), COALESCE(MAX(id), 0) + 1, false)"
+                conn.execute(text(f"{sequence} FROM {name}"))  # SERIAL_TABLES are constants
     return {name: len(rows.tables.get(name, [])) for name in TABLE_ORDER}
 
 
@@ -594,6 +578,7 @@ class DatabaseResult:
     rows: dict[str, int]
     measurements: list[Measurement]
     queued_per_tick: dict[str, int]
+    queued_by_kind: dict[str, int]
     delivered_per_tick: int | None
     digest_messages: int
 
@@ -611,14 +596,16 @@ class TickState:
 
 def snapshot_tick_state(engine: Engine, last_tick: dt.datetime) -> TickState:
     """Remember the outbox and ledger high-water marks, schedule and alert state."""
+    tables = SQLModel.metadata.tables
+    outbox, ledger = tables["outbox_message"], tables["reminder_sent"]
+    schedule, alert = tables["digest_schedule"], tables["alert"]
     with engine.connect() as conn:
-        outbox_max = conn.execute(select(func.coalesce(func.max(OutboxMessage.__table__.c.id), 0))).scalar_one()  # type: ignore[attr-defined]
-        ledger_max = conn.execute(select(func.coalesce(func.max(ReminderSent.__table__.c.id), 0))).scalar_one()  # type: ignore[attr-defined]
+        outbox_max = conn.execute(select(func.coalesce(func.max(outbox.c.id), 0))).scalar_one()
+        ledger_max = conn.execute(select(func.coalesce(func.max(ledger.c.id), 0))).scalar_one()
         schedules = [
             {"b_id": r.id, "b_last": r.last_sent_at}
-            for r in conn.execute(select(DigestSchedule.__table__.c.id, DigestSchedule.__table__.c.last_sent_at))  # type: ignore[attr-defined]
+            for r in conn.execute(select(schedule.c.id, schedule.c.last_sent_at))
         ]
-        alert = Alert.__table__  # type: ignore[attr-defined]
         alerts = [
             {"b_id": r.id, "b_repeats": r.repeats, "b_posted": r.last_posted_on}
             for r in conn.execute(select(alert.c.id, alert.c.repeats, alert.c.last_posted_on))
@@ -699,9 +686,7 @@ def run_database(kind: str, url: str, server: str, config: Config, stub: Any) ->
 
         # Steady state: yesterday's tick already ran and its messages went out.
         yesterday = NOW - dt.timedelta(days=1)
-        restore_tick_state(
-            database.engine, TickState(0, 0, [], [], last_tick=yesterday - dt.timedelta(minutes=1))
-        )
+        restore_tick_state(database.engine, TickState(0, 0, [], [], last_tick=yesterday - dt.timedelta(minutes=1)))
         primed = clock.plan(yesterday)
         mark_all_sent(database.engine, yesterday)
         _note(f"[{kind}] primed with yesterday's tick: {primed}")
@@ -715,7 +700,7 @@ def run_database(kind: str, url: str, server: str, config: Config, stub: Any) ->
         def baseline() -> None:
             with engine.connect() as conn:
                 for table in BASELINE_TABLES:
-                    conn.execute(text(f'SELECT * FROM "{table}"')).fetchall()
+                    conn.execute(text(f'SELECT * FROM "{table}"')).fetchall()  # noqa: S608 - constant table names
 
         def digest_build() -> None:
             with database.session() as session:
@@ -746,34 +731,37 @@ def run_database(kind: str, url: str, server: str, config: Config, stub: Any) ->
             measurements.append(Measurement("deliver", "deliveries (SlackStub, pace 0)", note="measured separately"))
         work = {"baseline": baseline, "digest_build": digest_build, "digest_render": digest_render}
 
+        def record(m: Measurement, elapsed: float, statements: int, measured: bool) -> None:
+            if measured:
+                m.samples_ms.append(elapsed)
+            if m.statements is not None and m.statements != statements and "varied" not in m.note:
+                m.note = f"{m.note}; statement count varied between runs".lstrip("; ")
+            m.statements = statements
+
         for run in range(config.warmup + config.runs):
             measured = run >= config.warmup
             for m in measurements:
                 if m.key == "deliver":
                     continue
                 if m.key == "tick_plan":
-                    restore_tick_state(engine, state)
+                    restore_tick_state(engine, state)  # untimed: every run plans the same work
                     stub.reset()
+                with StatementCounter(engine) as counter:
+                    elapsed = timed(tick if m.key == "tick_plan" else work[m.key])
+                record(m, elapsed, counter.count, measured)
+                if m.key == "tick_plan" and config.deliveries:
                     with StatementCounter(engine) as counter:
-                        elapsed = timed(tick)
-                    if config.deliveries:
-                        deliver_m = measurements[-1]
-                        with StatementCounter(engine) as deliver_counter:
-                            deliver_ms = timed(deliver)
-                        if measured:
-                            deliver_m.samples_ms.append(deliver_ms)
-                        deliver_m.statements = deliver_counter.count
-                        if stub.call_count("users.info"):
-                            raise RuntimeError("users.info was called: the profile cache was not primed")
-                else:
-                    with StatementCounter(engine) as counter:
-                        elapsed = timed(work[m.key])
-                if measured:
-                    m.samples_ms.append(elapsed)
-                if m.statements is not None and m.statements != counter.count:
-                    m.note = (m.note + "; " if m.note else "") + "statement count varied between runs"
-                m.statements = counter.count
+                        elapsed = timed(deliver)
+                    record(measurements[-1], elapsed, counter.count, measured)
+                if m.key == "tick_plan" and stub.call_count("users.info"):
+                    raise RuntimeError("users.info was called: the user-profile cache was not primed")
             _note(f"[{kind}] run {run + 1}/{config.warmup + config.runs}{'' if measured else ' (warm-up)'} done")
+        outbox = SQLModel.metadata.tables["outbox_message"]
+        with engine.connect() as conn:
+            by_kind = conn.execute(
+                select(outbox.c.kind, func.count()).where(outbox.c.id > state.outbox_max_id).group_by(outbox.c.kind)
+            )
+            queued_by_kind = {str(kind): int(n) for kind, n in by_kind}
         restore_tick_state(engine, state)
         return DatabaseResult(
             database=kind,
@@ -782,6 +770,7 @@ def run_database(kind: str, url: str, server: str, config: Config, stub: Any) ->
             rows=rows,
             measurements=measurements,
             queued_per_tick=dict(queued),
+            queued_by_kind=queued_by_kind,
             delivered_per_tick=delivered[-1] if delivered else None,
             digest_messages=digest_messages,
         )
@@ -862,6 +851,10 @@ def table(results: list[DatabaseResult]) -> str:
 def command_line() -> str:
     """The command line this process was started with."""
     return shlex.join(getattr(sys, "orig_argv", [sys.executable, *sys.argv]))
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 def _note(message: str) -> None:
@@ -971,14 +964,15 @@ def main(argv: Sequence[str]) -> int:
         rows = ", ".join(f"{k} {v}" for k, v in result.rows.items() if v)
         print(f"  {result.database} ({result.server}): seeded in {result.seed_seconds:.1f} s: {rows}")
         print(
-            f"  {result.database}: each tick queued {result.queued_per_tick}, delivered "
+            f"  {result.database}: each tick queued {result.queued_by_kind}, delivered "
             f"{result.delivered_per_tick}; the digest has {result.digest_messages} messages"
         )
     print()
     print(table(results))
     print()
     print(
-        f"{config.runs} measured runs after {config.warmup} warm-up; p95 is nearest-rank (with 7 runs: the slowest). "
+        f"{config.runs} measured runs after {config.warmup} warm-up; p95 is nearest-rank (with {config.runs} runs: "
+        f"the {_ordinal(max(1, math.ceil(0.95 * config.runs)))} fastest). "
         "x base: ratio to the baseline's median / p95 on the same database."
     )
     print(

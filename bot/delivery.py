@@ -39,8 +39,26 @@ PERMANENT_ERRORS = {
 }
 
 
+# Every post carries its outbox id as message metadata, so a message whose sending outcome is unknown
+# (the process died after Slack accepted it, a timeout, a server error) can be found instead of re-sent.
+# Reading it back needs the channels:history, groups:history, im:history and mpim:history scopes.
+METADATA_EVENT = "pulse_outbox"
+HISTORY_MARGIN = dt.timedelta(minutes=10)  # clock skew between this host and Slack
+HISTORY_PAGES = 10
+HISTORY_PAGE_SIZE = 200
+PARENT_WAIT = dt.timedelta(seconds=5)  # a thread reply tries again this soon after its summary
+
+
 class ParentNotSent(Exception):
     """A thread reply whose parent message has not gone out yet."""
+
+    def __init__(self, retry_at: dt.datetime | None = None) -> None:
+        super().__init__("the thread's first message is not sent yet")
+        self.retry_at = retry_at
+
+
+class ParentFailed(Exception):
+    """A thread reply whose parent message could not be delivered (the reply never will be)."""
 
 
 @dataclass(frozen=True)
@@ -91,23 +109,86 @@ class Deliverer:
 
     def _send(self, message: OutboxMessage, now: dt.datetime) -> Delivery:
         assert message.id is not None
+        posting = False  # once chat.postMessage is under way, a failure leaves the outcome unknown
         try:
             channel = message.channel_id or self._dm_channel(message.user_id or "")
             rendered = to_slack(message.markup, [Button(**b) for b in message.buttons])
             thread_ts = self._thread_ts(message)
+            if outbox.outcome_unknown(message):
+                landed = self._already_posted(message, channel, thread_ts)
+                if landed is not None:
+                    log.info("outbox message %s was already in Slack (ts %s): not sending it again", message.id, landed)
+                    with self.database.session(write=True) as session:
+                        outbox.mark_sent(session, message.id, channel=channel, ts=landed, now=now)
+                    return Delivery(message.id, message.channel_id, message.user_id, OutboxStatus.SENT)
             self._pace(channel)
+            with self.database.session(write=True) as session:
+                outbox.mark_posting(session, message.id)
+            posting = True
             response = self.client.chat_postMessage(
-                channel=channel, text=rendered.text, blocks=rendered.blocks, thread_ts=thread_ts, unfurl_links=False
+                channel=channel,
+                text=rendered.text,
+                blocks=rendered.blocks,
+                thread_ts=thread_ts,
+                unfurl_links=False,
+                metadata={
+                    "event_type": METADATA_EVENT,
+                    "event_payload": {"outbox_id": message.id, "dedupe_key": message.dedupe_key},
+                },
             )
-        except ParentNotSent:
-            return self._failed(message, "parent_not_sent", now, 5.0)
+        except ParentNotSent as waiting:
+            return self._wait_for_parent(message, now, waiting.retry_at)
+        except ParentFailed:
+            return self._failed(message, "parent_failed", now, None)
         except SlackApiError as exc:
-            return self._failed(message, str(exc.response.get("error", "unknown_error")), now, _retry_after(exc))
+            error = str(exc.response.get("error", "unknown_error"))
+            server_side = exc.response.status_code >= 500
+            unknown = (posting and server_side) or (not posting and outbox.outcome_unknown(message))
+            return self._failed(message, error, now, _retry_after(exc), unknown=unknown)
         except Exception as exc:  # connection trouble that survived the client's own retries
-            return self._failed(message, type(exc).__name__, now, None)
+            unknown = posting or outbox.outcome_unknown(message)
+            return self._failed(message, type(exc).__name__, now, None, unknown=unknown)
         with self.database.session(write=True) as session:
             outbox.mark_sent(session, message.id, channel=str(response["channel"]), ts=str(response["ts"]), now=now)
         return Delivery(message.id, message.channel_id, message.user_id, OutboxStatus.SENT)
+
+    def _already_posted(self, message: OutboxMessage, channel: str, thread_ts: str | None) -> str | None:
+        """The ts of `message` if an earlier attempt did post it (found by its metadata), else None.
+
+        Transient failures of the look-up raise (the message is retried later, still unknown); when the
+        history cannot be read at all (e.g. a missing *:history scope) the message is sent again.
+        """
+        oldest = f"{(message.created_at - HISTORY_MARGIN).timestamp():.6f}"
+        try:
+            if thread_ts is not None:
+                pages = self.client.conversations_replies(
+                    channel=channel, ts=thread_ts, oldest=oldest, limit=HISTORY_PAGE_SIZE, include_all_metadata=True
+                )
+            else:
+                pages = self.client.conversations_history(
+                    channel=channel, oldest=oldest, limit=HISTORY_PAGE_SIZE, include_all_metadata=True
+                )
+            for number, page in enumerate(pages):
+                for posted in page.get("messages") or []:
+                    meta = posted.get("metadata") or {}
+                    payload = meta.get("event_payload") or {}
+                    if (
+                        meta.get("event_type") == METADATA_EVENT
+                        and str(payload.get("outbox_id")) == str(message.id)
+                        and payload.get("dedupe_key") == message.dedupe_key
+                    ):
+                        return str(posted["ts"])
+                if number + 1 >= HISTORY_PAGES:
+                    break
+        except SlackApiError as exc:
+            if exc.response.status_code == 429 or exc.response.status_code >= 500:
+                raise
+            log.warning(
+                "cannot tell whether outbox message %s already reached Slack (%s); sending it again",
+                message.id,
+                exc.response.get("error"),
+            )
+        return None
 
     def _pace(self, channel: str) -> None:
         """About one message per second per channel, as Slack asks."""
@@ -126,19 +207,40 @@ class Deliverer:
             return None
         with self.database.session() as session:
             parent = session.get(OutboxMessage, message.thread_parent_id)
+        if parent is not None and parent.status == OutboxStatus.FAILED:
+            raise ParentFailed
         if parent is None or parent.sent_ts is None:
-            raise ParentNotSent
+            pending = parent is not None and parent.status == OutboxStatus.PENDING
+            raise ParentNotSent(parent.next_attempt_at if parent is not None and pending else None)
         return parent.sent_ts
 
-    def _failed(self, message: OutboxMessage, error: str, now: dt.datetime, retry_after: float | None) -> Delivery:
+    def _wait_for_parent(self, message: OutboxMessage, now: dt.datetime, parent_at: dt.datetime | None) -> Delivery:
+        """A reply waits for its thread's first message: retried after it, without using up its attempts
+        (a reply must not give up while its summary is still being retried)."""
+        assert message.id is not None
+        until = max(now + PARENT_WAIT, parent_at or now)
+        with self.database.session(write=True) as session:
+            outbox.mark_waiting(session, message.id, until=until)
+        return Delivery(message.id, message.channel_id, message.user_id, OutboxStatus.PENDING, "parent_not_sent")
+
+    def _failed(
+        self,
+        message: OutboxMessage,
+        error: str,
+        now: dt.datetime,
+        retry_after: float | None,
+        *,
+        unknown: bool = False,
+    ) -> Delivery:
         assert message.id is not None
         with self.database.session(write=True) as session:
-            if error in PERMANENT_ERRORS:
+            if error in PERMANENT_ERRORS or error == "parent_failed":
                 outbox.mark_failed(session, message.id, error=error)
                 status = OutboxStatus.FAILED
             else:
+                recorded = f"{outbox.OUTCOME_UNKNOWN}: {error}" if unknown else error
                 status = outbox.mark_retry(
-                    session, message.id, error=error, attempts=message.attempts, now=now, retry_after=retry_after
+                    session, message.id, error=recorded, attempts=message.attempts, now=now, retry_after=retry_after
                 )
         log.warning("delivery of outbox message %s: %s (%s)", message.id, error, status.value)
         return Delivery(message.id, message.channel_id, message.user_id, status, error)

@@ -109,11 +109,8 @@ def enqueue_digest(
     )
     if summary is None or summary.id is None:
         return []
-    ids = [summary.id]
-    for index, detail in enumerate(digest.details, start=1):
-        queued = outbox.enqueue(
-            session,
-            team_id=team_id,
+    details = [
+        outbox.Outgoing(
             dedupe_key=f"{dedupe_key}#{index}",
             kind="digest_detail",
             markup=detail.markup(),
@@ -121,6 +118,7 @@ def enqueue_digest(
             thread_parent_id=summary.id,
             entity_ref=entity_ref,
         )
-        if queued is not None and queued.id is not None:
-            ids.append(queued.id)
-    return ids
+        for index, detail in enumerate(digest.details, start=1)
+    ]
+    queued = outbox.enqueue_many(session, team_id=team_id, messages=details)  # one INSERT, not one per reply
+    return [summary.id, *(queued[d.dedupe_key] for d in details if d.dedupe_key in queued)]

@@ -23,7 +23,8 @@ def raise_alert(
     body: Message,
 ) -> bool:
     """Raise an alert whose message is `body` plus an Acknowledge button; True when one was raised."""
-    markup = Message("alert", {"body": body.markup(), "acknowledged_by": None, "acknowledged_at": None}).markup()
+    content = body.markup()
+    markup = Message("alert", {"body": content, "acknowledged_by": None, "acknowledged_at": None}).markup()
     alert, ids = alerts.raise_alert(
         session,
         request.actor,
@@ -31,6 +32,7 @@ def raise_alert(
         program=program,
         entity_ref=entity_ref,
         markup=markup,
+        body=content,  # the acknowledged message and the repeats wrap this, not the posted message
         escalation_channel=request.escalation_channel,
     )
     answer.outbox_ids.extend(ids)

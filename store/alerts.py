@@ -41,8 +41,13 @@ def raise_alert(
     entity_ref: str,
     markup: str,
     escalation_channel: str | None,
+    body: str | None = None,
 ) -> tuple[Alert | None, list[int]]:
-    """Open an alert and queue its posts; (None, []) when the same alert is already open."""
+    """Open an alert and queue its posts; (None, []) when the same alert is already open.
+
+    `markup` is the message posted; `body` what it is about (kept on the alert, default `markup`), from
+    which repeats and the acknowledged version are rendered.
+    """
     existing = session.exec(
         select(Alert).where(
             col(Alert.team_id) == actor.team_id,
@@ -59,7 +64,7 @@ def raise_alert(
         kind=kind,
         entity_ref=entity_ref,
         program_id=program.id or 0,
-        markup=markup,
+        markup=markup if body is None else body,
         last_posted_on=utcnow().date(),
     )
     session.add(alert)
@@ -175,7 +180,11 @@ def resolve(session: Session, actor: Actor, *, kind: str, entity_ref: str, progr
 
 
 def needing_repeat(session: Session, today: dt.date) -> list[Alert]:
-    """Open, unacknowledged alerts not posted today and repeated fewer than MAX_REPEATS times."""
+    """Open, unacknowledged alerts repeated fewer than MAX_REPEATS times and not repeated today.
+
+    Alerts not repeated yet are all included: whether they were raised "today" depends on the
+    workspace's time zone, which the caller knows (`created_at` is the instant they were posted).
+    """
     return list(
         session.exec(
             select(Alert)
@@ -183,7 +192,9 @@ def needing_repeat(session: Session, today: dt.date) -> list[Alert]:
                 col(Alert.acknowledged_at).is_(None),
                 col(Alert.resolved_at).is_(None),
                 col(Alert.repeats) < MAX_REPEATS,
-                (col(Alert.last_posted_on).is_(None)) | (col(Alert.last_posted_on) < today),
+                (col(Alert.repeats) == 0)
+                | (col(Alert.last_posted_on).is_(None))
+                | (col(Alert.last_posted_on) < today),
             )
             .order_by(col(Alert.id))
         )

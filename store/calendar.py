@@ -79,6 +79,22 @@ def latest_due(days: str, at: dt.time, zone: ZoneInfo, now: dt.datetime, calenda
     return None
 
 
+def instants_between(
+    days: str, at: dt.time, zone: ZoneInfo, start: dt.datetime, end: dt.datetime, calendar: WorkCalendar
+) -> list[dt.datetime]:
+    """Scheduled instants strictly between `start` and `end`, oldest first (at most 62 days back from `end`)."""
+    start = max(start, end - dt.timedelta(days=62))
+    found: list[dt.datetime] = []
+    day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+    while day <= last:
+        if runs_on(days, day, calendar):
+            instant = local_instant(day, at, zone)
+            if start < instant < end:
+                found.append(instant)
+        day += dt.timedelta(days=1)
+    return found
+
+
 def in_local_window(now: dt.datetime, zone: ZoneInfo, start: dt.time, end: dt.time) -> bool:
     """Whether local wall-clock time in `zone` is in [start, end)."""
     local = now.astimezone(zone).time()

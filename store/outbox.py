@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import or_, update
@@ -14,6 +16,27 @@ from store.types import utcnow
 
 MAX_ATTEMPTS = 8
 LEASE = dt.timedelta(minutes=5)
+ENQUEUE_CHUNK = 200  # rows per multi-row INSERT in `enqueue_many` (about 2,800 bound parameters)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for `enqueue_many`: to exactly one channel or one user, queued once per `dedupe_key`."""
+
+    dedupe_key: str
+    kind: str
+    markup: str
+    channel_id: str | None = None
+    user_id: str | None = None
+    buttons: list[dict[str, Any]] = field(default_factory=list)
+    entity_ref: str | None = None
+    thread_parent_id: int | None = None
+
+
+# `last_error` starts with this when the last attempt may or may not have reached Slack (its sender died
+# while posting, a server error, a dropped connection): whoever sends it next checks Slack first.
+OUTCOME_UNKNOWN = "outcome unknown"
+IN_FLIGHT = f"{OUTCOME_UNKNOWN}: its sender stopped while posting it"
 
 
 def enqueue(
@@ -31,28 +54,51 @@ def enqueue(
     not_before: dt.datetime | None = None,
 ) -> OutboxMessage | None:
     """Queue a message once per `dedupe_key`; None when that key was already queued."""
-    if (channel_id is None) == (user_id is None):
+    message = Outgoing(dedupe_key, kind, markup, channel_id, user_id, buttons or [], entity_ref, thread_parent_id)
+    values = _values(team_id, message, not_before)
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing().returning(col(OutboxMessage.id))
+    new_id = session.execute(statement).scalar_one_or_none()
+    return None if new_id is None else session.get(OutboxMessage, new_id)
+
+
+def enqueue_many(session: Session, *, team_id: str, messages: Sequence[Outgoing]) -> dict[str, int]:
+    """Queue many messages with one INSERT per ENQUEUE_CHUNK of them, each once per `dedupe_key`.
+
+    Returns dedupe_key -> outbox id for the messages queued now; keys that were already queued are left out.
+    """
+    rows = [_values(team_id, message, None) for message in messages]
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    queued: dict[str, int] = {}
+    for start in range(0, len(rows), ENQUEUE_CHUNK):
+        statement = (
+            insert(OutboxMessage)
+            .values(rows[start : start + ENQUEUE_CHUNK])
+            .on_conflict_do_nothing()
+            .returning(col(OutboxMessage.dedupe_key), col(OutboxMessage.id))
+        )
+        queued.update({str(key): int(new_id) for key, new_id in session.execute(statement)})
+    return queued
+
+
+def _values(team_id: str, message: Outgoing, not_before: dt.datetime | None) -> dict[str, Any]:
+    if (message.channel_id is None) == (message.user_id is None):
         raise ValueError("a message goes to exactly one channel or one user")
-    values = {
+    return {
         "team_id": team_id,
-        "dedupe_key": dedupe_key,
-        "kind": kind,
-        "markup": markup,
-        "channel_id": channel_id,
-        "user_id": user_id,
-        "buttons": buttons or [],
-        "entity_ref": entity_ref,
-        "thread_parent_id": thread_parent_id,
+        "dedupe_key": message.dedupe_key,
+        "kind": message.kind,
+        "markup": message.markup,
+        "channel_id": message.channel_id,
+        "user_id": message.user_id,
+        "buttons": list(message.buttons),
+        "entity_ref": message.entity_ref,
+        "thread_parent_id": message.thread_parent_id,
         "status": OutboxStatus.PENDING,
         "attempts": 0,
         "next_attempt_at": not_before or utcnow(),
         "created_at": utcnow(),
     }
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing().returning(col(OutboxMessage.id))
-    new_id = session.execute(statement).scalar_one_or_none()
-    return None if new_id is None else session.get(OutboxMessage, new_id)
 
 
 def claim(session: Session, *, now: dt.datetime, ids: list[int] | None = None, limit: int = 100) -> list[OutboxMessage]:
@@ -82,6 +128,17 @@ def claim(session: Session, *, now: dt.datetime, ids: list[int] | None = None, l
     return result
 
 
+def outcome_unknown(message: OutboxMessage) -> bool:
+    """Whether the previous attempt may have posted the message (so sending again could duplicate it)."""
+    return (message.last_error or "").startswith(OUTCOME_UNKNOWN)
+
+
+def mark_posting(session: Session, message_id: int) -> None:
+    """Note that the message is being posted now: should its sender die before `mark_sent`, whoever takes
+    it once the lease expires will see the outcome is unknown (messages claimed but never tried are not)."""
+    session.execute(update(OutboxMessage).where(col(OutboxMessage.id) == message_id).values(last_error=IN_FLIGHT))
+
+
 def mark_sent(session: Session, message_id: int, *, channel: str, ts: str, now: dt.datetime) -> None:
     """Record a delivered message and where it landed (for threads and updates in place)."""
     session.execute(
@@ -108,6 +165,20 @@ def mark_retry(
         .values(status=status, next_attempt_at=next_at, lease_until=None, last_error=error[:500])
     )
     return status
+
+
+def mark_waiting(session: Session, message_id: int, *, until: dt.datetime) -> None:
+    """Put back a thread reply whose first message is not out yet; the attempt does not count."""
+    session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id)
+        .values(
+            status=OutboxStatus.PENDING,
+            next_attempt_at=until,
+            lease_until=None,
+            attempts=col(OutboxMessage.attempts) - 1,
+        )
+    )
 
 
 def mark_failed(session: Session, message_id: int, *, error: str) -> None:

@@ -15,15 +15,19 @@ from bot.listeners.commands import ephemeral
 from bot.renderer import RISK_UPDATE_CALLBACK, modal_values, risk_update_modal, to_slack
 from bot.services import Services
 from bot.tick.reminders import ACTION_DONE, ACTION_SNOOZE_DAY, ACTION_SNOOZE_WEEK, RISK_REVIEWED, RISK_UPDATE
-from commands.dispatch import handle
-from commands.reply import Message
+from commands.dispatch import _run as run_parsed
+from commands.dispatch import handle, localized, prepare
+from commands.reply import Message, Reply
 from store import alerts
+from store.access import may_see
 from store.errors import PulseError
 from store.ids import Kind, parse_ref
 from store.lookup import numbered
 from store.models import Alert, Program, Risk
 
 log = logging.getLogger(__name__)
+
+FREE_TEXT_FIELDS = frozenset({"mitigation"})  # fields of the risk form people type into
 
 BUTTON_COMMANDS = {
     ACTION_DONE: ("action", "done {ref}"),
@@ -72,7 +76,7 @@ def register(app: App, services: Services) -> None:
             with services.database.session(write=True) as session:
                 alert = session.get(Alert, int(body["actions"][0]["value"]))
                 program = session.get(Program, alert.program_id) if alert and alert.team_id == team else None
-                if alert is None or program is None:
+                if alert is None or program is None or not may_see(actor, program):
                     raise PulseError("That alert no longer exists.")
                 messages = alerts.acknowledge(session, actor, alert, program)
                 markup = Message(
@@ -124,17 +128,26 @@ def register(app: App, services: Services) -> None:
     def submit_risk_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         team, user, _ = _who(body)
         values = modal_values(view)
-        fields = " ".join(f'{name}:"{value}"' for name, value in values.items())
+        # Picked values (numbers, dates, statuses) go through the command grammar; typed text does not, as
+        # the grammar cannot quote a `"` inside it: it is set on the parsed command as written.
+        picked = " ".join(f"{name}:{value}" for name, value in values.items() if name not in FREE_TEXT_FIELDS)
         request = services.command_request(
             {
                 "team_id": team,
                 "user_id": user,
                 "channel_id": "",
                 "command": services.settings.command_name("risk"),
-                "text": f"update {view['private_metadata']} {fields}",
-            }
+                "text": f"update {view['private_metadata']} {picked}",
+            },
+            tz=services.directory.tz_for(team, user),
         )
-        reply = handle(request, services.database)
+        prepared = prepare(request)
+        if isinstance(prepared, Reply):
+            reply = prepared
+        else:
+            sub, args = prepared
+            args.values.update({k: v.strip() for k, v in values.items() if k in FREE_TEXT_FIELDS and v.strip()})
+            reply = localized(run_parsed(request, services.database, sub, args), request)
         if reply.ok:
             ack()
         else:

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from store import alerts
 from store.calendar import WorkCalendar
-from store.models import Program
+from store.models import Alert, Program
 from templates import render
 
 REPEAT_FROM = dt.time(9, 0)
@@ -27,7 +27,8 @@ def plan(
     local = now.astimezone(workspace_tz)
     if not calendar.is_working_day(local.date()) or local.time() < REPEAT_FROM:
         return []
-    due = alerts.needing_repeat(session, local.date())
+    today = local.date()
+    due = [a for a in alerts.needing_repeat(session, today) if _last_posted_on(a, workspace_tz) < today]
     if not due:
         return []
     programs = {p.id: p for p in session.exec(select(Program).where(col(Program.id).in_([a.program_id for a in due])))}
@@ -37,3 +38,10 @@ def plan(
         markup = render("alert_repeat", alert=alert, round=alert.repeats + 1, limit=alerts.MAX_REPEATS)
         ids += alerts.repeat(session, alert, program, markup, escalation_channel, local.date())
     return ids
+
+
+def _last_posted_on(alert: Alert, workspace_tz: ZoneInfo) -> dt.date:
+    """The workspace-local day the alert was last posted (raised, or last repeated)."""
+    if alert.repeats == 0 or alert.last_posted_on is None:
+        return alert.created_at.astimezone(workspace_tz).date()
+    return alert.last_posted_on

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from commands.digest_content import channel_viewer, enqueue_digest, portfolio_digest, program_digest
 from store.access import may_post_in
-from store.calendar import WorkCalendar, latest_due, parse_time
+from store.calendar import WorkCalendar, instants_between, latest_due, parse_time
 from store.models import DigestSchedule, OutboxMessage, Program
 
 log = logging.getLogger(__name__)
@@ -34,9 +34,17 @@ def plan(
     due_now: list[tuple[DigestSchedule, dt.datetime, str]] = []
     for schedule in schedules:
         zone = ZoneInfo(schedule.tz)
-        due = latest_due(schedule.days, parse_time(schedule.time_of_day), zone, now, calendar)
+        at = parse_time(schedule.time_of_day)
+        due = latest_due(schedule.days, at, zone, now, calendar)
         if due is None or due < schedule.created_at:
             continue
+        if last_tick is not None:  # periods the clock was down for, before the newest one: never sent
+            for missed in instants_between(schedule.days, at, zone, max(last_tick, schedule.created_at), due, calendar):
+                log.warning(
+                    "skipped digest S-%s due %s: the clock was not running then (only the newest missed one is sent)",
+                    schedule.number,
+                    missed.isoformat(),
+                )
         if now - due > catchup:
             if last_tick is None or due > last_tick:
                 log.warning(

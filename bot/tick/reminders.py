@@ -269,21 +269,17 @@ def _ladder_posts(
     fresh = reminders.claim_many(
         session, team_id=team_id, today=today, pairs=sorted({(f"action:A-{a.number}:step:3", ch) for a, _, ch in due})
     )
-    ids: list[int] = []
-    for action, program, channel in due:
-        if (f"action:A-{action.number}:step:3", channel) not in fresh:
-            continue
-        markup = render("ladder_post", action=action, program=program, days=(today - action.due).days)
-        queued = outbox.enqueue(
-            session,
-            team_id=team_id,
+    posts = [
+        outbox.Outgoing(
             dedupe_key=f"ladder:A-{action.number}:3",
             kind="escalation",
-            markup=markup,
+            markup=render("ladder_post", action=action, program=program, days=(today - action.due).days),
             channel_id=channel,
             entity_ref=f"A-{action.number}",
             buttons=[{"text": "Done", "action_id": ACTION_DONE, "value": f"A-{action.number}"}],
         )
-        if queued is not None and queued.id is not None:
-            ids.append(queued.id)
-    return ids
+        for action, program, channel in due
+        if (f"action:A-{action.number}:step:3", channel) in fresh
+    ]
+    queued = outbox.enqueue_many(session, team_id=team_id, messages=posts)  # one INSERT, not one per action
+    return [queued[p.dedupe_key] for p in posts if p.dedupe_key in queued]

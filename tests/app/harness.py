@@ -6,6 +6,7 @@ import itertools
 import json
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from socketserver import ThreadingMixIn
@@ -83,7 +84,7 @@ class PulseHarness:
         client = make_web_client(TOKEN, stub.api_url, retry_interval=FixedValueRetryIntervalCalculator(0.01))
         self.app = create_app(self.settings, database, client=client)
         # Slack's one-message-per-second-per-channel pacing would make every second channel post wait a second.
-        self.app.services.deliverer.pace_seconds = 0.0
+        self.app.services.deliverer.pace_seconds = 0.0  # type: ignore[attr-defined]
         self.server = make_server(
             "127.0.0.1", 0, wsgi_app(self.app, database), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
         )
@@ -141,3 +142,84 @@ class PulseHarness:
             return Answer(status=status, body=json.loads(raw), via="ack")
         posted = self.stub.wait_for_response(name, timeout=10)[0]
         return Answer(status=status, body=posted.payload, via="response_url")
+
+    def click(
+        self,
+        action_id: str,
+        value: str,
+        *,
+        user: str = "U0OWNER",
+        channel: str = "C0GENERAL",
+        message_ts: str = "1700000000.000100",
+        team: str = TEAM,
+        wait: bool = True,
+        secret: str = SECRET,
+    ) -> Answer:
+        """Click a button: send the signed `block_actions` request Slack sends (form `payload=<json>`).
+
+        With `wait`, returns the reply the clicker sees (posted to the response_url); buttons that answer
+        by other means (updating a message, opening a modal) post none: pass `wait=False` to get the ack.
+        """
+        name = f"click-{next(_names)}"
+        payload = {
+            "type": "block_actions",
+            "team": {"id": team, "domain": "pulse-test"},
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": team},
+            "api_app_id": "A0PULSE",
+            "token": "unused-verification-token",
+            "trigger_id": f"{next(_names)}.738474920.8088930838d88f008e0",
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False},
+            "channel": {"id": channel, "name": "channel"},
+            "message": {"type": "message", "ts": message_ts, "text": ""},
+            "response_url": self.stub.response_url(name),
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "pulse",
+                    "value": value,
+                    "action_ts": message_ts,
+                    "text": {"type": "plain_text", "text": action_id},
+                }
+            ],
+        }
+        status, raw = self._interact(payload, secret)
+        if status != 200 or not wait:
+            return Answer(status=status, body=json.loads(raw) if raw.strip() else {}, via="ack")
+        posted = self.stub.wait_for_response(name, timeout=10)[0]
+        return Answer(status=status, body=posted.payload, via="response_url")
+
+    def submit_view(
+        self,
+        callback_id: str,
+        values: dict[str, dict[str, Any]],
+        *,
+        private_metadata: str = "",
+        user: str = "U0OWNER",
+        team: str = TEAM,
+        secret: str = SECRET,
+    ) -> Answer:
+        """Submit a modal: the signed `view_submission` request; `values` is the view state by block id
+        (e.g. `{"impact": {"selected_option": {"value": "3"}}}`). Returns the ack (errors, if any)."""
+        payload = {
+            "type": "view_submission",
+            "team": {"id": team, "domain": "pulse-test"},
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": team},
+            "api_app_id": "A0PULSE",
+            "token": "unused-verification-token",
+            "trigger_id": f"{next(_names)}.738474920.8088930838d88f008e0",
+            "view": {
+                "id": "V0PULSE",
+                "type": "modal",
+                "team_id": team,
+                "callback_id": callback_id,
+                "private_metadata": private_metadata,
+                "state": {"values": {block: {"value": element} for block, element in values.items()}},
+            },
+        }
+        status, raw = self._interact(payload, secret)
+        return Answer(status=status, body=json.loads(raw) if raw.strip() else {}, via="ack")
+
+    def _interact(self, payload: dict[str, Any], secret: str) -> tuple[int, bytes]:
+        body = urllib.parse.urlencode({"payload": json.dumps(payload)})
+        return self.post("/slack/events", body, signed_headers(secret, body))

@@ -152,9 +152,14 @@ def add_milestone(
 # What the database holds -------------------------------------------------------------------------
 
 
+# Not Pulse's records: Alembic's bookkeeping, and the directory's cache of Slack profiles (time zones), which
+# is filled on a user's first command before the command itself runs, whatever the command turns out to be.
+NOT_RECORDS = {"alembic_version", "user_profile"}
+
+
 def _tables(database: Database) -> list[str]:
-    """Every table the migrations created, except Alembic's own."""
-    return sorted(name for name in inspect(database.engine).get_table_names() if name != "alembic_version")
+    """Every table the migrations created that holds Pulse's records."""
+    return sorted(name for name in inspect(database.engine).get_table_names() if name not in NOT_RECORDS)
 
 
 def row_counts(database: Database) -> dict[str, int]:

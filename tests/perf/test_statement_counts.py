@@ -50,7 +50,7 @@ def shape(programs: int) -> Shape:
         programs=programs,
         risks_per_program=4,
         decisions_per_program=2,
-        actions_per_program=12,
+        actions_per_program=20,
         milestones_per_program=3,
         statuses_per_program=4,
         people=len(ZONES),
@@ -127,8 +127,10 @@ def measure(database: Database, stub: SlackStub, programs: int, operation: Opera
 
 def _shape_of(statements: list[str]) -> Counter[str]:
     """Statements without their parameter lists, so the same query with more IN values counts once."""
-    return Counter(re.sub(r"\s+", " ", re.sub(r"\(([?,\s]|%\(\w+\)s|__\[POSTCOMPILE_\w+\])+\)", "(…)", s))[:120]
-                   for s in statements)
+    return Counter(
+        re.sub(r"\s+", " ", re.sub(r"\(([?,\s]|%\(\w+\)s|__\[POSTCOMPILE_\w+\])+\)", "(…)", s))[:120]
+        for s in statements
+    )
 
 
 def _explain(small: list[str], large: list[str]) -> str:
@@ -145,9 +147,7 @@ def _explain(small: list[str], large: list[str]) -> str:
     [leads_digest, admin_digest, team_digest, program_list, tick],
     ids=["portfolio-digest-leads", "portfolio-digest-admin", "program-digest", "program-list", "tick-plan"],
 )
-def test_statement_count_does_not_grow_with_programs(
-    database: Database, stub: SlackStub, operation: Operation
-) -> None:
+def test_statement_count_does_not_grow_with_programs(database: Database, stub: SlackStub, operation: Operation) -> None:
     small = measure(database, stub, SMALL, operation)
     large = measure(database, stub, LARGE, operation)
     assert len(small) == len(large), _explain(small, large)
@@ -173,3 +173,25 @@ def test_tick_queues_more_for_more_programs_with_the_same_recipients(database: D
     assert large_kinds["digest_detail"] > small_kinds["digest_detail"]
     assert large_kinds["escalation"] > small_kinds["escalation"] > 0
     assert sum(large_counts.values()) > sum(small_counts.values())
+
+
+def test_batched_outbox_writes_keep_threads_and_dedupe(database: Database, stub: SlackStub) -> None:
+    """Digest replies and ladder posts are queued in one INSERT each: replies still hang off their digest's
+    summary, ids come back for every message, and a second tick at the same instant queues nothing."""
+    seed(database.engine, shape(LARGE))
+    first = tick(database, stub)
+    with database.session() as session:
+        rows = list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))))
+    by_id = {row.id: row for row in rows}
+    assert sum(first.values()) == len(rows)
+    replies = [row for row in rows if row.kind == "digest_detail"]
+    assert replies
+    for reply in replies:
+        parent = by_id[reply.thread_parent_id]
+        assert parent.kind == "digest"
+        assert (parent.entity_ref, parent.channel_id) == (reply.entity_ref, reply.channel_id)
+        assert reply.dedupe_key.startswith(f"{parent.dedupe_key}#")
+    ladder = [row for row in rows if row.kind == "escalation"]
+    assert len({row.dedupe_key for row in ladder}) == len(ladder) > 0
+    assert all(row.channel_id and row.buttons for row in ladder)
+    assert tick(database, stub) == {"digest messages": 0, "reminders": 0, "alert repeats": 0}
