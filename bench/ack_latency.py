@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import cProfile
 import datetime as dt
 import http.client
 import json
@@ -21,6 +22,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import platform
+import pstats
 import re
 import secrets
 import shlex
@@ -114,6 +116,8 @@ class Config:
     postgres_admin_url: str
     drain_timeout: float
     quiet_wait: float
+    balance: bool
+    diagnose: bool
     output: Path
 
 
@@ -215,26 +219,25 @@ def wait_for_quiet_host(max_wait: float) -> float:
     return busy
 
 
-def connections_per_worker(server_port: int, client_ports: Sequence[int], worker_pids: Sequence[int]) -> dict[int, int]:
-    """How many of the clients' keep-alive connections each worker serves (from /proc/net/tcp)."""
+def socket_owners(server_port: int, client_ports: Sequence[int], worker_pids: Sequence[int]) -> dict[int, int]:
+    """Which worker holds the server side of each client connection: client port -> pid (/proc/net/tcp)."""
     wanted = set(client_ports)
-    inodes: set[str] = set()
+    port_of_inode: dict[str, int] = {}
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         parts = line.split()
         local_port = int(parts[1].rsplit(":", 1)[1], 16)
         remote_port = int(parts[2].rsplit(":", 1)[1], 16)
         if local_port == server_port and remote_port in wanted:
-            inodes.add(f"socket:[{parts[9]}]")
-    counts: dict[int, int] = {}
+            port_of_inode[f"socket:[{parts[9]}]"] = remote_port
+    owners: dict[int, int] = {}
     for pid in worker_pids:
-        fd_dir = Path(f"/proc/{pid}/fd")
-        held = 0
         with contextlib.suppress(OSError):
-            for fd in fd_dir.iterdir():
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
                 with contextlib.suppress(OSError):
-                    held += os.readlink(fd) in inodes
-        counts[pid] = held
-    return counts
+                    port = port_of_inode.get(os.readlink(fd))
+                    if port is not None:
+                        owners[port] = pid
+    return owners
 
 
 # --------------------------------------------------------------------------- load generation (child process)
@@ -253,6 +256,7 @@ class LoadSpec:
     requests: int
     concurrency: int
     worker_pids: tuple[int, ...]
+    balance: bool
 
 
 @dataclass
@@ -274,8 +278,54 @@ def request_name(spec: LoadSpec, index: int) -> str:
     return f"{spec.name_prefix}{index}"
 
 
+class _Client:
+    """One keep-alive connection and when it was last used."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.conn = http.client.HTTPConnection(LOOPBACK, port, timeout=30)
+        self.last_used = time.monotonic()
+
+    def reconnect(self) -> None:
+        """Drop the connection and open a new one right away (so a worker accepts it now)."""
+        self.conn.close()
+        self.conn = http.client.HTTPConnection(LOOPBACK, self.port, timeout=30)
+        self.conn.connect()
+        self.last_used = time.monotonic()
+
+    def local_port(self) -> int | None:
+        """The client side's port, None while not connected."""
+        return self.conn.sock.getsockname()[1] if self.conn.sock is not None else None
+
+
+def balance_connections(clients: Sequence[_Client], spec: LoadSpec, budget: float = 1.0) -> dict[int, int] | None:
+    """Reconnect clients until the workers hold equally many connections (within one), or `budget` s pass.
+
+    Keep-alive connections stick to whichever worker accepted them, so a random 6/2 or 8/0 split would
+    otherwise differ from scenario to scenario; Slack's own traffic spreads over the workers.
+    Returns connections per worker pid, or None when /proc could not tell.
+    """
+    deadline = time.monotonic() + budget
+    while True:
+        ports = {port: n for n, c in enumerate(clients) if (port := c.local_port()) is not None}
+        owner_of_port = socket_owners(spec.port, list(ports), spec.worker_pids)
+        owners = {n: owner_of_port.get(port) for port, n in ports.items()}
+        counts = dict.fromkeys(spec.worker_pids, 0)
+        for pid in owners.values():
+            if pid is not None:
+                counts[pid] += 1
+        settled = len(owners) == len(clients) and None not in owners.values()
+        balanced = settled and max(counts.values()) - min(counts.values()) <= 1
+        if balanced or time.monotonic() > deadline or not spec.balance:
+            return counts if settled else None
+        if settled:
+            busiest = max(counts, key=lambda pid: counts[pid])
+            clients[next(n for n, pid in owners.items() if pid == busiest)].reconnect()
+        time.sleep(0.02)
+
+
 def run_load(spec: LoadSpec) -> LoadResult:
-    """Warm up, then measure: `concurrency` threads, one keep-alive connection each."""
+    """Warm up, (re)balance the connections over the workers, then measure; one thread per connection."""
     total = spec.warmup + spec.requests
     result = LoadResult(
         sent_at=[math.nan] * total,
@@ -291,7 +341,7 @@ def run_load(spec: LoadSpec) -> LoadResult:
     cursor = {"next": 0, "end": spec.warmup}
     phase_done = threading.Barrier(spec.concurrency + 1)
     go = threading.Barrier(spec.concurrency + 1)
-    client_ports: list[int] = []
+    clients = [_Client(spec.port) for _ in range(spec.concurrency)]
 
     def take() -> int | None:
         with lock:
@@ -301,7 +351,7 @@ def run_load(spec: LoadSpec) -> LoadResult:
             cursor["next"] = index + 1
             return index
 
-    def send(conn: http.client.HTTPConnection, index: int) -> http.client.HTTPConnection:
+    def send(client: _Client, index: int) -> None:
         name = request_name(spec, index)
         body = slash_command_body(
             command=spec.scenario.command,
@@ -310,51 +360,64 @@ def run_load(spec: LoadSpec) -> LoadResult:
             team_id=TEAM,
             channel_id=CHANNEL,
             response_url=spec.response_url_prefix + name,
-        ).encode()
-        headers = signed_headers(spec.secret, body.decode())
-        result.sent_at[index] = time.time()
-        started = time.perf_counter()
-        try:
-            conn.request("POST", EVENTS_PATH, body=body, headers=headers)
-            response = conn.getresponse()
-            payload = response.read()
-        except (OSError, http.client.HTTPException) as exc:
-            with lock:
-                result.errors.append(f"request {index}: {type(exc).__name__}: {exc}")
-                result.reconnects += 1
-            conn.close()
-            return http.client.HTTPConnection(LOOPBACK, spec.port, timeout=30)
-        result.ack_ms[index] = (time.perf_counter() - started) * 1000
-        result.status[index] = response.status
-        if payload.strip():
-            result.ack_body[index] = payload[:200].decode(errors="replace")
-        if response.will_close:
-            conn.close()
-            with lock:
-                result.reconnects += 1
-        return conn
+        )
+        data, headers = body.encode(), signed_headers(spec.secret, body)
+        for attempt in (1, 2):
+            # gunicorn closes keep-alive connections idle for 2 s; a request sent on one that was closed
+            # is never read by the server, so it is safe to send it once more on a new connection.
+            stale = time.monotonic() - client.last_used > 1.0
+            result.sent_at[index] = time.time()
+            started = time.perf_counter()
+            try:
+                client.conn.request("POST", EVENTS_PATH, body=data, headers=headers)
+                response = client.conn.getresponse()
+                payload = response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
+                client.conn.close()
+                with lock:
+                    result.reconnects += 1
+                if stale and attempt == 1:
+                    continue
+                with lock:
+                    result.errors.append(f"request {index}: {type(exc).__name__}: {exc}")
+                return
+            except (OSError, http.client.HTTPException) as exc:
+                client.conn.close()
+                with lock:
+                    result.errors.append(f"request {index}: {type(exc).__name__}: {exc}")
+                    result.reconnects += 1
+                return
+            finally:
+                client.last_used = time.monotonic()
+            result.ack_ms[index] = (time.perf_counter() - started) * 1000
+            result.status[index] = response.status
+            if payload.strip():
+                result.ack_body[index] = payload[:200].decode(errors="replace")
+            if response.will_close:
+                client.conn.close()
+                with lock:
+                    result.reconnects += 1
+            return
 
-    def client() -> None:
-        conn = http.client.HTTPConnection(LOOPBACK, spec.port, timeout=30)
+    def run_client(client: _Client) -> None:
         try:
             while (index := take()) is not None:
-                conn = send(conn, index)
-            if conn.sock is not None:
-                with lock:
-                    client_ports.append(conn.sock.getsockname()[1])
+                send(client, index)
             phase_done.wait()
             go.wait()
             while (index := take()) is not None:
-                conn = send(conn, index)
+                send(client, index)
         finally:
-            conn.close()
+            client.conn.close()
 
-    threads = [threading.Thread(target=client, name=f"client-{n}", daemon=True) for n in range(spec.concurrency)]
+    threads = [
+        threading.Thread(target=run_client, args=(c,), name=f"client-{n}", daemon=True) for n, c in enumerate(clients)
+    ]
     for thread in threads:
         thread.start()
     phase_done.wait()
     with contextlib.suppress(OSError, ValueError):
-        result.connections = connections_per_worker(spec.port, client_ports, spec.worker_pids)
+        result.connections = balance_connections(clients, spec)
     with lock:
         cursor["end"] = total
     started = time.perf_counter()
@@ -507,8 +570,8 @@ class Server:
             process.wait()
 
 
-def gunicorn_bare(config: Config, port: int, secret: str, token: str, api_url: str, workdir: Path) -> Server:
-    """The bare Bolt app under the gunicorn CLI, with the settings `pulse serve` uses."""
+def gunicorn_cli(config: Config, port: int, app: str, env: dict[str, str], workdir: Path, name: str) -> Server:
+    """`app` (a `module:factory()` spec from bench/) under the gunicorn CLI, with the settings `pulse serve` uses."""
     argv = [
         sys.executable,
         "-m",
@@ -525,17 +588,28 @@ def gunicorn_bare(config: Config, port: int, secret: str, token: str, api_url: s
         "30",
         "--graceful-timeout",
         "20",
-        "bench.bare_app:create_wsgi()",
+        app,
     ]
-    env = server_env(
-        {
-            "SLACK_SIGNING_SECRET": secret,
-            "SLACK_BOT_TOKEN": token,
-            "SLACK_API_URL": api_url,
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
-        }
-    )
-    return Server("bare-gunicorn", argv, env, port, workdir)
+    pythonpath = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
+    return Server(name, argv, server_env({**env, "PYTHONPATH": pythonpath}), port, workdir)
+
+
+def gunicorn_bare(config: Config, port: int, secret: str, token: str, api_url: str, workdir: Path) -> Server:
+    """The bare Bolt app (bench/bare_app.py) under gunicorn."""
+    env = {"SLACK_SIGNING_SECRET": secret, "SLACK_BOT_TOKEN": token, "SLACK_API_URL": api_url}
+    return gunicorn_cli(config, port, "bench.bare_app:create_wsgi()", env, workdir, "bare-gunicorn")
+
+
+def pulse_env(port: int, secret: str, token: str, api_url: str, database_url: str) -> dict[str, str]:
+    """The settings Pulse is served with."""
+    return {
+        "SLACK_SIGNING_SECRET": secret,
+        "SLACK_BOT_TOKEN": token,
+        "SLACK_API_URL": api_url,
+        "DATABASE_URL": database_url,
+        "PORT": str(port),
+        "PULSE_ADMINS": CALLER,
+    }
 
 
 def pulse_server(
@@ -544,17 +618,7 @@ def pulse_server(
     """`pulse serve --http` with the benchmark's database and stub."""
     pulse = Path(sys.executable).parent / "pulse"
     argv = [str(pulse), "serve", "--http", "--workers", str(config.workers), "--threads", str(config.threads)]
-    env = server_env(
-        {
-            "SLACK_SIGNING_SECRET": secret,
-            "SLACK_BOT_TOKEN": token,
-            "SLACK_API_URL": api_url,
-            "DATABASE_URL": database_url,
-            "PORT": str(port),
-            "PULSE_ADMINS": CALLER,
-        }
-    )
-    return Server(name, argv, env, port, workdir)
+    return Server(name, argv, server_env(pulse_env(port, secret, token, api_url, database_url)), port, workdir)
 
 
 # --------------------------------------------------------------------------- databases
@@ -648,6 +712,7 @@ class ScenarioResult:
     connections_per_worker: list[int] | None = None
     reconnects: int = 0
     host_busy_before: float | None = None  # CPU share other processes used just before the run
+    diagnostic: bool = False  # Pulse with its lazy work off (--diagnose): not part of the verdict
     failures: dict[str, int] = field(default_factory=dict)
     failure_examples: list[str] = field(default_factory=list)
 
@@ -686,6 +751,7 @@ def run_scenario(
         requests=requests,
         concurrency=config.concurrency,
         worker_pids=tuple(workers),
+        balance=config.balance,
     )
     total = spec.warmup + spec.requests
     busy = wait_for_quiet_host(config.quiet_wait)
@@ -705,7 +771,7 @@ def run_scenario(
         elif load.status[i] != 200:
             failures[f"HTTP {load.status[i]}"] += 1
             examples.append(f"request {i}: HTTP {load.status[i]} {load.ack_body[i]!r}")
-        elif load.ack_body[i] and scenario.expect is not None:
+        elif load.ack_body[i]:
             failures["answered in the ack (usage/error)"] += 1
             examples.append(f"request {i}: ack body {load.ack_body[i]!r}")
     result = ScenarioResult(
@@ -785,46 +851,191 @@ def check_replies(
 # --------------------------------------------------------------------------- one database
 
 
-def run_database(
-    database: str, config: Config, stub: Any, workdir: Path, run_id: str
-) -> tuple[list[ScenarioResult], list[str]]:
-    """The bare app, then Pulse's scenarios on a fresh `database`; returns results and any problems."""
+@dataclass
+class DatabaseRun:
+    """Everything measured on one database."""
+
+    results: list[ScenarioResult]
+    problems: list[str]
+    ack_cpu: list[AckCpu] | None = None
+
+
+def run_database(database: str, config: Config, stub: Any, workdir: Path, run_id: str, *, cpu: bool) -> DatabaseRun:
+    """The bare app, then Pulse's scenarios on a fresh `database` (and the diagnostics when asked)."""
     secret = secrets.token_hex(16)
     token = f"xoxb-bench-{secrets.token_hex(8)}"
     results: list[ScenarioResult] = []
-    _note(f"[{database}] bare Bolt app under gunicorn ({config.workers} workers x {config.threads} threads)")
-    port = free_port()
-    with gunicorn_bare(config, port, secret, token, stub.api_url, workdir) as bare:
-        bare.wait_ready(config.workers)
-        baseline = run_scenario(
-            database=database, scenario=BARE, server=bare, secret=secret, stub=stub, config=config, run_id=run_id
+    selected = [s for s in PULSE_SCENARIOS if s.key in config.scenarios]
+    ack_cpu = None
+
+    def run(scenario: Scenario, server: Server) -> ScenarioResult:
+        return run_scenario(
+            database=database, scenario=scenario, server=server, secret=secret, stub=stub, config=config, run_id=run_id
         )
+
+    _note(f"[{database}] bare Bolt app under gunicorn ({config.workers} workers x {config.threads} threads)")
+    with gunicorn_bare(config, free_port(), secret, token, stub.api_url, workdir) as bare:
+        bare.wait_ready(config.workers)
+        baseline = run(BARE, bare)
     results.append(baseline)
     _note(f"[{database}] migrating and seeding a scratch database")
     with scratch_database(database, workdir, config.postgres_admin_url) as url:
         port = free_port()
         _note(f"[{database}] pulse serve --http --workers {config.workers} --threads {config.threads}")
-        server = pulse_server(config, port, secret, token, stub.api_url, url, workdir, f"pulse-{database}")
-        with server:
+        with pulse_server(config, port, secret, token, stub.api_url, url, workdir, f"pulse-{database}") as server:
             server.wait_ready(config.workers)
-            for scenario in (s for s in PULSE_SCENARIOS if s.key in config.scenarios):
-                result = run_scenario(
-                    database=database,
-                    scenario=scenario,
-                    server=server,
-                    secret=secret,
-                    stub=stub,
-                    config=config,
-                    run_id=run_id,
-                )
-                result.ack_p50_vs_bare = result.ack.p50 / baseline.ack.p50
-                result.ack_p99_vs_bare = result.ack.p99 / baseline.ack.p99
-                results.append(result)
-    problems = []
-    for result in results:
-        if result.failed:
-            problems.append(f"{database} {result.title}: {result.failures} e.g. {result.failure_examples[:2]}")
-    return results, problems
+            for scenario in selected:
+                results.append(run(scenario, server))
+        if config.diagnose:
+            port = free_port()
+            _note(f"[{database}] Pulse with its lazy work switched off (bench/pulse_ack_only.py) under gunicorn")
+            env = pulse_env(port, secret, token, stub.api_url, url)
+            app = "bench.pulse_ack_only:create_wsgi()"
+            with gunicorn_cli(config, port, app, env, workdir, f"pulse-ack-only-{database}") as server:
+                server.wait_ready(config.workers)
+                for scenario in selected:
+                    off = Scenario(
+                        f"{scenario.key}-lazy-off", f"{scenario.title} lazy off", scenario.command, scenario.text
+                    )
+                    result = run(off, server)
+                    result.diagnostic = True
+                    results.append(result)
+            if cpu:
+                _note(f"[{database}] ack path CPU, in this process")
+                ack_cpu = ack_cpu_breakdown(url, stub, secret, token, selected)
+    for result in results[1:]:
+        result.ack_p50_vs_bare = result.ack.p50 / baseline.ack.p50
+        result.ack_p99_vs_bare = result.ack.p99 / baseline.ack.p99
+    problems = [f"{database} {r.title}: {r.failures} e.g. {r.failure_examples[:2]}" for r in results if r.failed]
+    return DatabaseRun(results, problems, ack_cpu)
+
+
+# --------------------------------------------------------------------------- ack path CPU (--diagnose)
+
+
+@dataclass(frozen=True)
+class AckCpu:
+    """CPU time per request of one app's ack path in one thread without load (microseconds)."""
+
+    app: str
+    command: str
+    parse_us: float  # building the BoltRequest from the raw body and headers, as the WSGI adapter does
+    dispatch_us: float  # App.dispatch: middleware, listener matching, ack function, lazy request copy
+    parts_us: dict[str, float]  # dispatch split by cProfile shares
+
+
+# (label, path suffix of the module, function name); the rest of dispatch is "other Bolt".
+DISPATCH_PARTS = (
+    ("signature check", "middleware/request_verification/request_verification.py", "process"),
+    ("authorization", "middleware/authorization/single_team_authorization.py", "process"),
+    ("listener matching", "slack_bolt/listener/listener.py", "matches"),
+    ("ack function", "bot/listeners/commands.py", "ack_command"),
+    ("ack function", "bench/bare_app.py", "ack_only"),
+    ("lazy request copy", "slack_bolt/listener/thread_runner.py", "_build_lazy_request"),
+)
+
+
+def _dispatch_shares(profile: cProfile.Profile) -> dict[str, float]:
+    stats: dict[tuple[str, int, str], tuple[Any, ...]] = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    cumulative: dict[str, float] = {}
+    total = 0.0
+    for (path, _line, function), entry in stats.items():
+        posix = path.replace(os.sep, "/")
+        if posix.endswith("slack_bolt/app/app.py") and function == "dispatch":
+            total += entry[3]
+        for label, suffix, name in DISPATCH_PARTS:
+            if posix.endswith(suffix) and function == name:
+                cumulative[label] = cumulative.get(label, 0.0) + entry[3]
+    if total <= 0:
+        return {}
+    shares = {label: cumulative.get(label, 0.0) / total for label, _, _ in DISPATCH_PARTS}
+    shares["other Bolt"] = max(0.0, 1.0 - sum(shares.values()))
+    return shares
+
+
+def measure_ack_cpu(app: Any, label: str, command: str, text: str, secret: str, count: int = 2000) -> AckCpu:
+    """Dispatch `count` signed requests to `app` in this thread; time and profile the ack path."""
+    from slack_bolt.request import BoltRequest
+
+    def signed(i: int) -> tuple[str, dict[str, str | Sequence[str]]]:
+        body = slash_command_body(
+            command=command,
+            text=text.format(i=i),
+            user_id=CALLER,
+            team_id=TEAM,
+            channel_id=CHANNEL,
+            response_url=f"http://{LOOPBACK}:9/response/cpu-{i}",  # never posted to: lazy work is off
+        )
+        return body, {k: [v] for k, v in signed_headers(secret, body).items()}
+
+    requests = [signed(i) for i in range(count)]
+    for body, headers in requests[:200]:
+        app.dispatch(BoltRequest(body=body, headers=headers))
+    parse = dispatch = 0.0
+    for body, headers in requests:
+        started = time.thread_time()
+        request = BoltRequest(body=body, headers=headers)
+        parsed = time.thread_time()
+        response = app.dispatch(request)
+        dispatch += time.thread_time() - parsed
+        parse += parsed - started
+        if response.status != 200 or response.body:
+            raise RuntimeError(f"{label} {command}: unexpected ack {response.status} {response.body!r:.200}")
+    profile = cProfile.Profile()
+    profile.enable()
+    for body, headers in requests:
+        app.dispatch(BoltRequest(body=body, headers=headers))
+    profile.disable()
+    per_request = dispatch / count * 1e6
+    shares = _dispatch_shares(profile)
+    return AckCpu(
+        app=label,
+        command=f"{command} {text.format(i=0).split(' ', 1)[0]}",
+        parse_us=parse / count * 1e6,
+        dispatch_us=per_request,
+        parts_us={part: share * per_request for part, share in shares.items()},
+    )
+
+
+def ack_cpu_breakdown(url: str, stub: Any, secret: str, token: str, scenarios: Sequence[Scenario]) -> list[AckCpu]:
+    """Per-request CPU of the bare app's and Pulse's ack paths (Pulse's lazy work off), split by part."""
+    from bench.bare_app import create_bare_app
+    from bench.pulse_ack_only import disable_lazy_work
+    from bot.app import create_app
+    from bot.settings import Settings
+    from store.db import Database
+
+    settings = Settings(
+        _env_file=None,
+        SLACK_BOT_TOKEN=token,
+        SLACK_SIGNING_SECRET=secret,
+        SLACK_API_URL=stub.api_url,
+        DATABASE_URL=url,
+        PULSE_ADMINS=CALLER,
+        PULSE_COMMAND_PREFIX="",
+    )
+    database = Database(url)
+    try:
+        pulse = create_app(settings, database)
+        disable_lazy_work(pulse)
+        rows = [measure_ack_cpu(create_bare_app(secret, token, stub.api_url), "bare", BARE.command, BARE.text, secret)]
+        rows += [measure_ack_cpu(pulse, "pulse", s.command, s.text, secret) for s in scenarios]
+    finally:
+        database.dispose()
+    return rows
+
+
+def ack_cpu_table(rows: Sequence[AckCpu]) -> str:
+    """The ack path CPU breakdown as text."""
+    parts = [*dict.fromkeys(label for label, _, _ in DISPATCH_PARTS), "other Bolt"]
+    header = f"{'app':<6} {'command':<16} {'body parse':>10} {'dispatch':>9}  " + "  ".join(
+        f"{p:>{max(9, len(p))}}" for p in parts
+    )
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        cells = "  ".join(f"{row.parts_us.get(p, math.nan):>{max(9, len(p))}.0f}" for p in parts)
+        lines.append(f"{row.app:<6} {row.command:<16} {row.parse_us:>10.0f} {row.dispatch_us:>9.0f}  {cells}")
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- report
@@ -832,7 +1043,7 @@ def run_database(
 
 COLUMNS = (
     ("database", 10, "s"),
-    ("scenario", 14, "s"),
+    ("scenario", 22, "s"),
     ("requests", 8, "d"),
     ("p50 ms", 7, ".2f"),
     ("p99 ms", 7, ".2f"),
@@ -888,7 +1099,7 @@ def verdict(results: Sequence[ScenarioResult]) -> tuple[bool, list[str]]:
     """Whether every Pulse scenario's p99 ack is within 1.5x the bare app's and under Slack's 3 s."""
     lines, met = [], True
     for r in results:
-        if r.ack_p99_vs_bare is None:
+        if r.ack_p99_vs_bare is None or r.diagnostic:
             continue
         ok = r.ack_p99_vs_bare <= TARGET_P99_RATIO and r.ack.p99 < SLACK_DEADLINE_MS and r.failed == 0
         met = met and ok
@@ -946,6 +1157,16 @@ def parse_args(argv: Sequence[str]) -> Config:
         help=f"before each scenario, wait up to this many seconds for the host to be under "
         f"{NOISY_HOST_SHARE:.0%} busy (default 60; 0: don't wait)",
     )
+    parser.add_argument(
+        "--no-balance",
+        action="store_true",
+        help="keep the keep-alive connections where gunicorn put them (default: spread them evenly over the workers)",
+    )
+    parser.add_argument(
+        "--diagnose",
+        action="store_true",
+        help="also serve Pulse with its lazy work switched off (its ack path alone) and break down the ack's CPU",
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="JSON results file")
     args = parser.parse_args(argv)
     scenarios = tuple(part.strip() for part in args.scenarios.split(",") if part.strip())
@@ -966,6 +1187,8 @@ def parse_args(argv: Sequence[str]) -> Config:
         postgres_admin_url=args.postgres_url,
         drain_timeout=args.drain_timeout,
         quiet_wait=args.quiet_wait,
+        balance=not args.no_balance,
+        diagnose=args.diagnose,
         output=args.output,
     )
 
@@ -997,12 +1220,14 @@ def main(argv: Sequence[str]) -> int:
     run_id = secrets.token_hex(3)
     results: list[ScenarioResult] = []
     problems: list[str] = []
+    ack_cpu: list[AckCpu] | None = None
     with tempfile.TemporaryDirectory(prefix="pulse-bench-") as tmp, SlackStub() as stub:
         stub.users[CALLER] = {"tz": "UTC", "real_name": "Alex Admin"}
         for database in databases:
-            found, trouble = run_database(database, config, stub, Path(tmp), run_id)
-            results.extend(found)
-            problems.extend(trouble)
+            run = run_database(database, config, stub, Path(tmp), run_id, cpu=ack_cpu is None)
+            results.extend(run.results)
+            problems.extend(run.problems)
+            ack_cpu = ack_cpu or run.ack_cpu
     met, verdict_lines = verdict(results)
     print()
     print(table(results))
@@ -1018,6 +1243,14 @@ def main(argv: Sequence[str]) -> int:
             f"WARNING: the host was over {NOISY_HOST_SHARE:.0%} busy before {len(noisy)} scenario(s):"
             " other processes competed for the CPUs, so those numbers are noisy."
         )
+    print()
+    if ack_cpu:
+        print()
+        print("Ack path CPU per request, microseconds, one thread without load (Pulse's lazy work off; dispatch")
+        print(
+            "split by cProfile shares; 'lazy request copy' is Bolt's deep copy of the request for the lazy listener):"
+        )
+        print(ack_cpu_table(ack_cpu))
     print()
     for line in verdict_lines:
         print(line)
@@ -1045,6 +1278,7 @@ def main(argv: Sequence[str]) -> int:
         "verdict": verdict_lines,
         "skipped": skipped,
         "results": [{**asdict(r), "failed": r.failed} for r in results],
+        "ack_cpu_us": [asdict(row) for row in ack_cpu] if ack_cpu else None,
         "failures": problems,
     }
     config.output.parent.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,7 @@ def disable_lazy_work(app: App) -> None:
     def start(function: Any, request: Any) -> None:
         return None
 
-    runner.start = start
+    setattr(runner, "start", start)  # noqa: B010 - replacing a method on this one instance
 
 
 def create_wsgi() -> WsgiApp:

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from commands.reply import ButtonSpec
+
 BUTTONS_MARK = "@buttons "
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
@@ -23,15 +25,7 @@ MAX_TOTAL_CHARS = 11_000  # Slack rejects messages past roughly 12k characters o
 MAX_FALLBACK_CHARS = 3000
 
 
-@dataclass(frozen=True)
-class Button:
-    """A button that Bolt routes by `action_id`, carrying `value` back."""
-
-    text: str
-    action_id: str
-    value: str
-    style: str | None = None
-    group: str | None = None
+Button = ButtonSpec  # a button that Bolt routes by `action_id`, carrying `value` back
 
 
 @dataclass

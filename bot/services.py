@@ -16,7 +16,6 @@ from store.access import Actor
 from store.db import Database
 from store.types import utcnow
 
-
 UNRESOLVED_CHANNEL = "C0UNRESOLVED"
 
 

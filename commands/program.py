@@ -29,20 +29,22 @@ from store.portfolio import facts_for, portfolio
 
 command("program", "record and follow programs: status, milestones, archive")
 
+PROGRAM_FIELDS = [
+    field_("owner", parse_user),
+    field_("channel", parse_channel),
+    field_("due", parse_date),
+    field_("restricted", parse_bool),
+    field_("members", parse_users),
+    field_("channels", parse_channels),
+]
+
 
 @subcommand(
     "program",
     "new",
     usage="KEY Title... [owner:@u] [channel:#c] [due:DATE] [restricted:yes] [members:@a,@b] [channels:#a,#b]",
     summary="Create a program. Restricted programs are seen only by owner, members, admins and listed channels.",
-    fields=[
-        field_("owner", parse_user),
-        field_("channel", parse_channel),
-        field_("due", parse_date),
-        field_("restricted", parse_bool),
-        field_("members", parse_users),
-        field_("channels", parse_channels),
-    ],
+    fields=PROGRAM_FIELDS,
     writes=True,
     examples=["program new TNS-APPEALS Appeals SLA reduction owner:@priya channel:#tns-appeals due:2027-03-31"],
 )
@@ -193,15 +195,7 @@ def milestone_done(request: CommandRequest, args: Args, session: Session) -> Rep
     "edit",
     usage='KEY [title:"..."] [owner:@u] [channel:#c] [due:DATE] [restricted:yes|no] [members:@a,@b] [channels:#a,#b]',
     summary="Change a program's details (program owner or admin); members and channels replace the old lists.",
-    fields=[
-        field_("title", parse_text),
-        field_("owner", parse_user),
-        field_("channel", parse_channel),
-        field_("due", parse_date),
-        field_("restricted", parse_bool),
-        field_("members", parse_users),
-        field_("channels", parse_channels),
-    ],
+    fields=[field_("title", parse_text), *PROGRAM_FIELDS],
     writes=True,
     examples=["program edit TNS-HASH restricted:yes members:@jun,@sam channels:#tns-hash-vendor"],
     min_words=1,

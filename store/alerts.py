@@ -192,9 +192,7 @@ def needing_repeat(session: Session, today: dt.date) -> list[Alert]:
                 col(Alert.acknowledged_at).is_(None),
                 col(Alert.resolved_at).is_(None),
                 col(Alert.repeats) < MAX_REPEATS,
-                (col(Alert.repeats) == 0)
-                | (col(Alert.last_posted_on).is_(None))
-                | (col(Alert.last_posted_on) < today),
+                (col(Alert.repeats) == 0) | (col(Alert.last_posted_on).is_(None)) | (col(Alert.last_posted_on) < today),
             )
             .order_by(col(Alert.id))
         )

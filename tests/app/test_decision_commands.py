@@ -178,6 +178,7 @@ DECISION_ERRORS = [
     ("supersede D-2 D-1", "D-1 is itself superseded; supersede with the current decision."),
     ("supersede D-2 D-4", "D-2 and D-4 belong to different programs."),
     ("supersede D-2 D-99", "D-99 not found."),
+    (f"log TNS-APPEALS Use vendor B why:{'x' * 3001}", "`why:` is too long: 3001 characters; keep it to 3000."),
 ]
 
 

@@ -31,9 +31,6 @@ from tests.app.helpers import (
     refused,
 )
 
-NEW_USAGE = "Usage: `/program new KEY Title... [owner:@u] [channel:#c] [due:DATE]"
-
-
 def test_new_program_is_stored_and_confirmed(pulse: PulseHarness, database: Database) -> None:
     answer = pulse.command(
         "/program",
@@ -67,6 +64,7 @@ NEW_ERRORS = [
     ("new TNS-X Title restricted:maybe", "`maybe` is not yes or no."),
     ("new TNS-X Title owner:ana", "`ana` is not a person: mention them with @"),
     ('new TNS-X "Unclosed title', 'A quote is not closed: put a `"` at the end of the quoted text.'),
+    (f"new TNS-X {'x' * 201}", "The title is too long: 201 characters; keep it to 200."),
 ]
 
 
@@ -176,7 +174,7 @@ def test_status_of_a_program_without_channel_posts_nothing(pulse: PulseHarness, 
 
 STATUS_ERRORS = [
     ("status TNS-APPEALS purple Fine", "`purple` is not a status: use green, amber or red."),
-    ("status TNS-APPEALS amber", "A amber status needs a summary that says why"),
+    ("status TNS-APPEALS amber", "amber status needs a summary that says why"),
     ("status TNS-APPEALS", "Give the KEY and the status"),
     ("status TNS-NOPE amber Late", "TNS-NOPE not found."),
     ("status TNS-APPEALS amber Late asks:", "`asks:` has no value"),

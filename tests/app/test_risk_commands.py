@@ -314,3 +314,43 @@ def test_grammar_errors_come_with_the_correct_form(pulse: PulseHarness) -> None:
         'Usage: `/risk add KEY Title... likelihood:1-5 impact:1-5 [owner:@u] [review:DATE] [mitigation:"..."] '
         '[response:avoid|mitigate|transfer|accept] [category:...] [trigger:"..."]`'
     )
+
+
+def test_text_up_to_its_column_limit_is_kept_and_longer_is_refused(
+    pulse: PulseHarness, database: Database, subtests: pytest.Subtests
+) -> None:
+    create_program(pulse)
+    for label, text, says in [
+        ("title", "add TNS-APPEALS {} likelihood:1 impact:1", "The title is too long: {n} characters; keep it to 300."),
+        ("category", "add TNS-APPEALS Vendor likelihood:1 impact:1 category:{}", "`category:` is too long"),
+        ("mitigation", 'add TNS-APPEALS Vendor likelihood:1 impact:1 mitigation:"{}"', "`mitigation:` is too long"),
+        ("reason", "close R-1 {}", "The reason is too long: {n} characters; keep it to 2000."),
+    ]:
+        limit = {"title": 300, "category": 80, "mitigation": 2000, "reason": 2000}[label]
+        with subtests.test(f"{label} of {limit + 1}"), nothing_written(database):
+            answer = refused(pulse.command("/risk", text.format("x" * (limit + 1))))
+            assert says.format(n=limit + 1) in answer.text
+        with subtests.test(f"{label} of {limit}"):
+            ok(pulse.command("/risk", text.format("x" * limit)))
+    assert fetch(database, Risk, number=1).title == "x" * 300
+    assert fetch(database, Risk, number=1).close_reason == "x" * 2000
+
+
+def test_a_nul_character_in_the_text_is_dropped(pulse: PulseHarness, database: Database) -> None:
+    create_program(pulse)
+    ok(pulse.command("/risk", f"add {APPEALS} Vendor\x00 slow likelihood:1 impact:1 category:staff\x00ing"))
+    risk = fetch(database, Risk, number=1)
+    assert (risk.title, risk.category) == ("Vendor slow", "staffing")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="commands/risk.py and commands/program.py mark the reply 'alert' whenever an alert is raised, and "
+    "templates/_posted.j2 / status_reported.j2 then say it 'went to the escalation and program channels' even when "
+    "the program has no channel and PULSE_ESCALATION_CHANNEL is unset, so nothing was posted anywhere",
+)
+def test_reply_claims_no_alert_post_when_there_is_nowhere_to_post(pulse: PulseHarness) -> None:
+    create_program(pulse)  # no channel, and the harness sets no escalation channel
+    answer = ok(pulse.command("/risk", f"add {APPEALS} Vendor gone likelihood:5 impact:5"))
+    assert pulse.stub.payloads("chat.postMessage") == []
+    assert "went to" not in answer.text and "Posted to" not in answer.text

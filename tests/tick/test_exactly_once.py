@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import time
 from collections import Counter
+from typing import Any
 
 import pytest
 from slack_sdk import WebClient
@@ -182,13 +183,12 @@ def test_a_post_whose_answer_was_lost_is_found_not_sent_again(
     """Slack posted the message but the answer never came back (a timeout): the retry finds it by its
     metadata in the channel history (or the thread, for a reply) and records it instead of re-posting."""
     due = busy_morning(pulse)
-    slow = {"left": 3}
+    lost = {"digest:S-1:2027-03-01#1", f"dm:{CREW[0]}:2027-03-01"}  # #leads' thread reply, the first DM
 
-    def accept_then_stall(payload: dict[str, object]) -> dict[str, object]:
+    def accept_then_stall(payload: dict[str, Any]) -> dict[str, Any]:
         answer = pulse.stub.default_answer("chat.postMessage", payload)  # Slack has it now
-        if (payload.get("thread_ts") or str(payload["channel"]).startswith("D")) and slow["left"] > 0:
-            slow["left"] -= 1
-            time.sleep(1.2)  # longer than the client waits
+        if payload["metadata"]["event_payload"]["dedupe_key"] in lost:
+            time.sleep(2.5)  # longer than the client waits
         return answer
 
     pulse.stub.on("chat.postMessage", accept_then_stall)
@@ -198,17 +198,18 @@ def test_a_post_whose_answer_was_lost_is_found_not_sent_again(
     clock = Clock(services)
 
     first = tick_at(clock, MORNING)
-    assert first.retrying == 3
+    assert first.retrying == 2
     pulse.stub.wait_for("chat.postMessage", count=due)  # the stalled posts are in Slack by now
-    unknown = [r for r in outbox_rows(pulse.database) if outbox.outcome_unknown(r)]
-    assert len(unknown) == 3 and all("TimeoutError" in (r.last_error or "") for r in unknown)
+    unknown = {r.dedupe_key: r.last_error for r in outbox_rows(pulse.database) if outbox.outcome_unknown(r)}
+    assert unknown == dict.fromkeys(lost, "outcome unknown: TimeoutError")
     with caplog.at_level(logging.INFO, logger="bot.delivery"):
         second = tick_at(clock, MORNING + 2 * MINUTE)
-    assert (second.sent, second.retrying) == (3, 0)
-    assert len([r for r in caplog.records if "already in Slack" in r.getMessage()]) == 3
+    assert (second.sent, second.retrying) == (2, 0)
+    assert len([r for r in caplog.records if "already in Slack" in r.getMessage()]) == 2
     assert len(posted(pulse.stub)) == due  # nothing posted twice
     assert_each_delivered_once(pulse, due)
-    assert pulse.stub.call_count("conversations.replies") >= 1  # the thread reply was looked for in its thread
+    assert pulse.stub.call_count("conversations.replies") == 1  # the reply was looked for in its thread
+    assert pulse.stub.call_count("conversations.history") == 1  # the DM in the DM's history
 
 
 def test_without_history_access_an_unknown_outcome_is_sent_again(
