@@ -715,6 +715,9 @@ class ScenarioResult:
     diagnostic: bool = False  # Pulse with its lazy work off (--diagnose): not part of the verdict
     failures: dict[str, int] = field(default_factory=dict)
     failure_examples: list[str] = field(default_factory=list)
+    bare_ack: Stats | None = None  # the bare app's run just before this one, which the ratios compare with
+    ack_samples_ms: list[float] = field(default_factory=list, repr=False)  # not written to the JSON
+    runs: int = 1  # bare app: how many paired runs this row pools
 
     @property
     def failed(self) -> int:
@@ -784,6 +787,7 @@ def run_scenario(
         requests_per_second=len(ack_ms) / load.measured_seconds if load.measured_seconds > 0 else math.nan,
         reconnects=load.reconnects,
         host_busy_before=busy,
+        ack_samples_ms=ack_ms,
         connections_per_worker=sorted(load.connections.values(), reverse=True) if load.connections else None,
     )
     if scenario.expect is not None:
@@ -873,19 +877,30 @@ def run_database(database: str, config: Config, stub: Any, workdir: Path, run_id
             database=database, scenario=scenario, server=server, secret=secret, stub=stub, config=config, run_id=run_id
         )
 
-    _note(f"[{database}] bare Bolt app under gunicorn ({config.workers} workers x {config.threads} threads)")
-    with gunicorn_bare(config, free_port(), secret, token, stub.api_url, workdir) as bare:
-        bare.wait_ready(config.workers)
+    baselines: list[ScenarioResult] = []
+
+    def paired(scenario: Scenario, server: Server, bare: Server) -> ScenarioResult:
+        """Run the bare app right before `scenario`, so both see the same background load."""
         baseline = run(BARE, bare)
-    results.append(baseline)
+        baselines.append(baseline)
+        result = run(scenario, server)
+        result.bare_ack = baseline.ack
+        result.ack_p50_vs_bare = result.ack.p50 / baseline.ack.p50
+        result.ack_p99_vs_bare = result.ack.p99 / baseline.ack.p99
+        return result
+
     _note(f"[{database}] migrating and seeding a scratch database")
-    with scratch_database(database, workdir, config.postgres_admin_url) as url:
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(scratch_database(database, workdir, config.postgres_admin_url))
+        _note(f"[{database}] bare Bolt app under gunicorn ({config.workers} workers x {config.threads} threads)")
+        bare = stack.enter_context(gunicorn_bare(config, free_port(), secret, token, stub.api_url, workdir))
+        bare.wait_ready(config.workers)
         port = free_port()
         _note(f"[{database}] pulse serve --http --workers {config.workers} --threads {config.threads}")
         with pulse_server(config, port, secret, token, stub.api_url, url, workdir, f"pulse-{database}") as server:
             server.wait_ready(config.workers)
             for scenario in selected:
-                results.append(run(scenario, server))
+                results.append(paired(scenario, server, bare))
         if config.diagnose:
             port = free_port()
             _note(f"[{database}] Pulse with its lazy work switched off (bench/pulse_ack_only.py) under gunicorn")
@@ -897,17 +912,45 @@ def run_database(database: str, config: Config, stub: Any, workdir: Path, run_id
                     off = Scenario(
                         f"{scenario.key}-lazy-off", f"{scenario.title} lazy off", scenario.command, scenario.text
                     )
-                    result = run(off, server)
+                    result = paired(off, server, bare)
                     result.diagnostic = True
                     results.append(result)
             if cpu:
                 _note(f"[{database}] ack path CPU, in this process")
                 ack_cpu = ack_cpu_breakdown(url, stub, secret, token, selected)
-    for result in results[1:]:
-        result.ack_p50_vs_bare = result.ack.p50 / baseline.ack.p50
-        result.ack_p99_vs_bare = result.ack.p99 / baseline.ack.p99
+    results.insert(0, pooled(baselines))
     problems = [f"{database} {r.title}: {r.failures} e.g. {r.failure_examples[:2]}" for r in results if r.failed]
     return DatabaseRun(results, problems, ack_cpu)
+
+
+def pooled(baselines: Sequence[ScenarioResult]) -> ScenarioResult:
+    """One row for the bare app's paired runs: their samples pooled, throughput and CPU averaged."""
+    first = baselines[0]
+    samples = [ms for b in baselines for ms in b.ack_samples_ms]
+    failures: Counter[str] = Counter()
+    for b in baselines:
+        failures.update(b.failures)
+
+    def mean(values: Sequence[float | None]) -> float | None:
+        present = [v for v in values if v is not None]
+        return sum(present) / len(present) if present else None
+
+    return ScenarioResult(
+        database=first.database,
+        scenario=first.scenario,
+        title=first.title if len(baselines) == 1 else f"{first.title} ({len(baselines)} runs)",
+        requests=sum(b.requests for b in baselines),
+        warmup=sum(b.warmup for b in baselines),
+        ack=Stats.of(samples),
+        requests_per_second=mean([b.requests_per_second for b in baselines]) or math.nan,
+        worker_cpu_ms_per_request=mean([b.worker_cpu_ms_per_request for b in baselines]),
+        connections_per_worker=first.connections_per_worker,
+        reconnects=sum(b.reconnects for b in baselines),
+        host_busy_before=max((b.host_busy_before or 0.0) for b in baselines),
+        failures=dict(failures),
+        failure_examples=[e for b in baselines for e in b.failure_examples][:5],
+        runs=len(baselines),
+    )
 
 
 # --------------------------------------------------------------------------- ack path CPU (--diagnose)
@@ -1173,6 +1216,8 @@ def parse_args(argv: Sequence[str]) -> Config:
     unknown = set(scenarios) - {s.key for s in PULSE_SCENARIOS}
     if unknown:
         parser.error(f"unknown scenario(s) {', '.join(sorted(unknown))}")
+    if not scenarios:
+        parser.error("--scenarios needs at least one scenario")
     for name in ("requests", "warmup", "concurrency", "workers", "threads"):
         if getattr(args, name) < (0 if name == "warmup" else 1):
             parser.error(f"--{name} must be positive")
@@ -1234,6 +1279,7 @@ def main(argv: Sequence[str]) -> int:
     print()
     print("Ack latency: HTTP round trip until the ack response was read (measured phase only).")
     print("Reply latency: request sent until its response_url reply reached the stub (lazy listener done).")
+    print("x bare: ratio to the bare app's run just before the scenario (the bare row pools those runs).")
     print("cpu ms/req: gunicorn workers' CPU time during the scenario (acks + lazy work) per request.")
     print("conns/worker: how the keep-alive connections were spread over the gunicorn workers.")
     print("busy before: share of the host's CPU other processes used in the second before the scenario.")
@@ -1277,7 +1323,7 @@ def main(argv: Sequence[str]) -> int:
         "target": {"p99_vs_bare_max": TARGET_P99_RATIO, "p99_max_ms": SLACK_DEADLINE_MS, "met": met},
         "verdict": verdict_lines,
         "skipped": skipped,
-        "results": [{**asdict(r), "failed": r.failed} for r in results],
+        "results": [{**_without_samples(asdict(r)), "failed": r.failed} for r in results],
         "ack_cpu_us": [asdict(row) for row in ack_cpu] if ack_cpu else None,
         "failures": problems,
     }
@@ -1285,6 +1331,11 @@ def main(argv: Sequence[str]) -> int:
     config.output.write_text(json.dumps(_finite(report), indent=2, allow_nan=False) + "\n")
     print(f"Wrote {config.output}")
     return 1 if problems else 0
+
+
+def _without_samples(row: dict[str, Any]) -> dict[str, Any]:
+    row.pop("ack_samples_ms", None)
+    return row
 
 
 def _finite(value: Any) -> Any:

@@ -89,8 +89,8 @@ class Deliverer:
         self.sleep = sleep
         self._last_post: dict[str, float] = {}
 
-    def deliver_all(self, *, now: dt.datetime | None = None, batch: int = 100) -> list[Delivery]:
-        """Deliver everything due, batch by batch, until nothing due is left."""
+    def deliver_all(self, *, now: dt.datetime | None = None, batch: int = 10) -> list[Delivery]:
+        """Deliver everything due in small batches (a crash strands at most one batch until its lease ends)."""
         results: list[Delivery] = []
         while True:
             done = self.deliver(now=now, limit=batch)

@@ -29,6 +29,12 @@ BOT_SCOPES: tuple[str, ...] = (
     "im:write",  # conversations.open: the DM channel for a user (bot/delivery.py)
     "channels:read",  # conversations.list of public channels: resolve #names (bot/directory.py)
     "groups:read",  # conversations.list of private channels: resolve #names (bot/directory.py)
+    # conversations.history / conversations.replies: after a crash, find a post whose outcome is unknown
+    # before sending it again (bot/delivery.py), in public and private channels, DMs and group DMs.
+    "channels:history",
+    "groups:history",
+    "im:history",
+    "mpim:history",
 )
 
 

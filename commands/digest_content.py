@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from commands.reply import Message
-from store import changes, decisions, outbox
+from store import changes, outbox
 from store.access import Actor
 from store.bands import Band, band_for, workspace_settings
 from store.models import Program, Rag
@@ -56,8 +56,12 @@ def program_digest(
         "upcoming": [m for m in facts.open_milestones if today <= m.due <= soon],
         "risks": [(r, band_for(r.score, settings)) for r in facts.risks[:TOP_RISKS]],
         "more_risks": max(0, len(facts.risks) - TOP_RISKS),
-        "decisions": [d for d in decisions.query(session, program.team_id, [program.id or 0]) if d.created_at >= start],
     }
+    moved = changes.since(session, program.team_id, [program], start)
+    current = facts.status.current
+    context["decisions"] = [decision for decision, _ in moved.decisions]
+    context["new_critical"] = moved.new_critical
+    context["nothing_changed"] = moved.nothing and (current is None or current.created_at < start)
     return Digest(
         summary=Message("digest_program_summary", context), details=[Message("digest_program_detail", context)]
     )

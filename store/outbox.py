@@ -15,7 +15,7 @@ from store.models import OutboxMessage, OutboxStatus
 from store.types import utcnow
 
 MAX_ATTEMPTS = 8
-LEASE = dt.timedelta(minutes=5)
+LEASE = dt.timedelta(minutes=2)  # covers one small batch (see Deliverer.deliver_all), paced at 1 msg/s
 ENQUEUE_CHUNK = 200  # rows per multi-row INSERT in `enqueue_many` (about 2,800 bound parameters)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.listeners.commands import ephemeral
+from bot.listeners.commands import delivery_notes, ephemeral
 from bot.renderer import RISK_UPDATE_CALLBACK, modal_values, risk_update_modal, to_slack
 from bot.services import Services
 from bot.tick.reminders import ACTION_DONE, ACTION_SNOOZE_DAY, ACTION_SNOOZE_WEEK, RISK_REVIEWED, RISK_UPDATE
@@ -64,7 +64,9 @@ def register(app: App, services: Services) -> None:
             },
             tz=services.directory.tz_for(team, user),
         )
-        respond(**ephemeral(handle(request, services.database)), replace_original=False)
+        reply = handle(request, services.database)
+        deliveries = services.deliverer.deliver(reply.outbox_ids) if reply.outbox_ids else []
+        respond(**ephemeral(reply, delivery_notes(deliveries)), replace_original=False)
 
     for action_id in BUTTON_COMMANDS:
         app.action(action_id)(ack=just_ack, lazy=[run_button])
@@ -150,6 +152,8 @@ def register(app: App, services: Services) -> None:
             reply = localized(run_parsed(request, services.database, sub, args), request)
         if reply.ok:
             ack()
+            if reply.outbox_ids:  # e.g. the risk became critical: its alert goes out now, not at the next tick
+                services.deliverer.deliver(reply.outbox_ids)
         else:
             ack(response_action="errors", errors={"likelihood": to_slack(reply.markup()).text[:150]})
 

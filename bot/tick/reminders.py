@@ -51,6 +51,11 @@ def ladder_anchor(action: Action, calendar: WorkCalendar) -> dt.date:
     return calendar.first_working_day_from(start)
 
 
+def step_key(action: Action, step: int, calendar: WorkCalendar) -> str:
+    """The ledger key of one ladder step; a snooze starts a new ladder (new anchor), so its steps come again."""
+    return f"action:A-{action.number}:{ladder_anchor(action, calendar).isoformat()}:step:{step}"
+
+
 def ladder_step(action: Action, today: dt.date, calendar: WorkCalendar, step2_days: int, step3_days: int) -> int:
     """The highest ladder step reached by `today` (0 when not overdue)."""
     if not actions.is_overdue(action, today):
@@ -112,10 +117,10 @@ def plan(
             if person == action.owner_id:
                 reached = 2 if step >= 2 else 1
                 inboxes[person].overdue.append((action, program, reached))
-                inboxes[person].keys.append(f"action:A-{action.number}:step:{reached}")
+                inboxes[person].keys.append(step_key(action, reached, calendar))
             elif step >= 2:
                 inboxes[person].team_overdue.append((action, program))
-                inboxes[person].keys.append(f"action:A-{action.number}:step:2")
+                inboxes[person].keys.append(step_key(action, 2, calendar))
     for risk in open_risks:
         if risk.owner_id in awake and risk.review_date and risk.review_date < local_today[risk.owner_id]:
             inboxes[risk.owner_id].reviews.append((risk, by_id[risk.program_id]))
@@ -136,7 +141,7 @@ def plan(
             inboxes[owner].milestones.append((milestone, by_id[milestone.program_id]))
             inboxes[owner].keys.append(f"milestone:M-{milestone.number}:{milestone.due.isoformat()}")
 
-    queued = _send_dms(session, team_id, inboxes, local_today, now.date())
+    queued = _send_dms(session, team_id, inboxes, local_today, now.date(), calendar)
     queued += _ladder_posts(
         session,
         team_id,
@@ -153,7 +158,12 @@ def plan(
 
 
 def _send_dms(
-    session: Session, team_id: str, inboxes: dict[str, Inbox], local_today: dict[str, dt.date], today: dt.date
+    session: Session,
+    team_id: str,
+    inboxes: dict[str, Inbox],
+    local_today: dict[str, dt.date],
+    today: dt.date,
+    calendar: WorkCalendar,
 ) -> list[int]:
     candidates = {user: inbox for user, inbox in inboxes.items() if inbox}
     if not candidates:
@@ -172,7 +182,7 @@ def _send_dms(
     for user, inbox in sorted(candidates.items()):
         if dm_keys[user] in already:
             continue
-        kept = _only_fresh(inbox, user, fresh)
+        kept = _only_fresh(inbox, user, fresh, calendar)
         if not kept:
             continue
         markup, buttons = _compose(kept)
@@ -190,15 +200,15 @@ def _send_dms(
     return ids
 
 
-def _only_fresh(inbox: Inbox, user: str, fresh: set[tuple[str, str]]) -> Inbox:
+def _only_fresh(inbox: Inbox, user: str, fresh: set[tuple[str, str]], calendar: WorkCalendar) -> Inbox:
     """The part of an inbox whose ledger keys this tick claimed (nothing is told twice)."""
 
     def ok(key: str) -> bool:
         return (key, user) in fresh
 
     return Inbox(
-        overdue=[(a, p, s) for a, p, s in inbox.overdue if ok(f"action:A-{a.number}:step:{s}")],
-        team_overdue=[(a, p) for a, p in inbox.team_overdue if ok(f"action:A-{a.number}:step:2")],
+        overdue=[(a, p, s) for a, p, s in inbox.overdue if ok(step_key(a, s, calendar))],
+        team_overdue=[(a, p) for a, p in inbox.team_overdue if ok(step_key(a, 2, calendar))],
         reviews=[
             (r, p)
             for r, p in inbox.reviews
@@ -267,11 +277,11 @@ def _ladder_posts(
     if not due:
         return []
     fresh = reminders.claim_many(
-        session, team_id=team_id, today=today, pairs=sorted({(f"action:A-{a.number}:step:3", ch) for a, _, ch in due})
+        session, team_id=team_id, today=today, pairs=sorted({(step_key(a, 3, calendar), ch) for a, _, ch in due})
     )
     posts = [
         outbox.Outgoing(
-            dedupe_key=f"ladder:A-{action.number}:3",
+            dedupe_key=f"ladder:{step_key(action, 3, calendar)}",
             kind="escalation",
             markup=render("ladder_post", action=action, program=program, days=(today - action.due).days),
             channel_id=channel,
@@ -279,7 +289,7 @@ def _ladder_posts(
             buttons=[{"text": "Done", "action_id": ACTION_DONE, "value": f"A-{action.number}"}],
         )
         for action, program, channel in due
-        if (f"action:A-{action.number}:step:3", channel) in fresh
+        if (step_key(action, 3, calendar), channel) in fresh
     ]
     queued = outbox.enqueue_many(session, team_id=team_id, messages=posts)  # one INSERT, not one per action
     return [queued[p.dedupe_key] for p in posts if p.dedupe_key in queued]

@@ -33,6 +33,8 @@ SLACK_METHOD_SCOPES: dict[str, frozenset[str]] = {
     "conversations.open": frozenset({"im:write"}),
     # Pulse lists public and private channels (types=public_channel,private_channel).
     "conversations.list": frozenset({"channels:read", "groups:read"}),
+    "conversations.history": frozenset({"channels:history", "groups:history", "im:history", "mpim:history"}),
+    "conversations.replies": frozenset({"channels:history", "groups:history", "im:history", "mpim:history"}),
     "conversations.info": frozenset({"channels:read", "groups:read"}),
     "views.open": frozenset(),
     "views.push": frozenset(),
@@ -113,7 +115,18 @@ def test_manifest_command_prints_valid_yaml_with_the_scopes(tmp_path: Path) -> N
     assert manifest["display_information"]["name"] == "Pulse"
     assert manifest["features"]["bot_user"]["display_name"] == "Pulse"
     assert manifest["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
-    assert set(BOT_SCOPES) == {"commands", "chat:write", "users:read", "im:write", "channels:read", "groups:read"}
+    assert set(BOT_SCOPES) == {
+        "commands",
+        "chat:write",
+        "users:read",
+        "im:write",
+        "channels:read",
+        "groups:read",
+        "channels:history",
+        "groups:history",
+        "im:history",
+        "mpim:history",
+    }
     settings = manifest["settings"]
     assert settings["socket_mode_enabled"] is True
     assert settings["interactivity"] == {"is_enabled": True}

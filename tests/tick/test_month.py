@@ -115,10 +115,11 @@ EXPECTED_DMS: dict[tuple[str, dt.date], list[str]] = {
     (PRIYA, day(24)): ["A-3"],
     (PRIYA, day(30)): [STALE_APPEALS],
     # Kai (Kolkata): A-2 due Mon 8th -> step 1 Tue 9th with M-1 due Fri 12th; snoozed a week on the 9th, so
-    # nothing until the ladder restarts Tue 16th: step 2 Thu 18th; done on Mon 22nd before step 3.
+    # nothing until the ladder restarts Tue 16th (step 1 again): step 2 Thu 18th; done on Mon 22nd before step 3.
     (KAI, day(8)): [STALE_HASH],
     (KAI, day(9)): ["A-2", "milestone M-1"],
     (KAI, day(15)): [STALE_HASH],
+    (KAI, day(16)): ["A-2"],
     (KAI, day(18)): ["A-2 escalated"],
     (KAI, day(22)): [STALE_HASH],
     (KAI, day(29)): [STALE_HASH],
