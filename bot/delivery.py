@@ -70,6 +70,7 @@ class Delivery:
     user_id: str | None
     status: OutboxStatus
     error: str | None = None
+    kind: str = ""
 
 
 class Deliverer:
@@ -120,7 +121,9 @@ class Deliverer:
                     log.info("outbox message %s was already in Slack (ts %s): not sending it again", message.id, landed)
                     with self.database.session(write=True) as session:
                         outbox.mark_sent(session, message.id, channel=channel, ts=landed, now=now)
-                    return Delivery(message.id, message.channel_id, message.user_id, OutboxStatus.SENT)
+                    return Delivery(
+                        message.id, message.channel_id, message.user_id, OutboxStatus.SENT, kind=message.kind
+                    )
             self._pace(channel)
             with self.database.session(write=True) as session:
                 outbox.mark_posting(session, message.id)
@@ -150,7 +153,7 @@ class Deliverer:
             return self._failed(message, type(exc).__name__, now, None, unknown=unknown)
         with self.database.session(write=True) as session:
             outbox.mark_sent(session, message.id, channel=str(response["channel"]), ts=str(response["ts"]), now=now)
-        return Delivery(message.id, message.channel_id, message.user_id, OutboxStatus.SENT)
+        return Delivery(message.id, message.channel_id, message.user_id, OutboxStatus.SENT, kind=message.kind)
 
     def _already_posted(self, message: OutboxMessage, channel: str, thread_ts: str | None) -> str | None:
         """The ts of `message` if an earlier attempt did post it (found by its metadata), else None.
@@ -221,7 +224,9 @@ class Deliverer:
         until = max(now + PARENT_WAIT, parent_at or now)
         with self.database.session(write=True) as session:
             outbox.mark_waiting(session, message.id, until=until)
-        return Delivery(message.id, message.channel_id, message.user_id, OutboxStatus.PENDING, "parent_not_sent")
+        return Delivery(
+            message.id, message.channel_id, message.user_id, OutboxStatus.PENDING, "parent_not_sent", message.kind
+        )
 
     def _failed(
         self,
@@ -243,7 +248,7 @@ class Deliverer:
                     session, message.id, error=recorded, attempts=message.attempts, now=now, retry_after=retry_after
                 )
         log.warning("delivery of outbox message %s: %s (%s)", message.id, error, status.value)
-        return Delivery(message.id, message.channel_id, message.user_id, status, error)
+        return Delivery(message.id, message.channel_id, message.user_id, status, error, message.kind)
 
 
 def _retry_after(exc: SlackApiError) -> float | None:

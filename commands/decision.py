@@ -58,7 +58,7 @@ def log(request: CommandRequest, args: Args, session: Session) -> Reply:
     )
     context = {"program": program, "decision": decision}
     posts = post_to(program.channel_id, Message("decision_post", context), f"D-{decision.number}")
-    return Reply(Message("decision_logged", {**context, "posted": program.channel_id}), posts=posts)
+    return Reply(Message("decision_logged", context), posts=posts)
 
 
 @subcommand(

@@ -15,6 +15,7 @@ SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»
 FIELD_TOKEN = re.compile(r'(?P<name>[A-Za-z][A-Za-z_-]*):(?P<value>"[^"]*"|[^\s"]\S*)?')
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 CHANNEL_MENTION = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>$")
+BROADCAST = re.compile(r"<!(here|channel|everyone|subteam\^[A-Z0-9]+)(?:\|([^>]*))?>")
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 RELATIVE = re.compile(r"^\+(\d{1,3})([dw])$")
 
@@ -35,6 +36,8 @@ def tokenize(text: str) -> Tokens:
     """Split text into words and fields; a quoted value or quoted words keep their spaces."""
     # NUL never belongs in typed text and PostgreSQL cannot store it: drop it rather than fail on save.
     text = text.translate(SMART_QUOTES).replace("\x00", "").strip()
+    # @here/@channel/@everyone and user groups typed into a title must not ping a whole channel when reposted.
+    text = BROADCAST.sub(lambda m: "@" + (m.group(2) or m.group(1)).lstrip("@"), text)
     tokens = Tokens()
     position = 0
     pending: str | None = None  # a field written as `owner: @ana` takes the next word
@@ -213,7 +216,7 @@ def parse_id(kind: Kind) -> Callable[[str], int]:
     def parse(raw: str) -> int:
         parsed = parse_ref(raw)
         if parsed is None or parsed[0] != kind:
-            raise UsageError(f"`{raw}` is not a {kind.value}-number ID like {kind.value}-12.")
+            raise UsageError(f"`{raw}` is not an ID like {kind.value}-12.")
         return parsed[1]
 
     return parse

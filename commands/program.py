@@ -135,13 +135,12 @@ def status(request: CommandRequest, args: Args, session: Session) -> Reply:
     )
     context = {"program": program, "update": update, "status": moved}
     post = Message("status_post", context)
-    answer = Reply(Message("status_reported", {**context, "posted": program.channel_id}))
+    answer = Reply(Message("status_reported", context))
     was_red = moved.previous is not None and moved.previous.rag == Rag.RED
     if rag == Rag.RED and not was_red:
         alerted = escalate.raise_alert(
             request, session, answer, kind=escalate.PROGRAM_RED, program=program, entity_ref=program.key, body=post
         )
-        answer.message.context["alerted"] = alerted
         if alerted:
             return answer
     elif rag != Rag.RED:

@@ -205,10 +205,8 @@ def _announce(
             request, session, answer, kind=escalate.RISK_CRITICAL, program=program, entity_ref=label, body=post
         )
     ):
-        answer.message.context["posted"] = "alert"
         return
     if band != Band.CRITICAL:
         escalate.resolve(request, session, kind=escalate.RISK_CRITICAL, program=program, entity_ref=label)
     if band in ALERT_BANDS and rose:
         answer.posts = post_to(program.channel_id, post, label)
-        answer.message.context["posted"] = program.channel_id

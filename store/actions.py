@@ -33,7 +33,7 @@ def add(
     for linked, kind in ((risk, Kind.RISK), (decision, Kind.DECISION)):
         if linked is not None and linked.program_id != program.id:
             raise Invalid(f"{ref(kind, linked.number)} belongs to another program than {program.key}.")
-    require_cleared(program, owner_id, "the action owner")
+    require_cleared(actor, program, owner_id, "the action owner")
     action = Action(
         team_id=actor.team_id,
         number=next_number(session, actor.team_id, Kind.ACTION),

@@ -36,7 +36,7 @@ def log(
     if status == DecisionStatus.SUPERSEDED:
         raise Invalid("A new decision cannot start superseded; log it, then `/decision supersede D-old D-new`.")
     for person in {decider_id, *(consulted or []), *(informed or [])}:
-        require_cleared(program, person, "named on this decision")
+        require_cleared(actor, program, person, "named on this decision")
     decision = Decision(
         team_id=actor.team_id,
         number=next_number(session, actor.team_id, Kind.DECISION),

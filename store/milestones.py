@@ -21,7 +21,7 @@ def add(session: Session, actor: Actor, program: Program, *, title: str, due: dt
         raise Conflict(f"{program.key} is archived; it takes no new milestones.")
     if not title.strip():
         raise Invalid("A milestone needs a title, e.g. `/program milestone KEY Vendor signed due:2026-12-01`.")
-    require_cleared(program, owner_id, "the milestone owner")
+    require_cleared(actor, program, owner_id, "the milestone owner")
     milestone = Milestone(
         team_id=actor.team_id,
         number=next_number(session, actor.team_id, Kind.MILESTONE),

@@ -113,7 +113,7 @@ def report_status(
         raise Conflict(f"{program.key} is archived; status can no longer be reported.")
     if rag != Rag.GREEN and not summary.strip():
         raise Invalid(
-            f"A {rag.value} status needs a summary that says why, e.g. "
+            f"{'An' if rag == Rag.AMBER else 'A'} {rag.value} status needs a summary that says why, e.g. "
             f"`/program status {program.key} {rag.value} Vendor onboarding slipped a week`."
         )
     before = status_of(session, [program])[program.id or 0]

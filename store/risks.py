@@ -61,7 +61,7 @@ def add(
         raise Invalid("A risk needs a title, e.g. `/risk add KEY Vendor capacity short likelihood:3 impact:4`.")
     _check_scale("likelihood", likelihood)
     _check_scale("impact", impact)
-    require_cleared(program, owner_id, "the risk owner")
+    require_cleared(actor, program, owner_id, "the risk owner")
     risk = Risk(
         team_id=actor.team_id,
         number=next_number(session, actor.team_id, Kind.RISK),
@@ -105,7 +105,7 @@ def update(session: Session, actor: Actor, program: Program, risk: Risk, changes
         if value is not None:
             _check_scale(name, value)  # before any field changes, so a refused update leaves the risk as it was
     if changes.owner_id is not None:
-        require_cleared(program, changes.owner_id, "the risk owner")
+        require_cleared(actor, program, changes.owner_id, "the risk owner")
     before = audit.snapshot(risk)
     for name, value in vars(changes).items():
         if value is not None:

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-
-from store.db import Database
-from store.migrate import upgrade
 from sqlmodel import SQLModel
 
 import store.models  # noqa: F401  (registers every table)
+from store.db import Database
+from store.migrate import upgrade
 
 POSTGRES_ADMIN_URL = os.environ.get("PULSE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SECRET_ENV = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")

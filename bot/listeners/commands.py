@@ -27,18 +27,24 @@ def ephemeral(reply: Reply, notes: list[str] | None = None) -> dict[str, Any]:
 
 
 def delivery_notes(deliveries: list[Delivery]) -> list[str]:
-    """What the caller should know about channel posts that did not go out."""
-    notes = []
+    """What the caller should know about the channel posts their command caused: where each went, or why not."""
+    notes: list[str] = []
     for delivery in deliveries:
-        if delivery.status == OutboxStatus.SENT:
-            continue
         where = f"<#{delivery.channel_id}>" if delivery.channel_id else "the channel"
-        if delivery.error in {"not_in_channel", "channel_not_found"}:
-            notes.append(f":warning: Couldn't post to {where}: invite Pulse there with `/invite @Pulse`.")
+        if delivery.status == OutboxStatus.SENT:
+            note = (
+                f":rotating_light: Escalation alert posted to {where}."
+                if delivery.kind == "alert"
+                else f"Posted to {where}."
+            )
+        elif delivery.error in {"not_in_channel", "channel_not_found"}:
+            note = f":warning: Couldn't post to {where}: invite Pulse there with `/invite @Pulse`."
         elif delivery.status == OutboxStatus.PENDING:
-            notes.append(f"Posting to {where} is delayed ({delivery.error}); Pulse will keep trying.")
+            note = f"Posting to {where} is delayed ({delivery.error}); Pulse will keep trying."
         else:
-            notes.append(f":warning: Couldn't post to {where} ({delivery.error}); admins see it in `/pulse outbox`.")
+            note = f":warning: Couldn't post to {where} ({delivery.error}); admins see it in `/pulse outbox`."
+        if note not in notes:
+            notes.append(note)
     return notes
 
 

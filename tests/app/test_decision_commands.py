@@ -170,7 +170,7 @@ DECISION_ERRORS = [
     ("list since:last-week", "`last-week` is not a date"),
     ("list TNS-NOPE", "TNS-NOPE not found."),
     ("show D-99", "D-99 not found."),
-    ("show R-1", "`R-1` is not a D-number ID like D-12."),
+    ("show R-1", "`R-1` is not an ID like D-12."),
     ("supersede D-2", "Give both decisions, e.g. `/decision supersede D-4 D-9`."),
     ("supersede D-2 D-2", "A decision cannot supersede itself."),
     ("supersede D-3 D-2", "D-2 is older than D-3; a decision is superseded by a later one."),

@@ -31,6 +31,7 @@ from tests.app.helpers import (
     refused,
 )
 
+
 def test_new_program_is_stored_and_confirmed(pulse: PulseHarness, database: Database) -> None:
     answer = pulse.command(
         "/program",
@@ -222,7 +223,7 @@ MILESTONE_ERRORS = [
     ("milestone TNS-NOPE Vendor signed due:2030-01-01", "TNS-NOPE not found."),
     ("milestone-done M-1", "M-1 is already done."),
     ("milestone-done M-99", "M-99 not found."),
-    ("milestone-done A-1", "`A-1` is not a M-number ID like M-12."),
+    ("milestone-done A-1", "`A-1` is not an ID like M-12."),
     ("milestone-done", "Which milestone? e.g. M-3."),
 ]
 
