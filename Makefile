@@ -3,13 +3,11 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-PYTHON ?= $(shell command -v python3.12 || command -v python3.11 || command -v python3)
 
 .PHONY: install demo test lint typecheck pytest postgres bench console serve clean
 
 $(STAMP): pyproject.toml
-	@bash scripts/ensure-python.sh "$(PYTHON)"
-	$(PYTHON) -m venv $(VENV)
+	python=$$(bash scripts/ensure-python.sh) && "$$python" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
