@@ -49,6 +49,9 @@ HISTORY_PAGE_SIZE = 200
 PARENT_WAIT = dt.timedelta(seconds=5)  # a thread reply tries again this soon after its summary
 
 
+DELIVERY_BATCH = 10  # messages claimed at a time: a crash strands at most these until their lease ends
+
+
 class ParentNotSent(Exception):
     """A thread reply whose parent message has not gone out yet."""
 
@@ -90,7 +93,7 @@ class Deliverer:
         self.sleep = sleep
         self._last_post: dict[str, float] = {}
 
-    def deliver_all(self, *, now: dt.datetime | None = None, batch: int = 10) -> list[Delivery]:
+    def deliver_all(self, *, now: dt.datetime | None = None, batch: int = DELIVERY_BATCH) -> list[Delivery]:
         """Deliver everything due in small batches (a crash strands at most one batch until its lease ends)."""
         results: list[Delivery] = []
         while True:

@@ -104,7 +104,7 @@ def test_the_newest_report_by_time_is_current_even_when_written_later(database: 
 @pytest.mark.parametrize("rag", [Rag.AMBER, Rag.RED])
 def test_amber_and_red_reports_need_a_summary(database: Database, rag: Rag) -> None:
     new_program(database)
-    with pytest.raises(Invalid, match=f"A {rag.value} status needs a summary that says why"):
+    with pytest.raises(Invalid, match=f"An? {rag.value} status needs a summary that says why"):
         write(database, lambda s: programs.report_status(s, OWNER, get_program(s), rag=rag, summary=" "))
     with database.session() as session:
         assert session.exec(select(StatusUpdate)).all() == []

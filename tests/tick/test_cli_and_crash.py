@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from bot.delivery import DELIVERY_BATCH
 from bot.slack_stub import SlackStub
 from store.models import OutboxStatus
 from store.outbox import IN_FLIGHT, LEASE
@@ -135,22 +136,29 @@ def test_killed_mid_fan_out_and_restarted_sends_each_message_once(
 
     rows = outbox_rows(pulse.database)
     assert len(rows) == due  # the decisions were committed before sending began
-    # The dead process had claimed the whole batch: the rest is leased to it, one was being posted.
-    assert Counter(r.status for r in rows) == +Counter({OutboxStatus.SENT: n - 1, OutboxStatus.SENDING: due - n + 1})
+    # The dead process had claimed one small batch: the rest of it is leased to it, one was being posted;
+    # messages beyond the batch were never claimed.
+    assert due > DELIVERY_BATCH
+    leased = DELIVERY_BATCH - (n - 1)
+    assert Counter(r.status for r in rows) == +Counter(
+        {OutboxStatus.SENT: n - 1, OutboxStatus.SENDING: leased, OutboxStatus.PENDING: due - DELIVERY_BATCH}
+    )
     (lost,) = [r for r in rows if r.last_error == IN_FLIGHT]
     assert lost.status == OutboxStatus.SENDING
 
-    # Ticking again within the lease: leased messages are left alone (their sender might be alive).
+    # Ticking again within the lease: leased messages are left alone (their sender might be alive); the ones
+    # never claimed go out now (a thread reply whose summary is leased waits for it).
     pulse.stub.reset()
     clock, _ = make_clock(pulse, pace_seconds=0)
     soon = tick_at(clock, MORNING + dt.timedelta(minutes=1))
-    assert (soon.sent, soon.retrying, soon.failed) == (0, 0, 0)
+    assert soon.failed == 0
+    assert soon.sent + soon.retrying == due - DELIVERY_BATCH
     # Started again after the lease: the one being posted is found in Slack by its metadata, not posted
     # again; the others had not been tried and just go.
     after_lease = (MORNING + LEASE + LEASE / 5).isoformat()
     later = run_tick(pulse, after_lease, tmp_path)
     assert later.returncode == 0, later.stderr
-    assert f"delivered {due - n + 1}, retrying 0, failed 0" in later.stdout
+    assert f"delivered {leased + soon.retrying}, retrying 0, failed 0" in later.stdout
     assert len(pulse.stub.calls("chat.postMessage")) == due - n
 
     looked = pulse.stub.calls("conversations.replies" if lost.thread_parent_id else "conversations.history")

@@ -104,7 +104,8 @@ def test_program_digest_has_every_part(pulse: PulseHarness) -> None:
     with at(NOW):
         answer = pulse.command("/digest", f"send {APPEALS}", user=PRIYA)
     assert answer.text == (
-        f"The {APPEALS} digest is on its way to <#{APPEALS_CHANNEL}> (2 messages, details in the thread)."
+        f"The {APPEALS} digest is on its way to <#{APPEALS_CHANNEL}> (2 messages, details in the thread).\n"
+        f"Posted to <#{APPEALS_CHANNEL}>."
     )
     summary, (detail,) = digest_in(pulse, APPEALS_CHANNEL)
     assert summary.text.splitlines() == [
