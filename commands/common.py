@@ -50,6 +50,9 @@ def title(args: Args, start: int, what: str, example: str) -> str:
 
 def scope_of(request: CommandRequest, args: Args, session: Session) -> list[Program]:
     """The program named by the first word, or every program the caller may see."""
+    if len(args.words) > 1:
+        extra = " ".join(args.words[1:])
+        raise UsageError(f"I don't know what to do with `{extra}`: give at most one program KEY; quote search words.")
     if args.words:
         return [program_by_key(session, request.actor, program_key(args))]
     return visible_programs(session, request.actor)
