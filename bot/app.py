@@ -13,15 +13,22 @@ from bot.listeners import commands as command_listeners
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack_client import make_web_client
+from bot.work import InProcess, Work
 from store.db import Database
 
 log = logging.getLogger(__name__)
 
 
 def create_app(
-    settings: Settings, database: Database, *, client: WebClient | None = None, verify_token: bool = True
+    settings: Settings,
+    database: Database,
+    *,
+    client: WebClient | None = None,
+    verify_token: bool = True,
+    work: Work | None = None,
 ) -> App:
-    """The Bolt app with Pulse's listeners; acks before any database work (process_before_response)."""
+    """The Bolt app with Pulse's listeners: each request is acked at once and its slow part handed to
+    `work` (worker processes under `pulse serve`; threads of this process by default)."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     client = client or make_web_client(token, settings.slack_api_url)
@@ -35,6 +42,7 @@ def create_app(
         logger=logging.getLogger("pulse.bolt"),
     )
     services = Services.build(settings, database, client)
+    services.work = work or InProcess(services)
     app.services = services  # type: ignore[attr-defined]
     command_listeners.register(app, services)
     action_listeners.register(app, services)

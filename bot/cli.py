@@ -106,11 +106,21 @@ def serve(
     no_scheduler: bool = typer.Option(
         False, "--no-scheduler", help="Serve commands only; run `pulse scheduler` elsewhere."
     ),
+    job_processes: int = typer.Option(
+        2, min=1, help="Worker processes per HTTP worker for the work after each ack (database, replies)."
+    ),
 ) -> None:
     """Serve Slack: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT at POST /slack/events."""
     from bot.serve import run_serve
 
-    run_serve(force_http=http, force_socket=socket, workers=workers, threads=threads, scheduler=not no_scheduler)
+    run_serve(
+        force_http=http,
+        force_socket=socket,
+        workers=workers,
+        threads=threads,
+        scheduler=not no_scheduler,
+        job_processes=job_processes,
+    )
 
 
 @app.command()
@@ -163,6 +173,9 @@ def digest_preview(
     key: str = typer.Argument(None, help="Program KEY; the portfolio digest when left out."),
     team: str = typer.Option(None, "--team", help="Slack team ID (needed when the database serves several)."),
     channel: str = typer.Option(None, "--channel", help="Show what this channel ID would get (restricted filter)."),
+    job_processes: int = typer.Option(
+        2, min=1, help="Worker processes per HTTP worker for the work after each ack (database, replies)."
+    ),
 ) -> None:
     """Print the digest a channel would get (leadership view of every program by default)."""
     from bot.digest_cli import run_preview

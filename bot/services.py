@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
 
 from bot.delivery import Deliverer
 from bot.directory import Directory
 from bot.settings import Settings
+from bot.slack_client import retry_handlers
+from bot.work import Work
 from commands.reply import CommandRequest
 from store.access import Actor
 from store.db import Database
@@ -28,6 +32,7 @@ class Services:
     client: WebClient
     directory: Directory
     deliverer: Deliverer
+    work: Work | None = None
 
     @classmethod
     def build(cls, settings: Settings, database: Database, client: WebClient) -> Services:
@@ -37,6 +42,17 @@ class Services:
             client=client,
             directory=Directory(database, client, settings.tz),
             deliverer=Deliverer(database, client),
+        )
+
+    def submit(self, kind: str, body: dict[str, Any]) -> None:
+        """Hand the slow part of a request to the work runner (see bot/work.py)."""
+        assert self.work is not None, "create_app sets the work runner"
+        self.work.submit(kind, body)
+
+    def respond(self, response_url: str, payload: dict[str, Any]) -> None:
+        """Answer through a request's response_url (retried like every Web API call)."""
+        WebhookClient(response_url, timeout=10, retry_handlers=retry_handlers()).send_dict(
+            {"replace_original": False, **payload}
         )
 
     def actor(self, team_id: str, user_id: str, channel_id: str | None) -> Actor:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.listeners.commands import delivery_notes, ephemeral
@@ -47,57 +47,13 @@ def _who(body: dict[str, Any]) -> tuple[str, str, str | None]:
 def register(app: App, services: Services) -> None:
     """Wire every button and form of Pulse's messages."""
 
-    def just_ack(ack: Ack) -> None:
+    def submit_job(ack: Ack, body: dict[str, Any]) -> None:
         ack()
+        kind = "alert_ack" if body["actions"][0]["action_id"] == alerts.ACK_ACTION else "button"
+        services.submit(kind, body)
 
-    def run_button(body: dict[str, Any], respond: Respond) -> None:
-        team, user, channel = _who(body)
-        action = body["actions"][0]
-        command, template = BUTTON_COMMANDS[action["action_id"]]
-        request = services.command_request(
-            {
-                "team_id": team,
-                "user_id": user,
-                "channel_id": channel or "",
-                "command": services.settings.command_name(command),
-                "text": template.format(ref=action["value"]),
-            },
-            tz=services.directory.tz_for(team, user),
-        )
-        reply = handle(request, services.database)
-        deliveries = services.deliverer.deliver(reply.outbox_ids) if reply.outbox_ids else []
-        respond(**ephemeral(reply, delivery_notes(deliveries)), replace_original=False)
-
-    for action_id in BUTTON_COMMANDS:
-        app.action(action_id)(ack=just_ack, lazy=[run_button])
-
-    def acknowledge(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        team, user, channel = _who(body)
-        actor = services.actor(team, user, channel)
-        try:
-            with services.database.session(write=True) as session:
-                alert = session.get(Alert, int(body["actions"][0]["value"]))
-                program = session.get(Program, alert.program_id) if alert and alert.team_id == team else None
-                if alert is None or program is None or not may_see(actor, program):
-                    raise PulseError("That alert no longer exists.")
-                messages = alerts.acknowledge(session, actor, alert, program)
-                markup = Message(
-                    "alert",
-                    {"body": alert.markup, "acknowledged_by": user, "acknowledged_at": alert.acknowledged_at},
-                ).markup()
-        except PulseError as exc:
-            respond(response_type="ephemeral", replace_original=False, text=str(exc))
-            return
-        updated = to_slack(markup)
-        for message in messages:
-            try:
-                client.chat_update(
-                    channel=str(message.sent_channel), ts=str(message.sent_ts), text=updated.text, blocks=updated.blocks
-                )
-            except Exception as exc:  # the acknowledgement is recorded; the message update is best effort
-                log.warning("could not update alert message %s: %s", message.id, type(exc).__name__)
-
-    app.action(alerts.ACK_ACTION)(ack=just_ack, lazy=[acknowledge])
+    for action_id in [*BUTTON_COMMANDS, alerts.ACK_ACTION]:
+        app.action(action_id)(submit_job)
 
     def open_risk_form(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
@@ -158,3 +114,51 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={"likelihood": to_slack(reply.markup()).text[:150]})
 
     app.view(RISK_UPDATE_CALLBACK)(submit_risk_form)
+
+
+def run_button(services: Services, body: dict[str, Any]) -> None:
+    """A Done / Snooze / Reviewed click: the same command the person could have typed, as them."""
+    team, user, channel = _who(body)
+    action = body["actions"][0]
+    command, template = BUTTON_COMMANDS[action["action_id"]]
+    request = services.command_request(
+        {
+            "team_id": team,
+            "user_id": user,
+            "channel_id": channel or "",
+            "command": services.settings.command_name(command),
+            "text": template.format(ref=action["value"]),
+        },
+        tz=services.directory.tz_for(team, user),
+    )
+    reply = handle(request, services.database)
+    deliveries = services.deliverer.deliver(reply.outbox_ids) if reply.outbox_ids else []
+    services.respond(body["response_url"], ephemeral(reply, delivery_notes(deliveries)))
+
+
+def acknowledge(services: Services, body: dict[str, Any]) -> None:
+    """An Acknowledge click: record it, then update every copy of the alert in place."""
+    team, user, channel = _who(body)
+    actor = services.actor(team, user, channel)
+    try:
+        with services.database.session(write=True) as session:
+            alert = session.get(Alert, int(body["actions"][0]["value"]))
+            program = session.get(Program, alert.program_id) if alert and alert.team_id == team else None
+            if alert is None or program is None or not may_see(actor, program):
+                raise PulseError("That alert no longer exists.")
+            messages = alerts.acknowledge(session, actor, alert, program)
+            markup = Message(
+                "alert",
+                {"body": alert.markup, "acknowledged_by": user, "acknowledged_at": alert.acknowledged_at},
+            ).markup()
+    except PulseError as exc:
+        services.respond(body["response_url"], {"response_type": "ephemeral", "text": str(exc)})
+        return
+    updated = to_slack(markup)
+    for message in messages:
+        try:
+            services.client.chat_update(
+                channel=str(message.sent_channel), ts=str(message.sent_ts), text=updated.text, blocks=updated.blocks
+            )
+        except Exception as exc:  # the acknowledgement is recorded; the message update is best effort
+            log.warning("could not update alert message %s: %s", message.id, type(exc).__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 
 from bot.delivery import Delivery
 from bot.renderer import to_slack
@@ -48,25 +48,28 @@ def delivery_notes(deliveries: list[Delivery]) -> list[str]:
     return notes
 
 
+def run_command(services: Services, body: dict[str, Any]) -> None:
+    """The slow part of a slash command: run it in the caller's time zone, deliver its posts, reply."""
+    request = services.command_request(body, lookups=False)
+    if quick_reply(request) is not None:
+        return  # already answered in the ack
+    tz = services.directory.tz_for(request.actor.team_id, request.actor.user_id)
+    request = services.command_request(body, tz=tz, now=request.now)
+    reply = handle(request, services.database)
+    deliveries = services.deliverer.deliver(reply.outbox_ids) if reply.outbox_ids else []
+    services.respond(body["response_url"], ephemeral(reply, delivery_notes(deliveries)))
+
+
 def register(app: App, services: Services) -> None:
-    """One listener per top-level command, named with PULSE_COMMAND_PREFIX."""
+    """One listener per top-level command, named with PULSE_COMMAND_PREFIX: ack now, work after."""
 
     def ack_command(ack: Ack, body: dict[str, Any]) -> None:
         quick = quick_reply(services.command_request(body, lookups=False))
         if quick is not None:
             ack(**ephemeral(quick))
-        else:
-            ack()
-
-    def run_command(body: dict[str, Any], respond: Respond) -> None:
-        request = services.command_request(body, lookups=False)
-        if quick_reply(request) is not None:
-            return  # already answered in the ack
-        tz = services.directory.tz_for(request.actor.team_id, request.actor.user_id)
-        request = services.command_request(body, tz=tz, now=request.now)
-        reply = handle(request, services.database)
-        deliveries = services.deliverer.deliver(reply.outbox_ids) if reply.outbox_ids else []
-        respond(**ephemeral(reply, delivery_notes(deliveries)), replace_original=False)
+            return
+        ack()
+        services.submit("command", body)
 
     for name in REGISTRY:
-        app.command(services.settings.command_name(name))(ack=ack_command, lazy=[run_command])
+        app.command(services.settings.command_name(name))(ack_command)

@@ -16,6 +16,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
 from bot.app import create_app
+from bot.work import WorkerProcesses
 from bot.renderer import to_terminal
 from bot.server import wsgi_app
 from bot.settings import Settings
@@ -71,7 +72,9 @@ class Answer:
 class PulseHarness:
     """The served app on a free port plus the stub it talks to."""
 
-    def __init__(self, database: Database, stub: SlackStub, **settings: Any) -> None:
+    def __init__(self, database: Database, stub: SlackStub, *, worker_processes: int = 0, **settings: Any) -> None:
+        """Serve the app; `worker_processes` > 0 runs the work after each ack in real worker processes, as
+        `pulse serve` does (they keep their own clock, so time-machine does not reach them)."""
         self.database = database
         self.stub = stub
         self.settings = Settings(
@@ -82,7 +85,8 @@ class PulseHarness:
             **settings,
         )
         client = make_web_client(TOKEN, stub.api_url, retry_interval=FixedValueRetryIntervalCalculator(0.01))
-        self.app = create_app(self.settings, database, client=client)
+        work = WorkerProcesses(self.settings, processes=worker_processes) if worker_processes else None
+        self.app = create_app(self.settings, database, client=client, work=work)
         # Slack's one-message-per-second-per-channel pacing would make every second channel post wait a second.
         self.app.services.deliverer.pace_seconds = 0.0  # type: ignore[attr-defined]
         self.server = make_server(
@@ -96,6 +100,7 @@ class PulseHarness:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+        self.app.services.work.shutdown()  # type: ignore[attr-defined]
 
     def post(self, path: str, body: str, headers: dict[str, str]) -> tuple[int, bytes]:
         """POST raw bytes; returns (status, body)."""
