@@ -16,13 +16,13 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
 from bot.app import create_app
-from bot.work import WorkerProcesses
 from bot.renderer import to_terminal
 from bot.server import wsgi_app
 from bot.settings import Settings
 from bot.signing import signed_headers, slash_command_body
 from bot.slack_client import make_web_client
 from bot.slack_stub import SlackStub
+from bot.work import WorkerProcesses
 from store.db import Database
 
 TEAM = "T0TEST"
