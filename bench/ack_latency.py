@@ -1198,7 +1198,7 @@ def parse_args(argv: Sequence[str]) -> Config:
         type=float,
         default=60.0,
         help=f"before each scenario, wait up to this many seconds for the host to be under "
-        f"{NOISY_HOST_SHARE:.0%} busy (default 60; 0: don't wait)",
+        f"{NOISY_HOST_SHARE:.0%}% busy (default 60; 0: don't wait)",
     )
     parser.add_argument(
         "--no-balance",

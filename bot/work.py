@@ -66,10 +66,18 @@ def _start_child(values: dict[str, Any]) -> None:
     from bot.settings import Settings
     from store.db import Database
 
-    os.nice(WORKER_NICENESS)
+    _lower_priority()
     settings = Settings(**values)
     install_redaction(settings)
     _child_services = clock_services(settings, Database(settings.database_url))
+
+
+def _lower_priority() -> None:
+    """Run only on CPU the web workers leave idle (SCHED_IDLE), or at least at a lower nice level."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        os.nice(WORKER_NICENESS)
 
 
 def _run_in_child(kind: str, body: dict[str, Any]) -> None:
