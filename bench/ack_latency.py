@@ -1280,9 +1280,7 @@ def main(argv: Sequence[str]) -> int:
     print("Ack latency: HTTP round trip until the ack response was read (measured phase only).")
     print("Reply latency: request sent until its response_url reply reached the stub (the work after the ack done).")
     print("x bare: ratio to the bare app's run just before the scenario (the bare row pools those runs).")
-    print(
-        "cpu ms/req: gunicorn workers' CPU time during the scenario (acks; the work runs in separate worker processes) per request."
-    )
+    print("cpu ms/req: gunicorn web workers' CPU time per request (the acks; the work runs in worker processes).")
     print("conns/worker: how the keep-alive connections were spread over the gunicorn workers.")
     print("busy before: share of the host's CPU other processes used in the second before the scenario.")
     noisy = [r for r in results if (r.host_busy_before or 0) > NOISY_HOST_SHARE]
