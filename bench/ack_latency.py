@@ -67,13 +67,13 @@ BENCH_PROGRAM = "TNS-BENCH"  # added to the demo portfolio without a channel: it
 
 @dataclass(frozen=True)
 class Scenario:
-    """One kind of request: a slash command, and the reply its lazy work must post (Pulse only)."""
+    """One kind of request: a slash command, and the reply its work after the ack must post (Pulse only)."""
 
     key: str
     title: str
     command: str
     text: str  # `{i}` is replaced by the request's index
-    expect: str | None = None  # regex the response_url reply's text must match; None: no lazy work
+    expect: str | None = None  # regex the response_url reply's text must match; None: no work after the ack
     max_requests: int | None = None  # caps --requests (and --warmup at a tenth of it)
     default: bool = True  # run unless --scenarios names others
 
@@ -118,6 +118,7 @@ class Config:
     quiet_wait: float
     balance: bool
     diagnose: bool
+    rate: float | None
     output: Path
 
 
@@ -257,6 +258,7 @@ class LoadSpec:
     concurrency: int
     worker_pids: tuple[int, ...]
     balance: bool
+    rate: float | None = None  # requests per second across all clients (None: as fast as acks come back)
 
 
 @dataclass
@@ -342,6 +344,7 @@ def run_load(spec: LoadSpec) -> LoadResult:
     phase_done = threading.Barrier(spec.concurrency + 1)
     go = threading.Barrier(spec.concurrency + 1)
     clients = [_Client(spec.port) for _ in range(spec.concurrency)]
+    phase_start = {"warmup": time.perf_counter(), "measured": math.inf}
 
     def take() -> int | None:
         with lock:
@@ -399,13 +402,22 @@ def run_load(spec: LoadSpec) -> LoadResult:
                     result.reconnects += 1
             return
 
+    def pace(index: int, first: int, since: float) -> None:
+        """With --rate, wait until request `index` is due (requests of a phase are spread evenly)."""
+        if spec.rate:
+            delay = since + (index - first) / spec.rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+
     def run_client(client: _Client) -> None:
         try:
             while (index := take()) is not None:
+                pace(index, 0, phase_start["warmup"])
                 send(client, index)
             phase_done.wait()
             go.wait()
             while (index := take()) is not None:
+                pace(index, spec.warmup, phase_start["measured"])
                 send(client, index)
         finally:
             client.conn.close()
@@ -421,6 +433,7 @@ def run_load(spec: LoadSpec) -> LoadResult:
     with lock:
         cursor["end"] = total
     started = time.perf_counter()
+    phase_start["measured"] = started
     go.wait()
     for thread in threads:
         thread.join()
@@ -712,7 +725,7 @@ class ScenarioResult:
     connections_per_worker: list[int] | None = None
     reconnects: int = 0
     host_busy_before: float | None = None  # CPU share other processes used just before the run
-    diagnostic: bool = False  # Pulse with its lazy work off (--diagnose): not part of the verdict
+    diagnostic: bool = False  # Pulse with its work after the ack off (--diagnose): not part of the verdict
     failures: dict[str, int] = field(default_factory=dict)
     failure_examples: list[str] = field(default_factory=list)
     bare_ack: Stats | None = None  # the bare app's run just before this one, which the ratios compare with
@@ -755,6 +768,7 @@ def run_scenario(
         concurrency=config.concurrency,
         worker_pids=tuple(workers),
         balance=config.balance,
+        rate=config.rate,
     )
     total = spec.warmup + spec.requests
     busy = wait_for_quiet_host(config.quiet_wait)
@@ -903,7 +917,9 @@ def run_database(database: str, config: Config, stub: Any, workdir: Path, run_id
                 results.append(paired(scenario, server, bare))
         if config.diagnose:
             port = free_port()
-            _note(f"[{database}] Pulse with its lazy work switched off (bench/pulse_ack_only.py) under gunicorn")
+            _note(
+                f"[{database}] Pulse with its work after the ack switched off (bench/pulse_ack_only.py) under gunicorn"
+            )
             env = pulse_env(port, secret, token, stub.api_url, url)
             app = "bench.pulse_ack_only:create_wsgi()"
             with gunicorn_cli(config, port, app, env, workdir, f"pulse-ack-only-{database}") as server:
@@ -1007,7 +1023,7 @@ def measure_ack_cpu(app: Any, label: str, command: str, text: str, secret: str, 
             user_id=CALLER,
             team_id=TEAM,
             channel_id=CHANNEL,
-            response_url=f"http://{LOOPBACK}:9/response/cpu-{i}",  # never posted to: lazy work is off
+            response_url=f"http://{LOOPBACK}:9/response/cpu-{i}",  # never posted to: the work is off
         )
         return body, {k: [v] for k, v in signed_headers(secret, body).items()}
 
@@ -1041,9 +1057,9 @@ def measure_ack_cpu(app: Any, label: str, command: str, text: str, secret: str, 
 
 
 def ack_cpu_breakdown(url: str, stub: Any, secret: str, token: str, scenarios: Sequence[Scenario]) -> list[AckCpu]:
-    """Per-request CPU of the bare app's and Pulse's ack paths (Pulse's lazy work off), split by part."""
+    """Per-request CPU of the bare app's and Pulse's ack paths (the work after the ack off), split by part."""
     from bench.bare_app import create_bare_app
-    from bench.pulse_ack_only import disable_lazy_work
+    from bench.pulse_ack_only import DropWork
     from bot.app import create_app
     from bot.settings import Settings
     from store.db import Database
@@ -1059,8 +1075,7 @@ def ack_cpu_breakdown(url: str, stub: Any, secret: str, token: str, scenarios: S
     )
     database = Database(url)
     try:
-        pulse = create_app(settings, database)
-        disable_lazy_work(pulse)
+        pulse = create_app(settings, database, work=DropWork())
         rows = [measure_ack_cpu(create_bare_app(secret, token, stub.api_url), "bare", BARE.command, BARE.text, secret)]
         rows += [measure_ack_cpu(pulse, "pulse", s.command, s.text, secret) for s in scenarios]
     finally:
@@ -1208,7 +1223,13 @@ def parse_args(argv: Sequence[str]) -> Config:
     parser.add_argument(
         "--diagnose",
         action="store_true",
-        help="also serve Pulse with its lazy work switched off (its ack path alone) and break down the ack's CPU",
+        help="also serve Pulse with its work after the ack switched off (its ack path alone) and break down the ack's CPU",
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="send at this many requests/s in all (an open-loop, Slack-like load); default: as fast as acks return",
     )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="JSON results file")
     args = parser.parse_args(argv)
@@ -1234,6 +1255,7 @@ def parse_args(argv: Sequence[str]) -> Config:
         quiet_wait=args.quiet_wait,
         balance=not args.no_balance,
         diagnose=args.diagnose,
+        rate=args.rate,
         output=args.output,
     )
 
@@ -1292,7 +1314,7 @@ def main(argv: Sequence[str]) -> int:
     print()
     if ack_cpu:
         print()
-        print("Ack path CPU per request, microseconds, one thread without load (Pulse's lazy work off; dispatch")
+        print("Ack path CPU per request, microseconds, one thread without load (the work after the ack off; dispatch")
         print(
             "split by cProfile shares; 'lazy request copy' is Bolt's deep copy of the request for the lazy listener):"
         )
@@ -1314,6 +1336,7 @@ def main(argv: Sequence[str]) -> int:
             "requests": config.requests,
             "warmup": config.warmup,
             "concurrency": config.concurrency,
+            "rate": config.rate,
             "workers": config.workers,
             "threads": config.threads,
             "worker_class": "gthread",
