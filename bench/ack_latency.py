@@ -1223,7 +1223,7 @@ def parse_args(argv: Sequence[str]) -> Config:
     parser.add_argument(
         "--diagnose",
         action="store_true",
-        help="also serve Pulse with its work after the ack switched off (its ack path alone) and break down the ack's CPU",
+        help="also serve Pulse with its work after the ack off (its ack path alone) and break down the ack's CPU",
     )
     parser.add_argument(
         "--rate",
