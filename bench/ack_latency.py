@@ -827,13 +827,13 @@ def wait_for_replies(stub: Any, prefix: str, expected: int, timeout: float, stal
     deadline = time.monotonic() + timeout
     last_count, last_change = -1, time.monotonic()
     while True:
-        posts = [p for p in stub.responses() if p.name.startswith(prefix)]
+        posts = stub.responses(prefix)
         now = time.monotonic()
         if len(posts) != last_count:
             last_count, last_change = len(posts), now
         if len(posts) >= expected or now > deadline or now - last_change > stall:
             time.sleep(0.5)  # let a duplicate that is in flight arrive too
-            return [p for p in stub.responses() if p.name.startswith(prefix)]
+            return list(stub.responses(prefix))
         time.sleep(0.2)
 
 
@@ -1266,7 +1266,7 @@ def _terminate_gracefully(signum: int, _frame: object) -> None:
 
 def main(argv: Sequence[str]) -> int:
     """Run the benchmark; 0 when it ran cleanly (whether or not the target was met), 1 on failures."""
-    from bot.slack_stub import SlackStub
+    from bench.stub_process import StubProcess
 
     config = parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate_gracefully)
@@ -1288,8 +1288,10 @@ def main(argv: Sequence[str]) -> int:
     results: list[ScenarioResult] = []
     problems: list[str] = []
     ack_cpu: list[AckCpu] | None = None
-    with tempfile.TemporaryDirectory(prefix="pulse-bench-") as tmp, SlackStub() as stub:
-        stub.users[CALLER] = {"tz": "UTC", "real_name": "Alex Admin"}
+    with (
+        tempfile.TemporaryDirectory(prefix="pulse-bench-") as tmp,
+        StubProcess({CALLER: {"tz": "UTC", "real_name": "Alex Admin"}}) as stub,
+    ):
         for database in databases:
             run = run_database(database, config, stub, Path(tmp), run_id, cpu=ack_cpu is None)
             results.extend(run.results)
