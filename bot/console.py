@@ -22,7 +22,6 @@ from typing import Any, Self, TextIO
 import typer
 from pydantic import SecretStr
 from slack_bolt.request import BoltRequest
-from sqlmodel import col, select
 
 from bot.app import create_app
 from bot.renderer import to_terminal
@@ -34,7 +33,7 @@ from bot.slack_stub import SlackStub
 from commands.registry import REGISTRY
 from store.db import Database
 from store.demo import DEMO_ADMIN, DEMO_CHANNELS, DEMO_TEAM, DEMO_USERS
-from store.models import Program
+from store.lookup import workspaces
 
 CONSOLE_TOKEN = "xoxb-console"  # noqa: S105 - a fake bot token: the console only talks to its own stub
 CONSOLE_CHANNEL = "D0CONSOLE"  # commands are typed in a DM with Pulse unless --channel says otherwise
@@ -279,7 +278,7 @@ def _check(value: str | None, pattern: re.Pattern[str], option: str, example: st
 
 def _has_programs(database: Database, team_id: str) -> bool:
     with database.session() as session:
-        return session.exec(select(Program.id).where(col(Program.team_id) == team_id)).first() is not None
+        return team_id in workspaces(session)
 
 
 def intro(console: Console) -> str:

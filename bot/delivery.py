@@ -212,7 +212,7 @@ class Deliverer:
         if message.thread_parent_id is None:
             return None
         with self.database.session() as session:
-            parent = session.get(OutboxMessage, message.thread_parent_id)
+            parent = outbox.parent_of(session, message)
         if parent is not None and parent.status == OutboxStatus.FAILED:
             raise ParentFailed
         if parent is None or parent.sent_ts is None:

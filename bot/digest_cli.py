@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import col, select
-
 from bot.renderer import to_terminal
 from bot.runtime import database_or_exit, fail, settings_or_exit
 from commands.digest_content import Digest, channel_viewer, portfolio_digest, program_digest
+from store import profiles
 from store.access import Actor
 from store.db import Database
 from store.errors import NotFound
-from store.lookup import program_by_key
-from store.models import Program, UserProfile
+from store.lookup import program_by_key, workspaces
 from store.types import utcnow
 
 
@@ -36,12 +34,7 @@ def digest_text(
             )
         else:
             digest = portfolio_digest(session, viewer, since=None, now=now, today=today)
-        known = dict(
-            session.exec(
-                select(UserProfile.user_id, UserProfile.display_name).where(col(UserProfile.team_id) == team_id)
-            ).all()
-        )
-    labels = {k: v for k, v in known.items() if v} | (names or {})
+        labels = profiles.display_names(session, team_id) | (names or {})
     parts = [to_terminal(m.markup(), labels) for m in digest.messages()]
     return (
         ("\n\n" + "·" * 72 + "\n  in the thread:\n\n").join([parts[0], "\n\n".join(parts[1:])])
@@ -55,7 +48,7 @@ def run_preview(key: str | None, team: str | None, channel: str | None) -> None:
     settings = settings_or_exit()
     database = database_or_exit(settings)
     with database.session() as session:
-        teams = list(session.exec(select(Program.team_id).distinct()))
+        teams = workspaces(session)
     if team is None:
         if len(teams) != 1:
             fail(f"say which workspace with --team (found: {', '.join(teams) or 'none'})")

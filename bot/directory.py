@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from store import profiles
 from store.db import Database
 from store.models import UserProfile
 from store.types import utcnow
@@ -35,7 +36,7 @@ class Directory:
     def tz_for(self, team_id: str, user_id: str) -> ZoneInfo:
         """The user's own time zone, or the workspace default when Slack does not say."""
         with self.database.session() as session:
-            profile = session.get(UserProfile, (team_id, user_id))
+            profile = profiles.cached(session, team_id, [user_id]).get(user_id)
         if profile is None or utcnow() - profile.fetched_at > PROFILE_TTL:
             profile = self._refresh(team_id, user_id) or profile
         return _zone(profile.tz if profile else None, self.default_tz)
@@ -44,12 +45,7 @@ class Directory:
         """Time zones of many users: one query for the cache, users.info only for unknown or old entries."""
         if not user_ids:
             return {}
-        cached = {
-            p.user_id: p
-            for p in session.exec(
-                select(UserProfile).where(col(UserProfile.team_id) == team_id, col(UserProfile.user_id).in_(user_ids))
-            )
-        }
+        cached = profiles.cached(session, team_id, user_ids)
         zones: dict[str, ZoneInfo] = {}
         for user_id in user_ids:
             profile = cached.get(user_id)

@@ -92,8 +92,7 @@ def list_(request: CommandRequest, args: Args, session: Session) -> Reply:
 )
 def show(request: CommandRequest, args: Args, session: Session) -> Reply:
     decision, program = _decision(request, args, 0, session)
-    successor = session.get(Decision, decision.superseded_by_id) if decision.superseded_by_id else None
-    return reply("decision_show", decision=decision, program=program, successor=successor)
+    return reply("decision_show", decision=decision, program=program, successor=decisions.successor(session, decision))
 
 
 @subcommand(

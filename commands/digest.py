@@ -13,7 +13,7 @@ from commands.grammar import Context, UsageError, parse_channel, parse_id
 from commands.registry import Args, command, field_, subcommand
 from commands.reply import CommandRequest, Reply, reply
 from store import schedules
-from store.access import may_post_in, may_see
+from store.access import may_post_in
 from store.calendar import parse_days, parse_time
 from store.errors import Forbidden
 from store.ids import Kind
@@ -137,12 +137,7 @@ def schedule(request: CommandRequest, args: Args, session: Session) -> Reply:
 
 @subcommand("digest", "list", usage="", summary="Digest schedules you may see.")
 def list_(request: CommandRequest, _args: Args, session: Session) -> Reply:
-    rows = []
-    for item in schedules.active(session, request.actor.team_id):
-        program = session.get(Program, item.program_id) if item.program_id else None
-        if program is None or may_see(request.actor, program):
-            rows.append((item, program))
-    return reply("digest_list", page=page(rows, 25))
+    return reply("digest_list", page=page(schedules.visible(session, request.actor), 25))
 
 
 @subcommand(

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import logging
-import re
 import uuid
-from typing import Any
 
-from sqlalchemy import event
 from sqlmodel import Session
 
 from commands.grammar import Context, UsageError
 from commands.registry import COMMAND_SUMMARIES, REGISTRY, Args, Subcommand, find
-from commands.reply import CommandRequest, Message, Reply, error, reply
+from commands.reply import CommandRequest, Reply, error, reply
 from store import outbox
 from store.db import Database
 from store.errors import Invalid, PulseError
@@ -89,20 +86,20 @@ def handle(request: CommandRequest, database: Database) -> Reply:
     prepared = prepare(request)
     if isinstance(prepared, Reply):
         return prepared
-    return localized(_run(request, database, *prepared), request)
+    return run_parsed(request, database, *prepared)
 
 
-def _run(request: CommandRequest, database: Database, sub: Subcommand, args: Args) -> Reply:
+def run_parsed(request: CommandRequest, database: Database, sub: Subcommand, args: Args) -> Reply:
+    """Run an already parsed command in one transaction (buttons and forms come in here too)."""
     try:
         with database.session(write=sub.writes) as session:
-            event.listen(session, "before_flush", _refuse_overlong_text)
-            answer = sub.handler(request, args, session)
+            answer = localized(sub.handler(request, args, session), request)
             queue_posts(session, request, answer)
             return answer
     except (Invalid, UsageError) as exc:
-        return error(str(exc), sub.usage_line(request.command_prefix))
+        return localized(error(str(exc), sub.usage_line(request.command_prefix)), request)
     except PulseError as exc:
-        return error(str(exc))
+        return localized(error(str(exc)), request)
     except Exception:
         incident = uuid.uuid4().hex[:8]
         log.exception("command %s %s failed (ref %s)", request.command, sub.name, incident)
@@ -112,45 +109,9 @@ def _run(request: CommandRequest, database: Database, sub: Subcommand, args: Arg
         )
 
 
-# What a user calls the columns their free text lands in, for "too long" errors.
-TEXT_NAMES = {
-    "name": "The title",
-    "title": "The title",
-    "summary": "The summary",
-    "close_reason": "The reason",
-    "rationale": "`why:`",
-    "owner_id": "`owner:`",
-    "decider_id": "`decider:`",
-    "channel_id": "`channel:`",
-}
-
-
-def _refuse_overlong_text(session: Session, _context: Any, _instances: Any) -> None:
-    """Refuse text longer than its column before it is saved (PostgreSQL would fail; SQLite would keep it)."""
-    for row in [*session.new, *session.dirty]:
-        table = getattr(type(row), "__table__", None)
-        for column in table.columns if table is not None else ():
-            limit = getattr(column.type, "length", None)
-            value = getattr(row, column.key, None)
-            if limit and isinstance(value, str) and len(value) > limit:
-                what = TEXT_NAMES.get(column.key, f"`{column.key}:`")
-                raise Invalid(f"{what} is too long: {len(value)} characters; keep it to {limit}.")
-
-
-class _Localized(Message):
-    """A reply whose `/command` hints name the commands as this workspace types them (PULSE_COMMAND_PREFIX)."""
-
-    prefix: str = ""
-
-    def markup(self) -> str:
-        names = "|".join(re.escape(name) for name in sorted(REGISTRY, key=len, reverse=True))
-        return re.sub(rf"`/({names})(?=[\s`])", rf"`/{self.prefix}\1", super().markup())
-
-
 def localized(answer: Reply, request: CommandRequest) -> Reply:
-    """`answer` with `/risk ...` hints in its text written `/pm-risk ...` when the prefix is `pm-`."""
-    if request.command_prefix and not isinstance(answer.message, _Localized):
-        message = _Localized(answer.message.template, answer.message.context, answer.message.buttons)
-        message.prefix = request.command_prefix
-        answer.message = message
+    """`answer` with its `/command` hints (and those of its channel posts) in this workspace's prefix."""
+    answer.message.command_prefix = request.command_prefix
+    for post in answer.posts:
+        post.message.command_prefix = request.command_prefix
     return answer

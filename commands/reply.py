@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from store.access import Actor
-from templates import render
+from templates import render, with_prefix
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,10 @@ class Message:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     buttons: list[ButtonSpec] = field(default_factory=list)
+    command_prefix: str = ""  # PULSE_COMMAND_PREFIX: `/risk ...` hints read `/pm-risk ...`
 
     def markup(self) -> str:
-        return render(self.template, **self.context)
+        return with_prefix(render(self.template, **self.context), self.command_prefix)
 
 
 @dataclass

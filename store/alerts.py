@@ -8,13 +8,22 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from store import audit, outbox
-from store.access import Actor, may_post_in
-from store.errors import Conflict
+from store.access import Actor, may_post_in, may_see
+from store.errors import Conflict, PulseError
 from store.models import Alert, OutboxMessage, OutboxStatus, Program
 from store.types import utcnow
 
 ACK_ACTION = "alert_ack"
 MAX_REPEATS = 3
+
+
+def visible(session: Session, actor: Actor, alert_id: int) -> tuple[Alert, Program]:
+    """An alert and its program, when the actor may see that program (else "no longer exists")."""
+    alert = session.get(Alert, alert_id)
+    program = session.get(Program, alert.program_id) if alert and alert.team_id == actor.team_id else None
+    if alert is None or program is None or not may_see(actor, program):
+        raise PulseError("That alert no longer exists.")
+    return alert, program
 
 
 def ack_button(alert_id: int) -> dict[str, Any]:

@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from store.limits import refuse_overlong_text
+
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
@@ -65,8 +67,10 @@ class Database:
     def session(self, *, write: bool = False) -> Iterator[Session]:
         """A session inside one transaction: committed on success, rolled back on any error."""
         bind = self._writer if write else self.engine
-        with Session(bind, expire_on_commit=False) as session, session.begin():
-            yield session
+        with Session(bind, expire_on_commit=False) as session:
+            event.listen(session, "before_flush", refuse_overlong_text)
+            with session.begin():
+                yield session
 
     def ping(self) -> bool:
         """True when the database answers."""

@@ -101,6 +101,11 @@ def supersede(
     return old
 
 
+def successor(session: Session, decision: Decision) -> Decision | None:
+    """The decision that superseded `decision`, if any."""
+    return session.get(Decision, decision.superseded_by_id) if decision.superseded_by_id else None
+
+
 def query(
     session: Session,
     team_id: str,

@@ -51,3 +51,26 @@ def visible_programs(session: Session, actor: Actor, *, include_archived: bool =
     if not include_archived:
         statement = statement.where(col(Program.archived_at).is_(None))
     return [p for p in session.exec(statement.order_by(col(Program.key))) if may_see(actor, p)]
+
+
+def programs_by_id(session: Session, ids: list[int]) -> dict[int, Program]:
+    """Programs by primary key, in one query (no visibility check: for time-driven work)."""
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return {}
+    return {p.id or 0: p for p in session.exec(select(Program).where(col(Program.id).in_(wanted)))}
+
+
+def active_programs(session: Session, team_id: str) -> list[Program]:
+    """A workspace's programs that are not archived."""
+    return list(
+        session.exec(select(Program).where(col(Program.team_id) == team_id, col(Program.archived_at).is_(None)))
+    )
+
+
+def workspaces(session: Session, *, active_only: bool = False) -> list[str]:
+    """The team IDs that have programs (with `active_only`, programs not archived)."""
+    statement = select(Program.team_id).distinct().order_by(col(Program.team_id))
+    if active_only:
+        statement = statement.where(col(Program.archived_at).is_(None))
+    return list(session.exec(statement))

@@ -218,3 +218,21 @@ def problems(session: Session, team_id: str, limit: int = 20) -> list[OutboxMess
             .limit(limit)
         )
     )
+
+
+def queued_keys(session: Session, team_id: str, keys: list[str]) -> set[str]:
+    """Which of `keys` a workspace has already queued (sent or not)."""
+    if not keys:
+        return set()
+    return set(
+        session.exec(
+            select(OutboxMessage.dedupe_key).where(
+                col(OutboxMessage.team_id) == team_id, col(OutboxMessage.dedupe_key).in_(keys)
+            )
+        )
+    )
+
+
+def parent_of(session: Session, message: OutboxMessage) -> OutboxMessage | None:
+    """The message a thread reply answers."""
+    return session.get(OutboxMessage, message.thread_parent_id) if message.thread_parent_id else None

@@ -92,6 +92,23 @@ def get(session: Session, actor: Actor, number: int) -> tuple[DigestSchedule, Pr
     return schedule, program
 
 
+def visible(session: Session, actor: Actor) -> list[tuple[DigestSchedule, Program | None]]:
+    """Active schedules of the actor's workspace with their program, hiding programs they may not see."""
+    active_schedules = active(session, actor.team_id)
+    programs = {
+        p.id: p
+        for p in session.exec(
+            select(Program).where(col(Program.id).in_([s.program_id for s in active_schedules if s.program_id]))
+        )
+    }
+    rows: list[tuple[DigestSchedule, Program | None]] = []
+    for item in active_schedules:
+        program = programs.get(item.program_id) if item.program_id else None
+        if program is None or may_see(actor, program):
+            rows.append((item, program))
+    return rows
+
+
 def active(session: Session, team_id: str | None = None) -> list[DigestSchedule]:
     """Schedules not removed (of one workspace, or all)."""
     statement = select(DigestSchedule).where(col(DigestSchedule.removed_at).is_(None))

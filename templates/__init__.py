@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
 from typing import Any
 
@@ -116,3 +117,12 @@ def escape_mrkdwn(value: object) -> str:
 def render(name: str, **context: Any) -> str:
     """Render `templates/<name>.j2` to Pulse message markup (see bot/renderer.py)."""
     return environment().get_template(f"{name}.j2").render(**context).strip()
+
+
+COMMAND_NAMES = ("program", "risk", "decision", "action", "digest", "pulse")
+_HINT = re.compile(rf"`/({'|'.join(COMMAND_NAMES)})(?=[\s`])")
+
+
+def with_prefix(text: str, prefix: str) -> str:
+    """Write the `/risk ...` hints in `text` as this workspace types them, e.g. `/pm-risk ...`."""
+    return _HINT.sub(rf"`/{prefix}\1", text) if prefix else text

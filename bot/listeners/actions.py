@@ -15,15 +15,13 @@ from bot.listeners.commands import delivery_notes, ephemeral
 from bot.renderer import RISK_UPDATE_CALLBACK, modal_values, risk_update_modal, to_slack
 from bot.services import Services
 from bot.tick.reminders import ACTION_DONE, ACTION_SNOOZE_DAY, ACTION_SNOOZE_WEEK, RISK_REVIEWED, RISK_UPDATE
-from commands.dispatch import _run as run_parsed
-from commands.dispatch import handle, localized, prepare
+from commands.dispatch import handle, prepare, run_parsed
 from commands.reply import Message, Reply
 from store import alerts
-from store.access import may_see
 from store.errors import PulseError
 from store.ids import Kind, parse_ref
 from store.lookup import numbered
-from store.models import Alert, Program, Risk
+from store.models import Risk
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +103,7 @@ def register(app: App, services: Services) -> None:
         else:
             sub, args = prepared
             args.values.update({k: v.strip() for k, v in values.items() if k in FREE_TEXT_FIELDS and v.strip()})
-            reply = localized(run_parsed(request, services.database, sub, args), request)
+            reply = run_parsed(request, services.database, sub, args)
         if reply.ok:
             ack()
             if reply.outbox_ids:  # e.g. the risk became critical: its alert goes out now, not at the next tick
@@ -142,10 +140,7 @@ def acknowledge(services: Services, body: dict[str, Any]) -> None:
     actor = services.actor(team, user, channel)
     try:
         with services.database.session(write=True) as session:
-            alert = session.get(Alert, int(body["actions"][0]["value"]))
-            program = session.get(Program, alert.program_id) if alert and alert.team_id == team else None
-            if alert is None or program is None or not may_see(actor, program):
-                raise PulseError("That alert no longer exists.")
+            alert, program = alerts.visible(session, actor, int(body["actions"][0]["value"]))
             messages = alerts.acknowledge(session, actor, alert, program)
             markup = Message(
                 "alert",

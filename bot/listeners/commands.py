@@ -13,7 +13,7 @@ from bot.services import Services
 from commands.dispatch import handle, quick_reply
 from commands.registry import REGISTRY
 from commands.reply import Reply
-from store.models import OutboxStatus
+from templates import render
 
 log = logging.getLogger(__name__)
 
@@ -28,24 +28,8 @@ def ephemeral(reply: Reply, notes: list[str] | None = None) -> dict[str, Any]:
 
 def delivery_notes(deliveries: list[Delivery]) -> list[str]:
     """What the caller should know about the channel posts their command caused: where each went, or why not."""
-    notes: list[str] = []
-    for delivery in deliveries:
-        where = f"<#{delivery.channel_id}>" if delivery.channel_id else "the channel"
-        if delivery.status == OutboxStatus.SENT:
-            note = (
-                f":rotating_light: Escalation alert posted to {where}."
-                if delivery.kind == "alert"
-                else f"Posted to {where}."
-            )
-        elif delivery.error in {"not_in_channel", "channel_not_found"}:
-            note = f":warning: Couldn't post to {where}: invite Pulse there with `/invite @Pulse`."
-        elif delivery.status == OutboxStatus.PENDING:
-            note = f"Posting to {where} is delayed ({delivery.error}); Pulse will keep trying."
-        else:
-            note = f":warning: Couldn't post to {where} ({delivery.error}); admins see it in `/pulse outbox`."
-        if note not in notes:
-            notes.append(note)
-    return notes
+    notes = [render("delivery_note", d=delivery) for delivery in deliveries]
+    return list(dict.fromkeys(notes))
 
 
 def run_command(services: Services, body: dict[str, Any]) -> None:

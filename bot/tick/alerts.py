@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from store import alerts
 from store.calendar import WorkCalendar
-from store.models import Alert, Program
+from store.lookup import programs_by_id
+from store.models import Alert
 from templates import render
 
 REPEAT_FROM = dt.time(9, 0)
@@ -31,7 +32,7 @@ def plan(
     due = [a for a in alerts.needing_repeat(session, today) if _last_posted_on(a, workspace_tz) < today]
     if not due:
         return []
-    programs = {p.id: p for p in session.exec(select(Program).where(col(Program.id).in_([a.program_id for a in due])))}
+    programs = programs_by_id(session, [a.program_id for a in due])
     ids: list[int] = []
     for alert in due:
         program = programs[alert.program_id]

@@ -6,12 +6,14 @@ import datetime as dt
 import logging
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from commands.digest_content import channel_viewer, enqueue_digest, portfolio_digest, program_digest
+from store import outbox
 from store.access import may_post_in
 from store.calendar import WorkCalendar, instants_between, latest_due, parse_time
-from store.models import DigestSchedule, OutboxMessage, Program
+from store.lookup import programs_by_id
+from store.models import DigestSchedule, Program
 
 log = logging.getLogger(__name__)
 
@@ -58,22 +60,17 @@ def plan(
         due_now.append((schedule, due, dedupe_key(schedule, due)))
     if not due_now:
         return []
-    queued_keys = set(
-        session.exec(
-            select(OutboxMessage.dedupe_key).where(col(OutboxMessage.dedupe_key).in_([key for _, _, key in due_now]))
-        )
-    )
-    programs = {
-        p.id: p
-        for p in session.exec(
-            select(Program).where(col(Program.id).in_([s.program_id for s, _, _ in due_now if s.program_id]))
-        )
-    }
+    queued: set[tuple[str, str]] = set()
+    for team_id in {s.team_id for s, _, _ in due_now}:  # S-n numbers are per workspace, so are the keys
+        keys = [key for s, _, key in due_now if s.team_id == team_id]
+        queued |= {(team_id, key) for key in outbox.queued_keys(session, team_id, keys)}
+    programs = programs_by_id(session, [s.program_id or 0 for s, _, _ in due_now])
     ids: list[int] = []
     for schedule, due, key in due_now:
-        if key in queued_keys:
+        if (schedule.team_id, key) in queued:
             continue
-        ids += _send(session, schedule, programs.get(schedule.program_id), due=due, key=key, now=now)
+        program = programs.get(schedule.program_id) if schedule.program_id else None
+        ids += _send(session, schedule, program, due=due, key=key, now=now)
     return ids
 
 

@@ -7,19 +7,16 @@ import logging
 from dataclasses import dataclass, field
 from functools import partial
 
-from sqlalchemy import text
-from sqlmodel import Session, col, select
-
 from bot.services import Services
 from bot.tick import alerts, digests, reminders
-from store import schedules
+from store import schedules, ticks
 from store.calendar import WorkCalendar
-from store.models import OutboxStatus, Program, TickRun
+from store.lookup import workspaces
+from store.models import OutboxStatus
 from store.types import utcnow
 
 log = logging.getLogger(__name__)
 TICK_NAME = "clock"
-PLANNING_LOCK = 0x50554C5345  # "PULSE": one planner at a time across processes on PostgreSQL
 
 
 @dataclass
@@ -70,15 +67,15 @@ class Clock:
         """Queue digests, reminders, ladder steps and alert repeats in one transaction."""
         settings = self.services.settings
         with self.services.database.session(write=True) as session:
-            self._lock(session)
-            last = session.get(TickRun, TICK_NAME)
+            ticks.lock_planning(session)
+            last = ticks.last_run(session, TICK_NAME)
             queued = {
                 "digest messages": len(
                     digests.plan(
                         session,
                         schedules.active(session),
                         now=now,
-                        last_tick=last.last_at if last else None,
+                        last_tick=last,
                         calendar=self.calendar,
                         catchup=self.catchup,
                     )
@@ -94,7 +91,7 @@ class Clock:
                     )
                 ),
             }
-            for team_id in self._teams(session):
+            for team_id in workspaces(session, active_only=True):
                 queued["reminders"] += len(
                     reminders.plan(
                         session,
@@ -106,25 +103,5 @@ class Clock:
                         escalation_channel=settings.escalation_channel,
                     )
                 )
-            if last is None:
-                session.add(TickRun(name=TICK_NAME, last_at=now))
-            elif now > last.last_at:
-                last.last_at = now
-                session.add(last)
+            ticks.record_run(session, TICK_NAME, now)
         return queued
-
-    @staticmethod
-    def _lock(session: Session) -> None:
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLANNING_LOCK})
-
-    @staticmethod
-    def _teams(session: Session) -> list[str]:
-        return list(
-            session.exec(
-                select(Program.team_id)
-                .where(col(Program.archived_at).is_(None))
-                .distinct()
-                .order_by(col(Program.team_id))
-            )
-        )

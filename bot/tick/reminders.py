@@ -10,13 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from store import actions, milestones, outbox, programs, reminders, risks
 from store.access import may_post_in
 from store.bands import workspace_settings
 from store.calendar import WorkCalendar, in_local_window
-from store.models import Action, Milestone, OutboxMessage, Program, Risk
+from store.lookup import active_programs
+from store.models import Action, Milestone, Program, Risk
 from templates import render
 
 DM_START, DM_END = dt.time(9, 0), dt.time(10, 0)
@@ -78,9 +79,7 @@ def plan(
     escalation_channel: str | None,
 ) -> list[int]:
     """Queue today's reminder DMs for people in their 09:00-10:00 window, and ladder step-3 posts."""
-    active = list(
-        session.exec(select(Program).where(col(Program.team_id) == team_id, col(Program.archived_at).is_(None)))
-    )
+    active = active_programs(session, team_id)
     if not active:
         return []
     by_id = {p.id: p for p in active}
@@ -169,13 +168,7 @@ def _send_dms(
     if not candidates:
         return []
     dm_keys = {user: f"dm:{user}:{local_today[user].isoformat()}" for user in candidates}
-    already = set(
-        session.exec(
-            select(OutboxMessage.dedupe_key).where(
-                col(OutboxMessage.team_id) == team_id, col(OutboxMessage.dedupe_key).in_(list(dm_keys.values()))
-            )
-        )
-    )
+    already = outbox.queued_keys(session, team_id, list(dm_keys.values()))
     pending = {(key, user) for user, inbox in candidates.items() if dm_keys[user] not in already for key in inbox.keys}
     fresh = reminders.claim_many(session, team_id=team_id, pairs=sorted(pending), today=today)
     ids: list[int] = []

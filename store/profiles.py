@@ -1,0 +1,23 @@
+"""Cached facts about Slack users (time zone, display name)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from store.models import UserProfile
+
+
+def cached(session: Session, team_id: str, user_ids: list[str]) -> dict[str, UserProfile]:
+    """The cached profiles of `user_ids` (missing ones are absent), in one query."""
+    if not user_ids:
+        return {}
+    rows = session.exec(
+        select(UserProfile).where(col(UserProfile.team_id) == team_id, col(UserProfile.user_id).in_(user_ids))
+    )
+    return {row.user_id: row for row in rows}
+
+
+def display_names(session: Session, team_id: str) -> dict[str, str]:
+    """User ID -> display name, for the users whose name is known."""
+    rows = session.exec(select(UserProfile).where(col(UserProfile.team_id) == team_id))
+    return {row.user_id: row.display_name for row in rows if row.display_name}
