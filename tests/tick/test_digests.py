@@ -407,3 +407,22 @@ def test_after_weeks_down_only_the_newest_missed_digest_goes_and_the_older_are_l
         "skipped digest S-1 due 2027-03-08T14:00:00+00:00: the clock was not running then "
         "(only the newest missed one is sent)",
     ]
+
+
+def test_two_workspaces_with_the_same_schedule_number_each_get_their_digest(pulse: PulseHarness) -> None:
+    # S-n numbers are per workspace, so two workspaces can both have an S-1 due at the same instant.
+    from store.access import Actor
+
+    created = utc(2027, 2, 26, 12)
+    with seeding(pulse.database, created) as session:
+        for team, channel, time in (("T0ALPHA", "C0ALPHA", "09:00"), ("T0BETA", "C0BETA", "10:00")):
+            admin = Actor(team_id=team, user_id="U0ADMIN", is_admin=True)
+            programs.create(session, admin, key="TNS-X", name=f"X in {team}", owner_id="U0ADMIN")
+            schedules.create(
+                session, admin, channel_id=channel, program=None, days="mon", time_of_day=time, tz="Europe/London"
+            )
+    clock, _ = make_clock(pulse, pace_seconds=0)
+    tick_at(clock, utc(2027, 3, 1, 9))  # ALPHA's S-1 goes out and is recorded as digest:S-1:2027-03-01
+    tick_at(clock, utc(2027, 3, 1, 10))  # BETA's own S-1 of the same day must not be taken for it
+    summaries = [p for p in pulse.stub.payloads("chat.postMessage") if "thread_ts" not in p]
+    assert sorted(p["channel"] for p in summaries) == ["C0ALPHA", "C0BETA"]
