@@ -119,6 +119,7 @@ class Config:
     balance: bool
     diagnose: bool
     rate: float | None
+    rounds: int
     output: Path
 
 
@@ -730,7 +731,9 @@ class ScenarioResult:
     failure_examples: list[str] = field(default_factory=list)
     bare_ack: Stats | None = None  # the bare app's run just before this one, which the ratios compare with
     ack_samples_ms: list[float] = field(default_factory=list, repr=False)  # not written to the JSON
-    runs: int = 1  # bare app: how many paired runs this row pools
+    reply_samples_ms: list[float] = field(default_factory=list, repr=False)  # not written to the JSON
+    runs: int = 1  # how many runs (rounds) this row pools
+    round_p99_vs_bare: list[float] = field(default_factory=list)  # each round's p99 ratio, for the spread
 
     @property
     def failed(self) -> int:
@@ -810,6 +813,7 @@ def run_scenario(
         result.reply_drain_seconds = time.monotonic() - drain_started
         reply_ms = check_replies(load, spec, scenario.expect, posts, failures, examples)
         result.reply = Stats.of(reply_ms)
+        result.reply_samples_ms = reply_ms
     cpu_used = cpu_seconds(workers) - cpu_before
     result.worker_cpu_ms_per_request = cpu_used * 1000 / total
     result.failures = dict(failures)
@@ -886,21 +890,34 @@ def run_database(database: str, config: Config, stub: Any, workdir: Path, run_id
     selected = [s for s in PULSE_SCENARIOS if s.key in config.scenarios]
     ack_cpu = None
 
-    def run(scenario: Scenario, server: Server) -> ScenarioResult:
+    def run(scenario: Scenario, server: Server, round_number: int) -> ScenarioResult:
         return run_scenario(
-            database=database, scenario=scenario, server=server, secret=secret, stub=stub, config=config, run_id=run_id
+            database=database,
+            scenario=scenario,
+            server=server,
+            secret=secret,
+            stub=stub,
+            config=config,
+            run_id=f"{run_id}r{round_number}",
         )
 
     baselines: list[ScenarioResult] = []
 
     def paired(scenario: Scenario, server: Server, bare: Server) -> ScenarioResult:
-        """Run the bare app right before `scenario`, so both see the same background load."""
-        baseline = run(BARE, bare)
-        baselines.append(baseline)
-        result = run(scenario, server)
-        result.bare_ack = baseline.ack
-        result.ack_p50_vs_bare = result.ack.p50 / baseline.ack.p50
-        result.ack_p99_vs_bare = result.ack.p99 / baseline.ack.p99
+        """`config.rounds` times the bare app right before `scenario`, so both see the same background load;
+        each side's samples are pooled over the rounds and the ratios compare the pools."""
+        rounds: list[tuple[ScenarioResult, ScenarioResult]] = []
+        for number in range(1, config.rounds + 1):
+            if config.rounds > 1:
+                _note(f"  round {number} of {config.rounds}")
+            rounds.append((run(BARE, bare, number), run(scenario, server, number)))
+        baselines.extend(baseline for baseline, _ in rounds)
+        bare_pool = pooled([baseline for baseline, _ in rounds])
+        result = pooled([run for _, run in rounds])
+        result.bare_ack = bare_pool.ack
+        result.ack_p50_vs_bare = result.ack.p50 / bare_pool.ack.p50
+        result.ack_p99_vs_bare = result.ack.p99 / bare_pool.ack.p99
+        result.round_p99_vs_bare = [run.ack.p99 / baseline.ack.p99 for baseline, run in rounds]
         return result
 
     _note(f"[{database}] migrating and seeding a scratch database")
@@ -940,9 +957,12 @@ def run_database(database: str, config: Config, stub: Any, workdir: Path, run_id
 
 
 def pooled(baselines: Sequence[ScenarioResult]) -> ScenarioResult:
-    """One row for the bare app's paired runs: their samples pooled, throughput and CPU averaged."""
+    """One row for several runs of one app and scenario: their samples pooled, throughput and CPU averaged."""
     first = baselines[0]
+    if len(baselines) == 1:
+        return first
     samples = [ms for b in baselines for ms in b.ack_samples_ms]
+    replies = [ms for b in baselines for ms in b.reply_samples_ms]
     failures: Counter[str] = Counter()
     for b in baselines:
         failures.update(b.failures)
@@ -954,10 +974,15 @@ def pooled(baselines: Sequence[ScenarioResult]) -> ScenarioResult:
     return ScenarioResult(
         database=first.database,
         scenario=first.scenario,
-        title=first.title if len(baselines) == 1 else f"{first.title} ({len(baselines)} runs)",
+        title=f"{first.title} ({len(baselines)} runs)",
         requests=sum(b.requests for b in baselines),
         warmup=sum(b.warmup for b in baselines),
         ack=Stats.of(samples),
+        ack_samples_ms=samples,
+        reply=Stats.of(replies) if replies else None,
+        reply_samples_ms=replies,
+        reply_drain_seconds=max((b.reply_drain_seconds or 0.0) for b in baselines) if replies else None,
+        diagnostic=first.diagnostic,
         requests_per_second=mean([b.requests_per_second for b in baselines]) or math.nan,
         worker_cpu_ms_per_request=mean([b.worker_cpu_ms_per_request for b in baselines]),
         connections_per_worker=first.connections_per_worker,
@@ -1164,6 +1189,7 @@ def verdict(results: Sequence[ScenarioResult]) -> tuple[bool, list[str]]:
         lines.append(
             f"{'MET   ' if ok else 'MISSED'} {r.database} {r.title}: p99 ack {r.ack.p99:.2f} ms = "
             f"{r.ack_p99_vs_bare:.2f}x bare (target <= {TARGET_P99_RATIO}x, < {SLACK_DEADLINE_MS:.0f} ms)"
+            + (f"; rounds {', '.join(f'{x:.2f}x' for x in r.round_p99_vs_bare)}" if r.runs > 1 else "")
             + (f", {r.failed} failed requests" if r.failed else "")
         )
     return met, lines
@@ -1231,6 +1257,12 @@ def parse_args(argv: Sequence[str]) -> Config:
         default=None,
         help="send at this many requests/s in all (an open-loop, Slack-like load); default: as fast as acks return",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="run each bare/Pulse pair this many times, alternating, and pool each side's samples (default 3)",
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="JSON results file")
     args = parser.parse_args(argv)
     scenarios = tuple(part.strip() for part in args.scenarios.split(",") if part.strip())
@@ -1239,7 +1271,7 @@ def parse_args(argv: Sequence[str]) -> Config:
         parser.error(f"unknown scenario(s) {', '.join(sorted(unknown))}")
     if not scenarios:
         parser.error("--scenarios needs at least one scenario")
-    for name in ("requests", "warmup", "concurrency", "workers", "threads"):
+    for name in ("requests", "warmup", "concurrency", "workers", "threads", "rounds"):
         if getattr(args, name) < (0 if name == "warmup" else 1):
             parser.error(f"--{name} must be positive")
     return Config(
@@ -1256,6 +1288,7 @@ def parse_args(argv: Sequence[str]) -> Config:
         balance=not args.no_balance,
         diagnose=args.diagnose,
         rate=args.rate,
+        rounds=args.rounds,
         output=args.output,
     )
 
@@ -1303,7 +1336,10 @@ def main(argv: Sequence[str]) -> int:
     print()
     print("Ack latency: HTTP round trip until the ack response was read (measured phase only).")
     print("Reply latency: request sent until its response_url reply reached the stub (the work after the ack done).")
-    print("x bare: ratio to the bare app's run just before the scenario (the bare row pools those runs).")
+    print(
+        "x bare: ratio to the bare app's runs, each right before one of the scenario's runs (rounds alternate"
+        " bare/Pulse; each side's samples are pooled; the verdict lists every round's p99 ratio)."
+    )
     print("cpu ms/req: gunicorn web workers' CPU time per request (the acks; the work runs in worker processes).")
     print("conns/worker: how the keep-alive connections were spread over the gunicorn workers.")
     print("busy before: share of the host's CPU other processes used in the second before the scenario.")
@@ -1360,6 +1396,7 @@ def main(argv: Sequence[str]) -> int:
 
 def _without_samples(row: dict[str, Any]) -> dict[str, Any]:
     row.pop("ack_samples_ms", None)
+    row.pop("reply_samples_ms", None)
     return row
 
 

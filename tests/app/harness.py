@@ -85,8 +85,8 @@ class PulseHarness:
             **settings,
         )
         client = make_web_client(TOKEN, stub.api_url, retry_interval=FixedValueRetryIntervalCalculator(0.01))
-        work = WorkerProcesses(self.settings, processes=worker_processes) if worker_processes else None
-        self.app = create_app(self.settings, database, client=client, work=work)
+        self.worker_processes = WorkerProcesses(self.settings, processes=worker_processes) if worker_processes else None
+        self.app = create_app(self.settings, database, client=client, work=self.worker_processes)
         # Slack's one-message-per-second-per-channel pacing would make every second channel post wait a second.
         self.app.services.deliverer.pace_seconds = 0.0  # type: ignore[attr-defined]
         self.server = make_server(
@@ -128,8 +128,9 @@ class PulseHarness:
         team: str = TEAM,
         timestamp: int | None = None,
         secret: str = SECRET,
+        wait: bool = True,
     ) -> Answer:
-        """Send a signed slash command and return the reply the user sees."""
+        """Send a signed slash command and return the reply the user sees (with `wait=False`, only the ack)."""
         name = f"cmd-{next(_names)}"
         slash = self.settings.command_name(command.lstrip("/"))
         body = slash_command_body(
@@ -143,8 +144,8 @@ class PulseHarness:
         status, raw = self.post("/slack/events", body, signed_headers(secret, body, timestamp=timestamp))
         if status != 200:
             return Answer(status=status, via="ack")
-        if raw.strip():
-            return Answer(status=status, body=json.loads(raw), via="ack")
+        if raw.strip() or not wait:
+            return Answer(status=status, body=json.loads(raw) if raw.strip() else {}, via="ack")
         posted = self.stub.wait_for_response(name, timeout=10)[0]
         return Answer(status=status, body=posted.payload, via="response_url")
 
