@@ -1,13 +1,14 @@
 """Where the slow part of a command or click runs once Slack has its ack.
 
 `pulse serve` uses `WorkerProcesses`: separate, lower-priority processes, so database work and rendering
-never compete with acks for the web worker's interpreter lock (acks stay as fast as a bare Bolt app).
+never compete with acks for the web worker's interpreter lock.
 Tests and the console use `InProcess` threads, which share the caller's clock (time-machine) and database.
 Both run the same job functions through `perform`.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import multiprocessing
@@ -94,13 +95,13 @@ def _lower_priority() -> None:
 class WorkerProcesses:
     """Jobs on spawned worker processes at idle CPU priority, fed through one datagram socket.
 
-    `submit` only encodes the job (JSON, as Slack sent it) and queues it in memory, so it never blocks the
-    ack. One feeder thread sends the queued jobs in small batches, one datagram each, to the socket all
-    workers read; the kernel
-    hands each datagram to exactly one reader, so no lock is shared with the workers. A worker that dies
-    (killed, out of memory) loses only the batch it was running, and the feeder starts a new one in its
-    place. (A `ProcessPoolExecutor` costs the web worker five times the CPU per job: a manager thread,
-    a queue feeder thread and a result sent back for every job.)
+    `submit` only encodes the job (JSON, as Slack sent it) and queues it in memory, so it never blocks
+    the ack. One feeder thread sends the queued jobs in small batches, one datagram each, to the socket
+    all workers read; the kernel hands each datagram to exactly one reader, so no lock is shared with the
+    workers. A worker that dies (killed, out of memory) loses only the batch it was running, and the
+    feeder starts a new one in its place. Queued jobs are finished when the process exits (gunicorn
+    stopping a web worker). A `ProcessPoolExecutor` cost the web worker five times the CPU per job: a
+    manager thread, a queue feeder thread and a result sent back for every job.
     """
 
     def __init__(self, settings: Settings, processes: int = 2) -> None:
@@ -116,6 +117,7 @@ class WorkerProcesses:
         self._workers = [self._start_worker() for _ in range(processes)]
         self._feeder = threading.Thread(target=self._feed, name="pulse-work-feeder", daemon=True)
         self._feeder.start()
+        atexit.register(self.shutdown)  # runs before multiprocessing's own exit handler stops the workers
 
     def submit(self, kind: str, body: dict[str, Any]) -> None:
         job = json.dumps([kind, body], separators=(",", ":")).encode()
@@ -131,8 +133,11 @@ class WorkerProcesses:
         return [worker.pid for worker in self._workers if worker.pid is not None]
 
     def shutdown(self) -> None:
-        """Send every queued job, let the workers finish them, then stop the workers."""
+        """Send every queued job, let the workers finish them, then stop the workers (once)."""
+        atexit.unregister(self.shutdown)
         with self._wake:
+            if self._stopping:
+                return
             self._stopping = True
             self._wake.notify()
         self._feeder.join()
@@ -197,6 +202,7 @@ def _serve_jobs(values: dict[str, Any], jobs: socket.socket) -> None:
     """A worker process: run batches of jobs from the socket until told to stop."""
     _start_child(values)
     assert _child_services is not None
-    while (datagram := jobs.recv(MAX_DATAGRAM)) != STOP:
+    buffer = memoryview(bytearray(MAX_DATAGRAM))
+    while (datagram := bytes(buffer[: jobs.recv_into(buffer)])) != STOP:
         for kind, body in json.loads(datagram):
             perform(_child_services, kind, body)

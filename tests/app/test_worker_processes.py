@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 
@@ -13,7 +15,7 @@ from sqlmodel import select
 from bot.slack_stub import SlackStub
 from store.db import Database
 from store.models import Program, Risk
-from tests.app.harness import PulseHarness
+from tests.app.harness import SECRET, TEAM, TOKEN, PulseHarness
 from tests.app.helpers import fetch, ok
 
 
@@ -63,3 +65,41 @@ def test_shutdown_finishes_every_queued_job(database: Database, stub: SlackStub)
     with database.session() as session:
         titles = session.exec(select(Risk.title)).all()
     assert sorted(titles) == sorted(f"Queued risk {n}" for n in range(12))
+
+
+EXITING_PROCESS = """
+import sys, urllib.parse
+from bot.settings import Settings
+from bot.signing import slash_command_body
+from bot.work import WorkerProcesses
+
+api_url, response_url, database_url, team, token, secret = sys.argv[1:]
+settings = Settings(
+    SLACK_BOT_TOKEN=token, SLACK_SIGNING_SECRET=secret, SLACK_API_URL=api_url,
+    DATABASE_URL=database_url, PULSE_ADMINS="U0ADMIN",
+)
+work = WorkerProcesses(settings, processes=1)
+for n in range(8):
+    form = slash_command_body(
+        command="/risk", text=f"add TNS-APPEALS Left behind {n} likelihood:2 impact:2", user_id="U0ADMIN",
+        team_id=team, channel_id="C0GENERAL", response_url=f"{response_url}{n}",
+    )
+    work.submit("command", dict(urllib.parse.parse_qsl(form)))
+# no shutdown(): the process simply ends, as a gunicorn worker does when it is stopped
+"""
+
+
+def test_jobs_still_queued_when_the_process_exits_are_finished(database: Database, stub: SlackStub):
+    harness = PulseHarness(database, stub, PULSE_ADMINS="U0ADMIN")
+    ok(harness.command("/program", "new TNS-APPEALS Appeals SLA reduction", user="U0ADMIN"))
+    harness.close()
+    args = [stub.api_url, stub.response_url("left-behind-"), database.url, TEAM, TOKEN, SECRET]
+    done = subprocess.run(  # noqa: S603 - a fixed script of this test
+        [sys.executable, "-c", EXITING_PROCESS, *args], timeout=60, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    with database.session() as session:
+        titles = session.exec(select(Risk.title)).all()
+    assert sorted(titles) == sorted(f"Left behind {n}" for n in range(8))
+    replies = [r.payload["text"] for r in stub.responses() if r.name.startswith("left-behind-")]
+    assert len(replies) == 8 and all(" added to TNS-APPEALS" in text for text in replies)
