@@ -729,7 +729,7 @@ class ScenarioResult:
     diagnostic: bool = False  # Pulse with its work after the ack off (--diagnose): not part of the verdict
     failures: dict[str, int] = field(default_factory=dict)
     failure_examples: list[str] = field(default_factory=list)
-    bare_ack: Stats | None = None  # the bare app's run just before this one, which the ratios compare with
+    bare_ack: Stats | None = None  # the bare app's runs paired with this row (pooled), which the ratios compare with
     ack_samples_ms: list[float] = field(default_factory=list, repr=False)  # not written to the JSON
     reply_samples_ms: list[float] = field(default_factory=list, repr=False)  # not written to the JSON
     runs: int = 1  # how many runs (rounds) this row pools
@@ -913,11 +913,11 @@ def run_database(database: str, config: Config, stub: Any, workdir: Path, run_id
             rounds.append((run(BARE, bare, number), run(scenario, server, number)))
         baselines.extend(baseline for baseline, _ in rounds)
         bare_pool = pooled([baseline for baseline, _ in rounds])
-        result = pooled([run for _, run in rounds])
+        result = pooled([pulse_run for _, pulse_run in rounds])
         result.bare_ack = bare_pool.ack
         result.ack_p50_vs_bare = result.ack.p50 / bare_pool.ack.p50
         result.ack_p99_vs_bare = result.ack.p99 / bare_pool.ack.p99
-        result.round_p99_vs_bare = [run.ack.p99 / baseline.ack.p99 for baseline, run in rounds]
+        result.round_p99_vs_bare = [pulse_run.ack.p99 / baseline.ack.p99 for baseline, pulse_run in rounds]
         return result
 
     _note(f"[{database}] migrating and seeding a scratch database")
