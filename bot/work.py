@@ -199,10 +199,19 @@ class WorkerProcesses:
 
 
 def _serve_jobs(values: dict[str, Any], jobs: socket.socket) -> None:
-    """A worker process: run batches of jobs from the socket until told to stop."""
+    """A worker process: run batches of jobs from the socket until told to stop or its parent is gone
+    (a datagram socket tells no one when its peer dies, so a killed web worker would leave it waiting)."""
     _start_child(values)
     assert _child_services is not None
+    parent = multiprocessing.parent_process()
     buffer = memoryview(bytearray(MAX_DATAGRAM))
-    while (datagram := bytes(buffer[: jobs.recv_into(buffer)])) != STOP:
+    jobs.settimeout(RESTART_CHECK_SECONDS)
+    while parent is None or parent.is_alive():
+        try:
+            datagram = bytes(buffer[: jobs.recv_into(buffer)])
+        except TimeoutError:
+            continue
+        if datagram == STOP:
+            return
         for kind, body in json.loads(datagram):
             perform(_child_services, kind, body)

@@ -103,3 +103,44 @@ def test_jobs_still_queued_when_the_process_exits_are_finished(database: Databas
     assert sorted(titles) == sorted(f"Left behind {n}" for n in range(8))
     replies = [r.payload["text"] for r in stub.responses() if r.name.startswith("left-behind-")]
     assert len(replies) == 8 and all(" added to TNS-APPEALS" in text for text in replies)
+
+
+KILLED_PARENT = """
+import sys
+from bot.settings import Settings
+from bot.work import WorkerProcesses
+
+api_url, database_url, token, secret = sys.argv[1:]
+settings = Settings(
+    SLACK_BOT_TOKEN=token, SLACK_SIGNING_SECRET=secret, SLACK_API_URL=api_url, DATABASE_URL=database_url
+)
+work = WorkerProcesses(settings, processes=2)
+print(*work.pids, flush=True)
+sys.stdin.read()  # until the test kills this process
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_worker_processes_end_when_their_web_worker_is_killed(database: Database, stub: SlackStub):
+    parent = subprocess.Popen(  # noqa: S603 - a fixed script of this test
+        [sys.executable, "-c", KILLED_PARENT, stub.api_url, database.url, TOKEN, SECRET],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert parent.stdout is not None
+    workers = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(workers) == 2 and all(_running(pid) for pid in workers)
+    parent.kill()
+    parent.wait(timeout=10)
+    deadline = time.monotonic() + 15
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in workers)
