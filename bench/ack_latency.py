@@ -25,7 +25,6 @@ import platform
 import pstats
 import re
 import secrets
-import shlex
 import signal
 import socket
 import subprocess
@@ -42,11 +41,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from bench.common import DEFAULT_POSTGRES_ADMIN_URL, command_line, finite, note, postgres_problem, scratch_postgres
 from bot.signing import signed_headers, slash_command_body
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO_ROOT / ".bench" / "ack_latency.json"
-DEFAULT_POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOOPBACK = "127.0.0.1"
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -215,7 +214,7 @@ def wait_for_quiet_host(max_wait: float) -> float:
     announced = False
     while busy > NOISY_HOST_SHARE and time.monotonic() < deadline:
         if not announced:
-            _note(f"    host {busy:.0%} busy (other processes); waiting up to {max_wait:.0f}s for it to calm down")
+            note(f"    host {busy:.0%} busy (other processes); waiting up to {max_wait:.0f}s for it to calm down")
             announced = True
         busy = host_busy_share()
     return busy
@@ -657,24 +656,6 @@ def _seed(url: str) -> None:
         database.dispose()
 
 
-def postgres_problem(admin_url: str) -> str | None:
-    """Why the PostgreSQL server cannot be used, or None when it answers."""
-    from sqlalchemy import create_engine, text
-
-    from store.db import normalise_url
-
-    try:
-        engine = create_engine(normalise_url(admin_url))
-        try:
-            with engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-        finally:
-            engine.dispose()
-    except Exception as exc:
-        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-    return None
-
-
 @contextlib.contextmanager
 def scratch_database(kind: str, workdir: Path, admin_url: str) -> Iterator[str]:
     """A freshly migrated, demo-seeded database; a PostgreSQL one is dropped afterwards."""
@@ -683,25 +664,9 @@ def scratch_database(kind: str, workdir: Path, admin_url: str) -> Iterator[str]:
         _seed(url)
         yield url
         return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from store.db import normalise_url
-
-    name = f"pulse_bench_{secrets.token_hex(5)}"
-    admin = create_engine(normalise_url(admin_url), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-            _seed(url)
-            yield url
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    with scratch_postgres(admin_url) as (url, _version):
+        _seed(url)
+        yield url
 
 
 # --------------------------------------------------------------------------- one scenario
@@ -741,10 +706,6 @@ class ScenarioResult:
         return sum(self.failures.values())
 
 
-def _note(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 def run_scenario(
     *,
     database: str,
@@ -775,7 +736,7 @@ def run_scenario(
     )
     total = spec.warmup + spec.requests
     busy = wait_for_quiet_host(config.quiet_wait)
-    _note(
+    note(
         f"  {scenario.title}: {spec.warmup} warm-up + {spec.requests} measured requests"
         f" (host {busy:.0%} busy before) ..."
     )
@@ -818,7 +779,7 @@ def run_scenario(
     result.worker_cpu_ms_per_request = cpu_used * 1000 / total
     result.failures = dict(failures)
     result.failure_examples = examples[:5]
-    _note(
+    note(
         f"    ack p50 {result.ack.p50:.2f} ms, p99 {result.ack.p99:.2f} ms, {result.requests_per_second:.0f} req/s"
         + (f"; reply p99 {result.reply.p99:.0f} ms" if result.reply else "")
         + (f"; {result.failed} FAILED" if result.failed else "")
@@ -909,7 +870,7 @@ def run_database(database: str, config: Config, stub: Any, workdir: Path, run_id
         rounds: list[tuple[ScenarioResult, ScenarioResult]] = []
         for number in range(1, config.rounds + 1):
             if config.rounds > 1:
-                _note(f"  round {number} of {config.rounds}")
+                note(f"  round {number} of {config.rounds}")
             rounds.append((run(BARE, bare, number), run(scenario, server, number)))
         baselines.extend(baseline for baseline, _ in rounds)
         bare_pool = pooled([baseline for baseline, _ in rounds])
@@ -920,21 +881,21 @@ def run_database(database: str, config: Config, stub: Any, workdir: Path, run_id
         result.round_p99_vs_bare = [pulse_run.ack.p99 / baseline.ack.p99 for baseline, pulse_run in rounds]
         return result
 
-    _note(f"[{database}] migrating and seeding a scratch database")
+    note(f"[{database}] migrating and seeding a scratch database")
     with contextlib.ExitStack() as stack:
         url = stack.enter_context(scratch_database(database, workdir, config.postgres_admin_url))
-        _note(f"[{database}] bare Bolt app under gunicorn ({config.workers} workers x {config.threads} threads)")
+        note(f"[{database}] bare Bolt app under gunicorn ({config.workers} workers x {config.threads} threads)")
         bare = stack.enter_context(gunicorn_bare(config, free_port(), secret, token, stub.api_url, workdir))
         bare.wait_ready(config.workers)
         port = free_port()
-        _note(f"[{database}] pulse serve --http --workers {config.workers} --threads {config.threads}")
+        note(f"[{database}] pulse serve --http --workers {config.workers} --threads {config.threads}")
         with pulse_server(config, port, secret, token, stub.api_url, url, workdir, f"pulse-{database}") as server:
             server.wait_ready(config.workers)
             for scenario in selected:
                 results.append(paired(scenario, server, bare))
         if config.diagnose:
             port = free_port()
-            _note(
+            note(
                 f"[{database}] Pulse with its work after the ack switched off (bench/pulse_ack_only.py) under gunicorn"
             )
             env = pulse_env(port, secret, token, stub.api_url, url)
@@ -949,7 +910,7 @@ def run_database(database: str, config: Config, stub: Any, workdir: Path, run_id
                     result.diagnostic = True
                     results.append(result)
             if cpu:
-                _note(f"[{database}] ack path CPU, in this process")
+                note(f"[{database}] ack path CPU, in this process")
                 ack_cpu = ack_cpu_breakdown(url, stub, secret, token, selected)
     results.insert(0, pooled(baselines))
     problems = [f"{database} {r.title}: {r.failures} e.g. {r.failure_examples[:2]}" for r in results if r.failed]
@@ -1195,11 +1156,6 @@ def verdict(results: Sequence[ScenarioResult]) -> tuple[bool, list[str]]:
     return met, lines
 
 
-def command_line() -> str:
-    """The command line this process was started with."""
-    return shlex.join(getattr(sys, "orig_argv", [sys.executable, *sys.argv]))
-
-
 # --------------------------------------------------------------------------- entry point
 
 
@@ -1313,7 +1269,7 @@ def main(argv: Sequence[str]) -> int:
             if len(config.databases) == 1:
                 print(f"bench: PostgreSQL is unreachable at {config.postgres_admin_url}: {problem}", file=sys.stderr)
                 return 2
-            _note(f"bench: skipping PostgreSQL ({problem}); run `make postgres` first")
+            note(f"bench: skipping PostgreSQL ({problem}); run `make postgres` first")
             skipped["postgresql"] = problem
             databases.remove("postgresql")
     started = dt.datetime.now(dt.UTC)
@@ -1389,7 +1345,7 @@ def main(argv: Sequence[str]) -> int:
         "failures": problems,
     }
     config.output.parent.mkdir(parents=True, exist_ok=True)
-    config.output.write_text(json.dumps(_finite(report), indent=2, allow_nan=False) + "\n")
+    config.output.write_text(json.dumps(finite(report), indent=2, allow_nan=False) + "\n")
     print(f"Wrote {config.output}")
     return 1 if problems else 0
 
@@ -1398,14 +1354,3 @@ def _without_samples(row: dict[str, Any]) -> dict[str, Any]:
     row.pop("ack_samples_ms", None)
     row.pop("reply_samples_ms", None)
     return row
-
-
-def _finite(value: Any) -> Any:
-    """`value` with NaN replaced by None (JSON has no NaN)."""
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value

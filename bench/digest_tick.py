@@ -23,29 +23,27 @@ statements are counted with a `before_cursor_execute` listener on the engine.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import gc
 import json
 import math
 import platform
 import random
-import secrets
-import shlex
 import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, bindparam, create_engine, event, func, select, text, update
+from sqlalchemy import Engine, bindparam, event, func, select, text, update
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
+from bench.common import DEFAULT_POSTGRES_ADMIN_URL, command_line, finite, note, postgres_problem, scratch_postgres
 from store.models import (
     ActionStatus,
     DecisionStatus,
@@ -57,7 +55,6 @@ from store.models import (
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO_ROOT / ".bench" / "digest_tick.json"
-DEFAULT_POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 DATABASES = ("sqlite", "postgresql")
 
@@ -660,14 +657,14 @@ def run_database(kind: str, url: str, server: str, config: Config, stub: Any) ->
     upgrade(url)
     database = Database(url)
     try:
-        _note(f"[{kind}] seeding {shape.totals} ...")
+        note(f"[{kind}] seeding {shape.totals} ...")
         started = time.perf_counter()
         rows = seed(database.engine, shape)
         if kind == "postgresql":
             with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
         seed_seconds = time.perf_counter() - started
-        _note(f"[{kind}] seeded {sum(rows.values())} rows in {seed_seconds:.1f} s")
+        note(f"[{kind}] seeded {sum(rows.values())} rows in {seed_seconds:.1f} s")
         for i in range(shape.people):
             stub.users[person(i)] = {"tz": ZONES[i % len(ZONES)], "real_name": f"Person {i}"}
         settings = load_settings(
@@ -689,7 +686,7 @@ def run_database(kind: str, url: str, server: str, config: Config, stub: Any) ->
         restore_tick_state(database.engine, TickState(0, 0, [], [], last_tick=yesterday - dt.timedelta(minutes=1)))
         primed = clock.plan(yesterday)
         mark_all_sent(database.engine, yesterday)
-        _note(f"[{kind}] primed with yesterday's tick: {primed}")
+        note(f"[{kind}] primed with yesterday's tick: {primed}")
         state = snapshot_tick_state(database.engine, NOW - dt.timedelta(minutes=1))
 
         engine = database.engine
@@ -755,7 +752,7 @@ def run_database(kind: str, url: str, server: str, config: Config, stub: Any) ->
                     record(measurements[-1], elapsed, counter.count, measured)
                 if m.key == "tick_plan" and stub.call_count("users.info"):
                     raise RuntimeError("users.info was called: the user-profile cache was not primed")
-            _note(f"[{kind}] run {run + 1}/{config.warmup + config.runs}{'' if measured else ' (warm-up)'} done")
+            note(f"[{kind}] run {run + 1}/{config.warmup + config.runs}{'' if measured else ' (warm-up)'} done")
         outbox = SQLModel.metadata.tables["outbox_message"]
         with engine.connect() as conn:
             by_kind = conn.execute(
@@ -788,43 +785,6 @@ def check_loopback(url: str) -> None:
         raise SystemExit(f"bench: refusing non-loopback PostgreSQL host {host!r}; use 127.0.0.1")
 
 
-@contextlib.contextmanager
-def scratch_postgres(admin_url: str) -> Iterator[tuple[str, str]]:
-    """A new database `pulse_bench_<random>` on the admin URL's server, dropped afterwards: (url, version)."""
-    from store.db import normalise_url
-
-    admin_url = normalise_url(admin_url)
-    name = f"pulse_bench_{secrets.token_hex(5)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            version = str(conn.execute(text("SHOW server_version")).scalar_one())
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        _note(f"[postgresql] created scratch database {name}")
-        try:
-            yield make_url(admin_url).set(database=name).render_as_string(hide_password=False), version
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            _note(f"[postgresql] dropped scratch database {name}")
-    finally:
-        admin.dispose()
-
-
-def postgres_problem(admin_url: str) -> str | None:
-    """None when the PostgreSQL server answers, else why not."""
-    from store.db import normalise_url
-
-    try:
-        engine = create_engine(normalise_url(admin_url))
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-    except Exception as exc:
-        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-    return None
-
-
 # --------------------------------------------------------------------------- report
 
 
@@ -848,27 +808,8 @@ def table(results: list[DatabaseResult]) -> str:
     return "\n".join(lines)
 
 
-def command_line() -> str:
-    """The command line this process was started with."""
-    return shlex.join(getattr(sys, "orig_argv", [sys.executable, *sys.argv]))
-
-
 def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
-
-
-def _note(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
 
 
 def to_json(result: DatabaseResult) -> dict[str, Any]:
@@ -952,7 +893,7 @@ def main(argv: Sequence[str]) -> int:
                 if len(config.databases) == 1:
                     print(f"bench: PostgreSQL unreachable at {config.postgres_admin_url}: {problem}", file=sys.stderr)
                     return 2
-                _note(f"bench: skipping PostgreSQL ({problem}); run `make postgres` first")
+                note(f"bench: skipping PostgreSQL ({problem}); run `make postgres` first")
                 skipped[kind] = problem
                 continue
             with scratch_postgres(config.postgres_admin_url) as (url, version):
@@ -997,7 +938,7 @@ def main(argv: Sequence[str]) -> int:
         "skipped": skipped,
     }
     config.output.parent.mkdir(parents=True, exist_ok=True)
-    config.output.write_text(json.dumps(_finite(report), indent=2, default=str, allow_nan=False) + "\n")
+    config.output.write_text(json.dumps(finite(report), indent=2, default=str, allow_nan=False) + "\n")
     print(f"Wrote {config.output}")
     return 0
 
