@@ -142,12 +142,7 @@ class PulseHarness:
             response_url=self.stub.response_url(name),
         )
         status, raw = self.post("/slack/events", body, signed_headers(secret, body, timestamp=timestamp))
-        if status != 200:
-            return Answer(status=status, via="ack")
-        if raw.strip() or not wait:
-            return Answer(status=status, body=json.loads(raw) if raw.strip() else {}, via="ack")
-        posted = self.stub.wait_for_response(name, timeout=10)[0]
-        return Answer(status=status, body=posted.payload, via="response_url")
+        return self._answer(status, raw, name, wait=wait)
 
     def click(
         self,
@@ -168,12 +163,7 @@ class PulseHarness:
         """
         name = f"click-{next(_names)}"
         payload = {
-            "type": "block_actions",
-            "team": {"id": team, "domain": "pulse-test"},
-            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": team},
-            "api_app_id": "A0PULSE",
-            "token": "unused-verification-token",
-            "trigger_id": f"{next(_names)}.738474920.8088930838d88f008e0",
+            **_interaction("block_actions", user, team),
             "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False},
             "channel": {"id": channel, "name": "channel"},
             "message": {"type": "message", "ts": message_ts, "text": ""},
@@ -190,10 +180,7 @@ class PulseHarness:
             ],
         }
         status, raw = self._interact(payload, secret)
-        if status != 200 or not wait:
-            return Answer(status=status, body=json.loads(raw) if raw.strip() else {}, via="ack")
-        posted = self.stub.wait_for_response(name, timeout=10)[0]
-        return Answer(status=status, body=posted.payload, via="response_url")
+        return self._answer(status, raw, name, wait=wait)
 
     def submit_view(
         self,
@@ -208,12 +195,7 @@ class PulseHarness:
         """Submit a modal: the signed `view_submission` request; `values` is the view state by block id
         (e.g. `{"impact": {"selected_option": {"value": "3"}}}`). Returns the ack (errors, if any)."""
         payload = {
-            "type": "view_submission",
-            "team": {"id": team, "domain": "pulse-test"},
-            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": team},
-            "api_app_id": "A0PULSE",
-            "token": "unused-verification-token",
-            "trigger_id": f"{next(_names)}.738474920.8088930838d88f008e0",
+            **_interaction("view_submission", user, team),
             "view": {
                 "id": "V0PULSE",
                 "type": "modal",
@@ -224,8 +206,29 @@ class PulseHarness:
             },
         }
         status, raw = self._interact(payload, secret)
-        return Answer(status=status, body=json.loads(raw) if raw.strip() else {}, via="ack")
+        return self._answer(status, raw, name="", wait=False)
+
+    def _answer(self, status: int, raw: bytes, name: str, *, wait: bool) -> Answer:
+        """What the user sees: the ack's body if it has one (or `wait` is off), else the response_url post."""
+        if status != 200:
+            return Answer(status=status, via="ack")
+        if raw.strip() or not wait:
+            return Answer(status=status, body=json.loads(raw) if raw.strip() else {}, via="ack")
+        posted = self.stub.wait_for_response(name, timeout=10)[0]
+        return Answer(status=status, body=posted.payload, via="response_url")
 
     def _interact(self, payload: dict[str, Any], secret: str) -> tuple[int, bytes]:
         body = urllib.parse.urlencode({"payload": json.dumps(payload)})
         return self.post("/slack/events", body, signed_headers(secret, body))
+
+
+def _interaction(kind: str, user: str, team: str) -> dict[str, Any]:
+    """The fields every interactivity payload Slack sends starts with."""
+    return {
+        "type": kind,
+        "team": {"id": team, "domain": "pulse-test"},
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": team},
+        "api_app_id": "A0PULSE",
+        "token": "unused-verification-token",
+        "trigger_id": f"{next(_names)}.738474920.8088930838d88f008e0",
+    }
