@@ -29,6 +29,9 @@ postgres:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/vulture
+	$(VENV)/bin/deptry .
 
 typecheck: install
 	$(VENV)/bin/mypy .

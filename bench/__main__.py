@@ -1,15 +1,9 @@
-"""`python -m bench [BENCHMARK] [OPTIONS]`: run one benchmark (default: ack-latency)."""
+"""`python -m bench [BENCHMARK] [OPTIONS]`: run one benchmark (default: digest-tick)."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-
-
-def _ack_latency(argv: Sequence[str]) -> int:
-    from bench.ack_latency import main
-
-    return main(argv)
 
 
 def _digest_tick(argv: Sequence[str]) -> int:
@@ -19,10 +13,9 @@ def _digest_tick(argv: Sequence[str]) -> int:
 
 
 BENCHMARKS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
-    "ack-latency": (_ack_latency, "slash-command ack latency under load: bare Bolt app vs Pulse"),
     "digest-tick": (_digest_tick, "portfolio digest and clock tick on a large workspace vs plain SELECTs"),
 }
-DEFAULT = "ack-latency"
+DEFAULT = "digest-tick"
 
 
 def usage() -> str:

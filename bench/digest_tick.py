@@ -9,7 +9,7 @@ state) and then times, over several runs after a warm-up:
 
 * baseline: `SELECT * FROM program / status_update / risk / decision / action / milestone`, one plain
   query each through the same engine, all rows fetched;
-* the leadership portfolio digest (`commands.digest_content.portfolio_digest` for the channel view of
+* the leadership portfolio digest (`domain.digests.portfolio_digest` for the channel view of
   #leads), built, and built plus every message rendered to markup;
 * one `Clock.plan(now)` tick (digests with a few schedules due, reminder DMs, the escalation ladder,
   alert repeats), with deliveries EXCLUDED from it;
@@ -388,7 +388,6 @@ def _alert_rows(rows: Rows, shape: Shape, *, now: dt.datetime) -> None:
                 "kind": "program_red",
                 "entity_ref": program_key(p),
                 "program_id": p + 1,
-                "markup": f":rotating_light: *{program_key(p)}* turned red",
                 "repeats": i % 2,
                 "created_at": now - dt.timedelta(days=3),
                 "acknowledged_at": None,
@@ -646,12 +645,14 @@ def mark_all_sent(engine: Engine, at: dt.datetime) -> None:
 
 def run_database(kind: str, url: str, server: str, config: Config, stub: Any) -> DatabaseResult:
     """Seed, prime and measure one database."""
-    from bot.scheduler import clock_services
+    from bot.clock.clock import Clock
+    from bot.runtime import Runtime
     from bot.settings import load_settings
-    from bot.tick.engine import Clock
-    from commands.digest_content import channel_viewer, portfolio_digest
+    from domain.access import channel_viewer
+    from domain.digests import portfolio_digest
     from store.db import Database
     from store.migrate import upgrade
+    from templates import render_message
 
     shape = Shape(programs=config.programs)
     upgrade(url)
@@ -677,9 +678,9 @@ def run_database(kind: str, url: str, server: str, config: Config, stub: Any) ->
             PULSE_TIMEZONE="UTC",
             PULSE_CATCHUP_HOURS=6,
         )
-        services = clock_services(settings, database)
-        services.deliverer.pace_seconds = 0.0
-        clock = Clock(services)
+        runtime = Runtime.build(settings, database)
+        runtime.deliverer.pace_seconds = 0.0
+        clock = Clock(runtime)
 
         # Steady state: yesterday's tick already ran and its messages went out.
         yesterday = NOW - dt.timedelta(days=1)
@@ -707,7 +708,7 @@ def run_database(kind: str, url: str, server: str, config: Config, stub: Any) ->
             nonlocal digest_messages
             with database.session() as session:
                 digest = portfolio_digest(session, viewer, since=None, now=NOW, today=today)
-                digest_messages = len([m.markup() for m in digest.messages()])
+                digest_messages = len([render_message(m) for m in digest.messages()])
 
         queued: dict[str, int] = {}
         delivered: list[int] = []
@@ -716,7 +717,7 @@ def run_database(kind: str, url: str, server: str, config: Config, stub: Any) ->
             queued.update(clock.plan(NOW))
 
         def deliver() -> None:
-            delivered.append(len(services.deliverer.deliver_all()))
+            delivered.append(len(runtime.deliverer.deliver_all()))
 
         measurements = [
             Measurement("baseline", "baseline: SELECT * x 6 tables"),

@@ -25,7 +25,7 @@ def version() -> None:
 @app.command()
 def migrate() -> None:
     """Apply database migrations to DATABASE_URL (safe to run again)."""
-    from bot.runtime import database_or_exit, settings_or_exit
+    from bot.startup import database_or_exit, settings_or_exit
     from store.migrate import current_revision, upgrade
 
     settings = settings_or_exit()
@@ -82,7 +82,7 @@ def manifest(
 ) -> None:
     """Print the Slack app manifest (YAML) for these commands, to paste into api.slack.com/apps."""
     from bot.manifest import ManifestError, manifest_yaml
-    from bot.runtime import fail, settings_or_exit
+    from bot.startup import fail, settings_or_exit
 
     settings = settings_or_exit()
     try:
@@ -106,21 +106,18 @@ def serve(
     no_scheduler: bool = typer.Option(
         False, "--no-scheduler", help="Serve commands only; run `pulse scheduler` elsewhere."
     ),
-    job_processes: int = typer.Option(
-        2, min=1, help="Worker processes per HTTP worker for the work after each ack (database, replies)."
+    job_processes: int | None = typer.Option(
+        None, hidden=True, help="No longer used: commands are answered in their HTTP response."
     ),
 ) -> None:
     """Serve Slack: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT at POST /slack/events."""
     from bot.serve import run_serve
 
-    run_serve(
-        force_http=http,
-        force_socket=socket,
-        workers=workers,
-        threads=threads,
-        scheduler=not no_scheduler,
-        job_processes=job_processes,
-    )
+    if job_processes is not None:
+        typer.echo(
+            "pulse: --job-processes is no longer used and is ignored (see README, Running in production)", err=True
+        )
+    run_serve(force_http=http, force_socket=socket, workers=workers, threads=threads, scheduler=not no_scheduler)
 
 
 @app.command()
@@ -132,9 +129,9 @@ def tick(
     """Run everything due (digests, reminders, escalations) once, deliver it, and exit."""
     import datetime as dt
 
-    from bot.runtime import database_or_exit, fail, settings_or_exit
-    from bot.scheduler import clock_services
-    from bot.tick.engine import Clock
+    from bot.clock.clock import Clock
+    from bot.runtime import Runtime
+    from bot.startup import database_or_exit, fail, settings_or_exit
 
     instant = None
     if at:
@@ -148,20 +145,21 @@ def tick(
     if settings.slack_bot_token is None:
         fail("SLACK_BOT_TOKEN must be set to deliver messages (see .env.example)")
     database = database_or_exit(settings)
-    report = Clock(clock_services(settings, database)).tick(instant)
+    report = Clock(Runtime.build(settings, database)).tick(instant)
     typer.echo(report.summary())
 
 
 @app.command()
 def scheduler() -> None:
     """Run only the clock (a tick every minute), for deployments with several web replicas."""
-    from bot.runtime import database_or_exit, fail, settings_or_exit
-    from bot.scheduler import run_blocking
+    from bot.clock.every_minute import run_blocking
+    from bot.runtime import Runtime
+    from bot.startup import database_or_exit, fail, settings_or_exit
 
     settings = settings_or_exit()
     if settings.slack_bot_token is None:
         fail("SLACK_BOT_TOKEN must be set to deliver messages (see .env.example)")
-    run_blocking(settings, database_or_exit(settings))
+    run_blocking(Runtime.build(settings, database_or_exit(settings)))
 
 
 digest_app = typer.Typer(help="Digests in the terminal.", no_args_is_help=True)
@@ -173,9 +171,6 @@ def digest_preview(
     key: str = typer.Argument(None, help="Program KEY; the portfolio digest when left out."),
     team: str = typer.Option(None, "--team", help="Slack team ID (needed when the database serves several)."),
     channel: str = typer.Option(None, "--channel", help="Show what this channel ID would get (restricted filter)."),
-    job_processes: int = typer.Option(
-        2, min=1, help="Worker processes per HTTP worker for the work after each ack (database, replies)."
-    ),
 ) -> None:
     """Print the digest a channel would get (leadership view of every program by default)."""
     from bot.digest_cli import run_preview

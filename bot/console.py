@@ -24,16 +24,17 @@ from pydantic import SecretStr
 from slack_bolt.request import BoltRequest
 
 from bot.app import create_app
-from bot.renderer import to_terminal
-from bot.runtime import database_or_exit, fail, settings_or_exit
+from bot.demo_data import DEMO_ADMIN, DEMO_CHANNELS, DEMO_TEAM, DEMO_USERS
+from bot.runtime import Runtime
 from bot.settings import SLACK_DEFAULT_API_URL, Settings
 from bot.signing import signed_headers, slash_command_body
 from bot.slack_client import make_web_client
 from bot.slack_stub import SlackStub
-from commands.registry import REGISTRY
+from bot.startup import database_or_exit, fail, settings_or_exit
+from bot.terminal import to_terminal
+from commands.parse import names
 from store.db import Database
-from store.demo import DEMO_ADMIN, DEMO_CHANNELS, DEMO_TEAM, DEMO_USERS
-from store.lookup import workspaces
+from store.programs import workspaces
 
 CONSOLE_TOKEN = "xoxb-console"  # noqa: S105 - a fake bot token: the console only talks to its own stub
 CONSOLE_CHANNEL = "D0CONSOLE"  # commands are typed in a DM with Pulse unless --channel says otherwise
@@ -153,8 +154,9 @@ class Console:
         client = make_web_client(CONSOLE_TOKEN, self.stub.api_url)
         bolt_log = logging.getLogger("pulse.bolt")
         bolt_log.addFilter(_quiet_client_notice)
+        self.runtime = Runtime.build(self.settings, database, client)
         try:
-            self.app = create_app(self.settings, database, client=client)
+            self.app = create_app(self.runtime)
         finally:
             bolt_log.removeFilter(_quiet_client_notice)
 
@@ -167,7 +169,8 @@ class Console:
         self.close()
 
     def close(self) -> None:
-        """Stop the stub (the database belongs to the caller)."""
+        """Finish the work in flight and stop the stub (the database belongs to the caller)."""
+        self.runtime.close()
         self.stub.stop()
 
     @property
@@ -198,8 +201,8 @@ class Console:
         name = lowered.lstrip("/")
         prefix = self.settings.command_prefix
         base = name.removeprefix(prefix) if prefix and name.startswith(prefix) else name
-        if base not in REGISTRY:
-            known = ", ".join(self.settings.command_name(c) for c in REGISTRY)
+        if base not in names():
+            known = ", ".join(self.settings.command_name(c) for c in names())
             return f"`{word}` is not a Pulse command. Try one of {known}, or help."
         return self.command(base, rest.strip()).text()
 

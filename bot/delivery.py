@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.renderer import Button, to_slack
+from bot.blocks import Button, to_slack
 from store import outbox
 from store.db import Database
 from store.models import OutboxMessage, OutboxStatus

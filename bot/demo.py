@@ -6,15 +6,15 @@ import datetime as dt
 
 import typer
 
+from bot import demo_data as demo
 from bot.digest_cli import digest_text
-from bot.renderer import to_terminal
-from bot.runtime import database_or_exit, settings_or_exit
-from store import demo
-from store.access import Actor
-from store.bands import Band
+from bot.startup import database_or_exit, settings_or_exit
+from bot.terminal import to_terminal
+from domain.access import Actor
+from domain.bands import Band
+from domain.portfolio import portfolio
 from store.db import Database
 from store.migrate import upgrade
-from store.portfolio import portfolio
 from store.types import utcnow
 from templates import render
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.renderer import to_terminal
-from bot.runtime import database_or_exit, fail, settings_or_exit
-from commands.digest_content import Digest, channel_viewer, portfolio_digest, program_digest
+from bot.present import markup
+from bot.startup import database_or_exit, fail, settings_or_exit
+from bot.terminal import to_terminal
+from domain.access import Actor, channel_viewer
+from domain.digests import Digest, portfolio_digest, program_digest
+from domain.errors import NotFound
+from domain.lookup import program
 from store import profiles
-from store.access import Actor
 from store.db import Database
-from store.errors import NotFound
-from store.lookup import program_by_key, workspaces
+from store.programs import workspaces
 from store.types import utcnow
+from templates import error_text
 
 
 def digest_text(
@@ -29,13 +32,11 @@ def digest_text(
     viewer = channel_viewer(team_id, channel_id) if channel_id else Actor(team_id, "cli", None, is_admin=True)
     with database.session() as session:
         if key:
-            digest: Digest = program_digest(
-                session, program_by_key(session, viewer, key), since=None, now=now, today=today
-            )
+            digest: Digest = program_digest(session, program(session, viewer, key), since=None, now=now, today=today)
         else:
             digest = portfolio_digest(session, viewer, since=None, now=now, today=today)
         labels = profiles.display_names(session, team_id) | (names or {})
-    parts = [to_terminal(m.markup(), labels) for m in digest.messages()]
+    parts = [to_terminal(markup(m, ""), labels) for m in digest.messages()]
     return (
         ("\n\n" + "·" * 72 + "\n  in the thread:\n\n").join([parts[0], "\n\n".join(parts[1:])])
         if len(parts) > 1
@@ -61,4 +62,4 @@ def run_preview(key: str | None, team: str | None, channel: str | None) -> None:
             )
         )
     except NotFound as exc:
-        fail(str(exc))
+        fail(error_text(exc.code, exc.values))

@@ -7,10 +7,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-import commands  # noqa: F401  (registers every command)
-from bot.server import EVENTS_PATH
 from bot.settings import Settings
-from commands.registry import COMMAND_SUMMARIES, REGISTRY
+from bot.wsgi import EVENTS_PATH
+from commands.parse import COMMANDS
 
 APP_NAME = "Pulse"
 APP_DESCRIPTION = "Keeps a Trust & Safety program portfolio honest and visible: status, risks, decisions, actions."
@@ -23,7 +22,7 @@ MAX_USAGE_HINT_CHARS = 100  # Slack allows 1000
 # Socket Mode's apps.connections.open uses the app-level token (SLACK_APP_TOKEN, scope connections:write),
 # which is not a bot scope; auth.test (Bolt's start-up check) needs no scope.
 BOT_SCOPES: tuple[str, ...] = (
-    "commands",  # the slash commands themselves (every command in commands.registry.REGISTRY)
+    "commands",  # the slash commands themselves (every command in commands.parse.COMMANDS)
     "chat:write",  # chat.postMessage: channel posts and DMs (bot/delivery.py)
     "users:read",  # users.info: each user's time zone (bot/directory.py)
     "im:write",  # conversations.open: the DM channel for a user (bot/delivery.py)
@@ -60,8 +59,9 @@ def _shorten(text: str, limit: int) -> str:
 def slash_commands(settings: Settings, request_url: str | None = None) -> list[dict[str, Any]]:
     """One manifest entry per registered command, named with PULSE_COMMAND_PREFIX."""
     entries: list[dict[str, Any]] = []
-    for name, subs in REGISTRY.items():
-        summary = COMMAND_SUMMARIES.get(name) or f"Pulse {name} commands"
+    for name, command in COMMANDS.items():
+        summary = command.summary or f"Pulse {name} commands"
+        subs = command.subs
         entry: dict[str, Any] = {
             "command": settings.command_name(name),
             "description": _shorten(summary[:1].upper() + summary[1:], MAX_DESCRIPTION_CHARS),

@@ -1,44 +1,70 @@
-"""Start-up: settings, logging and a migrated database, shared by every CLI command."""
+"""The long-lived objects of one Pulse process, built once: settings, database, Slack client and helpers."""
 
 from __future__ import annotations
 
 import logging
-import sys
-from typing import NoReturn
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from bot.logsafe import install_redaction
-from bot.settings import Settings, SettingsError, load_settings
+from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
+
+from bot.delivery import Deliverer
+from bot.directory import Directory
+from bot.settings import Settings
+from bot.slack_client import make_web_client, retry_handlers
+from domain.access import Actor
 from store.db import Database
-from store.migrate import NotMigrated, require_migrated
 
-log = logging.getLogger("pulse")
-
-
-def fail(message: str) -> NoReturn:
-    """Stop with one clear line on stderr."""
-    print(f"pulse: {message}", file=sys.stderr)
-    raise SystemExit(2)
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+POOL_THREADS = 16  # work that outlives a request's ack (slow replies, button clicks)
 
 
-def settings_or_exit(**overrides: object) -> Settings:
-    """Settings (with `overrides` by variable name), or exit with the line naming the bad variable."""
-    try:
-        settings = load_settings(**overrides)
-    except SettingsError as exc:
-        fail(f"configuration error: {exc}")
-    install_redaction(settings)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    return settings
+@dataclass
+class Runtime:
+    """Everything the listeners, the clock and the console share."""
 
+    settings: Settings
+    database: Database
+    client: WebClient
+    directory: Directory
+    deliverer: Deliverer
+    pool: ThreadPoolExecutor
 
-def database_or_exit(settings: Settings, *, migrated: bool = True) -> Database:
-    """The configured database; refuses an unmigrated one unless `migrated=False`."""
-    database = Database(settings.database_url)
-    if not database.ping():
-        fail(f"cannot reach the database at {database.engine.url.render_as_string(hide_password=True)}")
-    if migrated:
+    @classmethod
+    def build(cls, settings: Settings, database: Database, client: WebClient | None = None) -> Runtime:
+        """Build once per process (`client` defaults to one for SLACK_API_URL with the bot token)."""
+        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+        client = client or make_web_client(token, settings.slack_api_url)
+        return cls(
+            settings=settings,
+            database=database,
+            client=client,
+            directory=Directory(database, client, settings.tz),
+            deliverer=Deliverer(database, client),
+            pool=ThreadPoolExecutor(max_workers=POOL_THREADS, thread_name_prefix="pulse-work"),
+        )
+
+    def actor(self, team_id: str, user_id: str, channel_id: str | None) -> Actor:
+        """The caller as the signed payload names them; admin only by PULSE_ADMINS."""
+        return Actor(team_id=team_id, user_id=user_id, channel_id=channel_id, is_admin=user_id in self.settings.admins)
+
+    def within(self, seconds: float, work: Callable[[], T]) -> T | None:
+        """The result of `work` if it finishes within `seconds`, else None (it goes on in the background)."""
         try:
-            require_migrated(database.engine)
-        except NotMigrated as exc:
-            fail(str(exc))
-    return database
+            return self.pool.submit(work).result(timeout=seconds)
+        except TimeoutError:
+            return None
+
+    def respond(self, response_url: str, payload: dict[str, Any]) -> None:
+        """Answer through a request's response_url (retried like every Web API call)."""
+        WebhookClient(response_url, timeout=10, retry_handlers=retry_handlers()).send_dict(
+            {"replace_original": False, **payload}
+        )
+
+    def close(self) -> None:
+        """Finish the work in flight (at process exit)."""
+        self.pool.shutdown(wait=True)

@@ -6,12 +6,11 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.app import create_app
-from bot.runtime import database_or_exit, fail, settings_or_exit
-from bot.scheduler import start_background
-from bot.server import WsgiApp, run_gunicorn, wsgi_app
+from bot.clock.every_minute import start_background
+from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.work import Work, WorkerProcesses
-from store.db import Database
+from bot.startup import database_or_exit, fail, settings_or_exit
+from bot.wsgi import WsgiApp, run_gunicorn, wsgi_app
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -25,9 +24,7 @@ def _require(settings: Settings, *names: str) -> None:
         fail(f"{', '.join(missing)} must be set to serve Slack (see .env.example)")
 
 
-def run_serve(
-    *, force_http: bool, force_socket: bool, workers: int, threads: int, scheduler: bool = True, job_processes: int = 2
-) -> None:
+def run_serve(*, force_http: bool, force_socket: bool, workers: int, threads: int, scheduler: bool = True) -> None:
     """Start serving in the mode the flags and settings choose."""
     if force_http and force_socket:
         fail("choose one of --http and --socket")
@@ -35,25 +32,24 @@ def run_serve(
     socket_mode = force_socket or (settings.slack_app_token is not None and not force_http)
     if socket_mode:
         _require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
-        run_socket_mode(settings, scheduler=scheduler, job_processes=job_processes)
+        run_socket_mode(settings, scheduler=scheduler)
         return
     _require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     database_or_exit(settings).dispose()  # refuse early, before forking workers
 
     def factory() -> WsgiApp:
         database = database_or_exit(settings)
-        work = WorkerProcesses(settings, processes=job_processes)
-        return wsgi_app(create_app(settings, database, work=work), database)
+        return wsgi_app(create_app(Runtime.build(settings, database)), database)
 
     def start_clock() -> None:
         if scheduler:
-            start_background(settings, database_or_exit(settings))
+            start_background(Runtime.build(settings, database_or_exit(settings)))
 
     log.info("serving HTTP on port %s (POST /slack/events, GET /healthz)", settings.port)
     run_gunicorn(factory, port=settings.port, workers=workers, threads=threads, on_ready=start_clock)
 
 
-def socket_mode_handler(settings: Settings, database: Database, work: Work | None = None) -> SocketModeHandler:
+def socket_mode_handler(runtime: Runtime) -> SocketModeHandler:
     """The Bolt app behind a Socket Mode connection (not yet connected; call `connect()` or `start()`).
 
     slack_sdk's built-in client asks apps.connections.open (on SLACK_API_URL, with the app-level token)
@@ -61,17 +57,15 @@ def socket_mode_handler(settings: Settings, database: Database, work: Work | Non
     """
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    if settings.slack_app_token is None:
+    if runtime.settings.slack_app_token is None:
         raise ValueError("Socket Mode needs SLACK_APP_TOKEN")
-    app = create_app(settings, database, work=work)
-    return SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    return SocketModeHandler(create_app(runtime), runtime.settings.slack_app_token.get_secret_value())
 
 
-def run_socket_mode(settings: Settings, *, scheduler: bool = True, job_processes: int = 2) -> None:
+def run_socket_mode(settings: Settings, *, scheduler: bool = True) -> None:
     """Connect to Slack over Socket Mode and block (the clock runs in a background thread)."""
-    database = database_or_exit(settings)
+    runtime = Runtime.build(settings, database_or_exit(settings))
     if scheduler:
-        start_background(settings, database)
-    handler = socket_mode_handler(settings, database, WorkerProcesses(settings, processes=job_processes))
+        start_background(runtime)
     log.info("connecting over Socket Mode")
-    handler.start()  # type: ignore[no-untyped-call]
+    socket_mode_handler(runtime).start()  # type: ignore[no-untyped-call]

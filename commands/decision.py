@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session
-
-from commands.common import page, program_key, scope_of, title
-from commands.grammar import choice, parse_date, parse_id, parse_text, parse_user, parse_users
-from commands.registry import Args, command, field_, subcommand
-from commands.reply import CommandRequest, Message, Reply, post_to, reply
-from store import decisions
+from commands.common import program_key, scope_key, title
+from commands.grammar import ParseContext, choice, parse_date, parse_id, parse_text, parse_user, parse_users
+from commands.registry import Args, Command, field_
+from domain import decisions
+from domain.decisions import DecisionCreate, DecisionQuery, DecisionSupersede
+from domain.inputs import NumberRef
 from store.ids import Kind
-from store.lookup import numbered, program_by_key
-from store.models import Decision, DecisionStatus, Program
+from store.models import DecisionStatus
 
-command("decision", "the decision log: who decided what, why, and what it replaced")
+COMMAND = Command("decision", "the decision log: who decided what, why, and what it replaced")
 
 
-@subcommand(
-    "decision",
+def _number(args: Args, index: int) -> int:
+    return parse_id(Kind.DECISION)(args.words[index])
+
+
+@COMMAND.sub(
     "log",
     usage='KEY Title... [decider:@u] [why:"..."] [options:"..."] [consulted:@a,@b] [informed:@a,@b] '
     '[context:"..."] [status:proposed|decided]',
     summary="Log a decision (anyone who may see the program; you are its driver). Posted to the channel.",
+    runs=decisions.log,
     fields=[
         field_("decider", parse_user),
         field_("why", parse_text),
@@ -33,94 +35,69 @@ command("decision", "the decision log: who decided what, why, and what it replac
         field_("context", parse_text),
         field_("status", choice(DecisionStatus)),
     ],
-    writes=True,
     examples=[
         'decision log TNS-APPEALS Prioritise suspension appeals decider:@alex why:"highest harm per hour" '
         'options:"FIFO; by severity" consulted:@lena,@sam'
     ],
 )
-def log(request: CommandRequest, args: Args, session: Session) -> Reply:
-    program = program_by_key(session, request.actor, program_key(args))
-    name = title(args, 1, "The decision", "/decision log KEY Use vendor B for EU queues")
+def log(args: Args, _ctx: ParseContext) -> DecisionCreate:
     values = args.values
-    decision = decisions.log(
-        session,
-        request.actor,
-        program,
-        title=name,
-        decider_id=values.get("decider", request.actor.user_id),
+    return DecisionCreate(
+        key=program_key(args),
+        title=title(args, 1),
+        decider_id=values.get("decider"),
         rationale=values.get("why"),
         options=values.get("options"),
         context=values.get("context"),
-        consulted=values.get("consulted"),
-        informed=values.get("informed"),
+        consulted=values.get("consulted", []),
+        informed=values.get("informed", []),
         status=values.get("status", DecisionStatus.DECIDED),
     )
-    context = {"program": program, "decision": decision}
-    posts = post_to(program.channel_id, Message("decision_post", context), f"D-{decision.number}")
-    return Reply(Message("decision_logged", context), posts=posts)
 
 
-@subcommand(
-    "decision",
+@COMMAND.sub(
     "list",
     usage="[KEY] [q:words] [since:DATE]",
     summary="Decisions, newest first; `q:` searches titles, rationale and options.",
+    runs=decisions.list_,
     fields=[field_("q", parse_text), field_("since", parse_date)],
     examples=["decision list TNS-APPEALS q:vendor", "decision list since:2026-10-01"],
 )
-def list_(request: CommandRequest, args: Args, session: Session) -> Reply:
-    scope = scope_of(request, args, session)
-    start = _start_of(args.values.get("since"), request)
-    found = decisions.query(
-        session, request.actor.team_id, [p.id or 0 for p in scope], words=args.values.get("q"), since=start
-    )
-    keys = {p.id: p.key for p in scope}
-    return reply(
-        "decision_list", page=page([(d, keys[d.program_id]) for d in found]), filtered=bool(args.values or args.words)
+def list_(args: Args, ctx: ParseContext) -> DecisionQuery:
+    return DecisionQuery(
+        key=scope_key(args), words=args.values.get("q"), since=_start_of(args.values.get("since"), ctx)
     )
 
 
-@subcommand(
-    "decision",
+@COMMAND.sub(
     "show",
     usage="D-n",
     summary="One decision in full, with what superseded it.",
+    runs=decisions.show,
     examples=["decision show D-4"],
     min_words=1,
-    missing="Which decision? e.g. `/decision show D-4`.",
 )
-def show(request: CommandRequest, args: Args, session: Session) -> Reply:
-    decision, program = _decision(request, args, 0, session)
-    return reply("decision_show", decision=decision, program=program, successor=decisions.successor(session, decision))
+def show(args: Args, _ctx: ParseContext) -> NumberRef:
+    return NumberRef(number=_number(args, 0))
 
 
-@subcommand(
-    "decision",
+@COMMAND.sub(
     "supersede",
     usage="D-old D-new",
     summary="Mark an older decision superseded by a later one (its decider, the program owner or an admin).",
-    writes=True,
+    runs=decisions.supersede,
     examples=["decision supersede D-4 D-9"],
     min_words=2,
-    missing="Give both decisions, e.g. `/decision supersede D-4 D-9`.",
 )
-def supersede(request: CommandRequest, args: Args, session: Session) -> Reply:
-    old, old_program = _decision(request, args, 0, session)
-    new, new_program = _decision(request, args, 1, session)
-    decisions.supersede(session, request.actor, old, old_program, new, new_program)
-    return reply("decision_superseded", old=old, new=new, program=old_program)
+def supersede(args: Args, _ctx: ParseContext) -> DecisionSupersede:
+    return DecisionSupersede(old=_number(args, 0), new=_number(args, 1))
 
 
-def _start_of(day: dt.date | None, request: CommandRequest) -> dt.datetime | None:
+def _start_of(day: dt.date | None, ctx: ParseContext) -> dt.datetime | None:
     """Midnight of `day` in the caller's time zone, as a UTC instant (None: no lower bound)."""
     if day is None:
         return None
     try:
-        return dt.datetime.combine(day, dt.time(), tzinfo=request.tz).astimezone(dt.UTC)
+        return dt.datetime.combine(day, dt.time(), tzinfo=ctx.tz).astimezone(dt.UTC)
     except OverflowError:  # e.g. since:0001-01-01 east of UTC is before the first instant: everything
         return None
-
-
-def _decision(request: CommandRequest, args: Args, index: int, session: Session) -> tuple[Decision, Program]:
-    return numbered(session, request.actor, Decision, Kind.DECISION, parse_id(Kind.DECISION)(args.words[index]))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from store.ids import Kind, parse_ref
 
@@ -21,7 +22,12 @@ RELATIVE = re.compile(r"^\+(\d{1,3})([dw])$")
 
 
 class UsageError(Exception):
-    """The text does not fit the command's grammar; the message says what to change."""
+    """The text does not fit the command's grammar: `code` names its wording (templates/errors.j2)."""
+
+    def __init__(self, code: str, **values: Any) -> None:
+        super().__init__(code, values)
+        self.code = code
+        self.values = values
 
 
 @dataclass
@@ -50,7 +56,7 @@ def tokenize(text: str) -> Tokens:
         if match and boundary_ok and not text.startswith(("http:", "https:", "mailto:"), position):
             name, value = match.group("name").lower(), match.group("value")
             if name in tokens.fields or name == pending:
-                raise UsageError(f"`{name}:` is given twice; give each field once.")
+                raise UsageError("field_twice", field=name)
             position = match.end()
             if value is None:
                 pending = name
@@ -60,7 +66,7 @@ def tokenize(text: str) -> Tokens:
         if text[position] == '"':
             end = text.find('"', position + 1)
             if end < 0:
-                raise UsageError('A quote is not closed: put a `"` at the end of the quoted text.')
+                raise UsageError("quote_open")
             word, position = text[position + 1 : end], end + 1
         else:
             end = position
@@ -68,13 +74,13 @@ def tokenize(text: str) -> Tokens:
                 end += 1
             word, position = text[position:end], end
             if '"' in word and word.count('"') % 2:
-                raise UsageError('A quote is not closed: put a `"` at the end of the quoted text.')
+                raise UsageError("quote_open")
         if pending is not None:
             tokens.fields[pending], pending = word, None
         else:
             tokens.words.append(word)
     if pending is not None:
-        raise UsageError(f"`{pending}:` has no value; write it as `{pending}:value` (quote values with spaces).")
+        raise UsageError("field_no_value", field=pending)
     return tokens
 
 
@@ -82,18 +88,20 @@ def tokenize(text: str) -> Tokens:
 
 
 @dataclass(frozen=True)
-class Context:
-    """What value parsing needs to know about the caller."""
+class ParseContext:
+    """What parsing needs to know about the caller: who, their local date, how to find a `#channel`."""
 
     user_id: str
     today: dt.date
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     resolve_channel: Callable[[str], str | None] = lambda _name: None
+    command_prefix: str = ""  # PULSE_COMMAND_PREFIX, for usage lines
 
 
-Parser = Callable[[str, Context], Any]
+Parser = Callable[[str, ParseContext], Any]
 
 
-def parse_user(raw: str, ctx: Context) -> str:
+def parse_user(raw: str, ctx: ParseContext) -> str:
     """`<@U123>`, `<@U123|name>` or `me` -> U123."""
     if raw.lower() == "me":
         return ctx.user_id
@@ -102,18 +110,18 @@ def parse_user(raw: str, ctx: Context) -> str:
         return match.group(1)
     if re.fullmatch(r"[UW][A-Z0-9]{5,}", raw):
         return raw
-    raise UsageError(f"`{raw}` is not a person: mention them with @ (e.g. `owner:@ana`) or write `me`.")
+    raise UsageError("not_a_person", raw=raw)
 
 
-def parse_users(raw: str, ctx: Context) -> list[str]:
+def parse_users(raw: str, ctx: ParseContext) -> list[str]:
     """A comma-separated list of mentions."""
     users = [parse_user(part.strip(), ctx) for part in raw.split(",") if part.strip()]
     if not users:
-        raise UsageError("Name at least one person, e.g. `members:@ana,@bo`.")
+        raise UsageError("no_people")
     return list(dict.fromkeys(users))
 
 
-def parse_channel(raw: str, ctx: Context) -> str:
+def parse_channel(raw: str, ctx: ParseContext) -> str:
     """`<#C123|name>` or `#name` (when it can be resolved) -> C123."""
     match = CHANNEL_MENTION.match(raw)
     if match:
@@ -122,19 +130,19 @@ def parse_channel(raw: str, ctx: Context) -> str:
         channel_id = ctx.resolve_channel(raw[1:].lower())
         if channel_id:
             return channel_id
-        raise UsageError(f"I can't find the channel `{raw}`: pick it from Slack's # menu so it becomes a link.")
-    raise UsageError(f"`{raw}` is not a channel: write it as `#channel-name`.")
+        raise UsageError("channel_unknown", raw=raw)
+    raise UsageError("not_a_channel", raw=raw)
 
 
-def parse_channels(raw: str, ctx: Context) -> list[str]:
+def parse_channels(raw: str, ctx: ParseContext) -> list[str]:
     """A comma-separated list of channels."""
     channels = [parse_channel(part.strip(), ctx) for part in raw.split(",") if part.strip()]
     if not channels:
-        raise UsageError("Name at least one channel, e.g. `channels:#tns-leads`.")
+        raise UsageError("no_channels")
     return list(dict.fromkeys(channels))
 
 
-def parse_date(raw: str, ctx: Context) -> dt.date:
+def parse_date(raw: str, ctx: ParseContext) -> dt.date:
     """YYYY-MM-DD, today, tomorrow, mon..sun (the next one), +3d, +2w; in the caller's time zone."""
     word = raw.lower()
     if word == "today":
@@ -169,30 +177,30 @@ def _weekday_names(short: str) -> set[str]:
 
 
 def _bad_date(raw: str) -> dt.date:
-    raise UsageError(f"`{raw}` is not a date: use YYYY-MM-DD, today, tomorrow, mon..sun, +3d or +2w.")
+    raise UsageError("not_a_date", raw=raw)
 
 
-def parse_int_1_5(raw: str, _ctx: Context) -> int:
+def parse_int_1_5(raw: str, _ctx: ParseContext) -> int:
     """A whole number from 1 to 5 (likelihood and impact)."""
     if not re.fullmatch(r"[1-5]", raw.strip()):
-        raise UsageError(f"`{raw}` is not on the 1-5 scale: give a whole number from 1 to 5.")
+        raise UsageError("not_on_scale", raw=raw)
     return int(raw)
 
 
-def parse_bool(raw: str, _ctx: Context) -> bool:
+def parse_bool(raw: str, _ctx: ParseContext) -> bool:
     """yes/no, true/false, on/off."""
     word = raw.lower()
     if word in {"yes", "true", "on", "y"}:
         return True
     if word in {"no", "false", "off", "n"}:
         return False
-    raise UsageError(f"`{raw}` is not yes or no.")
+    raise UsageError("not_yes_no", raw=raw)
 
 
-def parse_text(raw: str, _ctx: Context) -> str:
+def parse_text(raw: str, _ctx: ParseContext) -> str:
     """Free text (quote it when it has spaces)."""
     if not raw.strip():
-        raise UsageError('A text field is empty: quote text with spaces, e.g. `why:"lowest cost"`.')
+        raise UsageError("empty_text")
     return raw.strip()
 
 
@@ -200,11 +208,11 @@ def choice(enum: type[StrEnum]) -> Parser:
     """One of an enum's values, case-insensitive."""
     allowed = [m.value for m in enum]
 
-    def parse(raw: str, _ctx: Context) -> StrEnum:
+    def parse(raw: str, _ctx: ParseContext) -> StrEnum:
         try:
             return enum(raw.lower())
         except ValueError:
-            raise UsageError(f"`{raw}` is not one of: {', '.join(allowed)}.") from None
+            raise UsageError("not_one_of", raw=raw, allowed=allowed) from None
 
     parse.__doc__ = "|".join(allowed)
     return parse
@@ -216,7 +224,7 @@ def parse_id(kind: Kind) -> Callable[[str], int]:
     def parse(raw: str) -> int:
         parsed = parse_ref(raw)
         if parsed is None or parsed[0] != kind:
-            raise UsageError(f"`{raw}` is not an ID like {kind.value}-12.")
+            raise UsageError("not_an_id", raw=raw, kind=kind.value)
         return parsed[1]
 
     return parse

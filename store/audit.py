@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlmodel import Session, SQLModel, col, select
 
-from store.access import Actor
 from store.models import AuditEvent, Program
 
 
@@ -17,8 +17,9 @@ def snapshot(row: SQLModel | None) -> dict[str, Any] | None:
 
 def record(
     session: Session,
-    actor: Actor,
     *,
+    team_id: str,
+    actor_id: str,
     entity_type: str,
     entity_ref: str,
     action: str,
@@ -29,8 +30,8 @@ def record(
     """Add one audit event to the session (flushed with the change it describes)."""
     session.flush()
     event = AuditEvent(
-        team_id=actor.team_id,
-        actor_id=actor.user_id,
+        team_id=team_id,
+        actor_id=actor_id,
         entity_type=entity_type,
         entity_ref=entity_ref,
         program_id=program.id if program else None,
@@ -64,5 +65,21 @@ def program_history(session: Session, program: Program, limit: int = 50) -> list
         .where(col(AuditEvent.team_id) == program.team_id, col(AuditEvent.program_id) == program.id)
         .order_by(col(AuditEvent.id).desc())
         .limit(limit)
+    )
+    return list(session.exec(statement))
+
+
+def risk_events_since(session: Session, team_id: str, program_ids: list[int], moment: dt.datetime) -> list[AuditEvent]:
+    """Risk creations and updates in the given programs at or after `moment`, oldest first."""
+    statement = (
+        select(AuditEvent)
+        .where(
+            col(AuditEvent.team_id) == team_id,
+            col(AuditEvent.program_id).in_(program_ids),
+            col(AuditEvent.entity_type) == "risk",
+            col(AuditEvent.created_at) >= moment,
+            col(AuditEvent.action).in_(["create", "update"]),
+        )
+        .order_by(col(AuditEvent.id))
     )
     return list(session.exec(statement))

@@ -8,11 +8,14 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from store.limits import refuse_overlong_text
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+LOCK_WAIT_OPTION = "pulse_lock_wait"  # seconds a session waits for a lock before giving up
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout expires
 
 
 def normalise_url(url: str) -> str:
@@ -36,9 +39,27 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        options = conn.get_execution_options()
+        wait = options.get(LOCK_WAIT_OPTION)
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(wait * 1000) if wait else SQLITE_BUSY_TIMEOUT_MS}")
         # Writers take the lock up front so read-then-write never fails with SQLITE_BUSY mid-way.
-        mode = "IMMEDIATE" if conn.get_execution_options().get("pulse_write") else "DEFERRED"
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        conn.exec_driver_sql(f"BEGIN {'IMMEDIATE' if options.get('pulse_write') else 'DEFERRED'}")
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        wait = conn.get_execution_options().get(LOCK_WAIT_OPTION)
+        if wait:
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(wait * 1000)}ms'")
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """Whether a database error means "another transaction held the lock for longer than we wait"."""
+    if not isinstance(exc, OperationalError):
+        return False
+    code = getattr(exc.orig, "sqlstate", None)
+    return code == LOCK_NOT_AVAILABLE or "database is locked" in str(exc.orig)
 
 
 def create_db_engine(url: str) -> Engine:
@@ -48,7 +69,9 @@ def create_db_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    _configure_postgresql(engine)
+    return engine
 
 
 class Database:
@@ -64,9 +87,14 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def session(self, *, write: bool = False) -> Iterator[Session]:
-        """A session inside one transaction: committed on success, rolled back on any error."""
+    def session(self, *, write: bool = False, lock_wait: float | None = None) -> Iterator[Session]:
+        """A session inside one transaction: committed on success, rolled back on any error.
+
+        `lock_wait` bounds how long it waits for locks other transactions hold (seconds; then the database
+        raises and `is_lock_timeout` says so); by default it waits as long as the engine's busy timeout."""
         bind = self._writer if write else self.engine
+        if lock_wait is not None:
+            bind = bind.execution_options(**{LOCK_WAIT_OPTION: lock_wait})
         with Session(bind, expire_on_commit=False) as session:
             event.listen(session, "before_flush", refuse_overlong_text)
             with session.begin():

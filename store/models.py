@@ -325,7 +325,6 @@ class Alert(SQLModel, table=True):
     kind: str = Field(max_length=24)
     entity_ref: str = Field(max_length=64)
     program_id: int = Field(foreign_key="program.id")
-    markup: str
     repeats: int = 0
     created_at: dt.datetime = _created()
     acknowledged_at: dt.datetime | None = _instant()

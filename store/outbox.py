@@ -190,20 +190,6 @@ def mark_failed(session: Session, message_id: int, *, error: str) -> None:
     )
 
 
-def last_sent_about(session: Session, team_id: str, entity_ref: str, channel_id: str) -> OutboxMessage | None:
-    """The newest delivered message about `entity_ref` in a channel (to update it in place)."""
-    return session.exec(
-        select(OutboxMessage)
-        .where(
-            col(OutboxMessage.team_id) == team_id,
-            col(OutboxMessage.entity_ref) == entity_ref,
-            col(OutboxMessage.channel_id) == channel_id,
-            col(OutboxMessage.status) == OutboxStatus.SENT,
-        )
-        .order_by(col(OutboxMessage.id).desc())
-    ).first()
-
-
 def problems(session: Session, team_id: str, limit: int = 20) -> list[OutboxMessage]:
     """Failed messages and ones still retrying, newest first (shown to admins)."""
     return list(

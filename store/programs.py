@@ -1,213 +1,56 @@
-"""Programs and their status history."""
+"""Queries of programs and their status history."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlalchemy import func, true
 from sqlmodel import Session, col, select
 
-from store import audit
-from store.access import Actor, require_program_owner
-from store.errors import Conflict, Invalid
-from store.models import Program, Rag, StatusUpdate
-from store.types import utcnow
-
-KEY_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
-RAG_RANK = {Rag.GREEN: 0, Rag.AMBER: 1, Rag.RED: 2}
+from store.models import Program, StatusUpdate
 
 
-class Trend(StrEnum):
-    IMPROVING = "improving"
-    WORSENING = "worsening"
-    UNCHANGED = "unchanged"
-    INSUFFICIENT = "insufficient data"
+def by_key(session: Session, team_id: str, key: str) -> Program | None:
+    """The program with `key` in a workspace (archived ones included)."""
+    return session.exec(select(Program).where(col(Program.team_id) == team_id, col(Program.key) == key)).first()
 
 
-@dataclass(frozen=True)
-class ProgramStatus:
-    """The current report of a program and how it moved since the one before."""
-
-    current: StatusUpdate | None
-    previous: StatusUpdate | None
-
-    @property
-    def rag(self) -> Rag | None:
-        return self.current.rag if self.current else None
-
-    @property
-    def trend(self) -> Trend:
-        if self.current is None or self.previous is None:
-            return Trend.INSUFFICIENT
-        delta = RAG_RANK[self.current.rag] - RAG_RANK[self.previous.rag]
-        return Trend.WORSENING if delta > 0 else Trend.IMPROVING if delta < 0 else Trend.UNCHANGED
+def key_taken(session: Session, team_id: str, key: str) -> bool:
+    """Whether a workspace ever used `key` (keys are never reused)."""
+    statement = select(Program.id).where(col(Program.team_id) == team_id, col(Program.key) == key)
+    return session.exec(statement).first() is not None
 
 
-def validate_key(key: str) -> str:
-    """Program keys: letters, digits and dashes, stored upper-case."""
-    key = key.upper()
-    if not KEY_PATTERN.match(key) or re.fullmatch(r"[RDAMS]-\d+", key):
-        raise Invalid(
-            f"`{key}` is not a usable program key: use letters, digits and dashes (up to 40), e.g. TNS-APPEALS."
-        )
-    return key
+def for_team(session: Session, team_id: str, *, include_archived: bool = False) -> list[Program]:
+    """A workspace's programs by key (not archived unless asked)."""
+    statement = select(Program).where(col(Program.team_id) == team_id)
+    if not include_archived:
+        statement = statement.where(col(Program.archived_at).is_(None))
+    return list(session.exec(statement.order_by(col(Program.key))))
 
 
-def create(
-    session: Session,
-    actor: Actor,
-    *,
-    key: str,
-    name: str,
-    owner_id: str,
-    channel_id: str | None = None,
-    target_date: dt.date | None = None,
-    restricted: bool = False,
-    members: list[str] | None = None,
-    allowed_channels: list[str] | None = None,
-) -> Program:
-    """Create a program; keys are unique per workspace, archived ones included."""
-    key = validate_key(key)
-    if not name.strip():
-        raise Invalid("A program needs a title, e.g. `/program new TNS-APPEALS Appeals SLA reduction`.")
-    taken = session.exec(
-        select(Program.id).where(col(Program.team_id) == actor.team_id, col(Program.key) == key)
-    ).first()
-    if taken is not None:
-        raise Conflict(f"A program with key {key} already exists (keys are never reused); pick another key.")
-    program = Program(
-        team_id=actor.team_id,
-        key=key,
-        name=name.strip(),
-        owner_id=owner_id,
-        channel_id=channel_id,
-        target_date=target_date,
-        restricted=restricted,
-        members=sorted(set(members or [])),
-        allowed_channels=sorted(set(allowed_channels or [])),
-        created_by=actor.user_id,
-    )
-    session.add(program)
-    audit.record(
-        session,
-        actor,
-        entity_type="program",
-        entity_ref=key,
-        action="create",
-        program=program,
-        before=None,
-        after=program,
-    )
-    return program
+def by_ids(session: Session, ids: list[int]) -> dict[int, Program]:
+    """Programs by primary key, in one query."""
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return {}
+    return {p.id or 0: p for p in session.exec(select(Program).where(col(Program.id).in_(wanted)))}
 
 
-def report_status(
-    session: Session, actor: Actor, program: Program, *, rag: Rag, summary: str, asks: str | None = None
-) -> tuple[StatusUpdate, ProgramStatus]:
-    """Record a RAG report (owner or admin); amber and red need a summary saying why."""
-    require_program_owner(actor, program, "report status on")
-    if program.archived_at is not None:
-        raise Conflict(f"{program.key} is archived; status can no longer be reported.")
-    if rag != Rag.GREEN and not summary.strip():
-        raise Invalid(
-            f"{'An' if rag == Rag.AMBER else 'A'} {rag.value} status needs a summary that says why, e.g. "
-            f"`/program status {program.key} {rag.value} Vendor onboarding slipped a week`."
-        )
-    before = status_of(session, [program])[program.id or 0]
-    update = StatusUpdate(
-        team_id=actor.team_id,
-        program_id=program.id or 0,
-        rag=rag,
-        summary=summary.strip(),
-        asks=(asks or None),
-        author_id=actor.user_id,
-    )
-    session.add(update)
-    program.updated_at = utcnow()
-    session.add(program)
-    audit.record(
-        session,
-        actor,
-        entity_type="program",
-        entity_ref=program.key,
-        action="status",
-        program=program,
-        before=audit.snapshot(before.current),
-        after=update,
-    )
-    return update, ProgramStatus(current=update, previous=before.current)
+def workspaces(session: Session, *, active_only: bool = False) -> list[str]:
+    """The team IDs that have programs (with `active_only`, programs not archived)."""
+    statement = select(Program.team_id).distinct().order_by(col(Program.team_id))
+    if active_only:
+        statement = statement.where(col(Program.archived_at).is_(None))
+    return list(session.exec(statement))
 
 
-@dataclass
-class ProgramChanges:
-    """Fields `/program edit` may change; None means unchanged."""
-
-    name: str | None = None
-    owner_id: str | None = None
-    channel_id: str | None = None
-    target_date: dt.date | None = None
-    restricted: bool | None = None
-    members: list[str] | None = None
-    allowed_channels: list[str] | None = None
-
-
-def edit(session: Session, actor: Actor, program: Program, changes: ProgramChanges) -> Program:
-    """Change a program's details (owner or admin); members and allow-list replace the old lists."""
-    require_program_owner(actor, program, "edit")
-    if program.archived_at is not None:
-        raise Conflict(f"{program.key} is archived; it can no longer be edited.")
-    before = audit.snapshot(program)
-    for name, value in vars(changes).items():
-        if value is not None:
-            setattr(program, name, sorted(set(value)) if isinstance(value, list) else value)
-    if audit.snapshot(program) == before:
-        raise Invalid(f"Nothing to change: give at least one field, e.g. `/program edit {program.key} due:2027-03-31`.")
-    program.updated_at = utcnow()
-    session.add(program)
-    audit.record(
-        session,
-        actor,
-        entity_type="program",
-        entity_ref=program.key,
-        action="edit",
-        program=program,
-        before=before,
-        after=program,
-    )
-    return program
-
-
-def archive(session: Session, actor: Actor, program: Program) -> Program:
-    """Archive a program (owner or admin). It stays readable; nothing is deleted."""
-    require_program_owner(actor, program, "archive")
-    if program.archived_at is not None:
-        raise Conflict(f"{program.key} is already archived.")
-    before = audit.snapshot(program)
-    program.archived_at = utcnow()
-    program.updated_at = program.archived_at
-    session.add(program)
-    audit.record(
-        session,
-        actor,
-        entity_type="program",
-        entity_ref=program.key,
-        action="archive",
-        program=program,
-        before=before,
-        after=program,
-    )
-    return program
-
-
-def status_of(
+def latest_statuses(
     session: Session, programs: list[Program], *, before: dt.datetime | None = None
-) -> dict[int, ProgramStatus]:
-    """Current and previous status for each program (as of `before` when given), in one query."""
+) -> dict[int, tuple[StatusUpdate | None, StatusUpdate | None]]:
+    """The newest and the one-before-newest report of each program (as of `before`), in one query."""
     ids = [p.id for p in programs if p.id is not None]
-    result: dict[int, ProgramStatus] = {pid: ProgramStatus(None, None) for pid in ids}
+    result: dict[int, tuple[StatusUpdate | None, StatusUpdate | None]] = dict.fromkeys(ids, (None, None))
     if not ids:
         return result
     ranked = (
@@ -231,7 +74,7 @@ def status_of(
     for update, rank in rows:
         latest.setdefault(update.program_id, {})[rank] = update
     for pid, by_rank in latest.items():
-        result[pid] = ProgramStatus(by_rank.get(1), by_rank.get(2))
+        result[pid] = (by_rank.get(1), by_rank.get(2))
     return result
 
 

@@ -5,30 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from store.models import ReminderSent
 from store.types import utcnow
-
-
-def claim(session: Session, *, team_id: str, key: str, recipient: str, today: dt.date) -> bool:
-    """Record `key` for `recipient`; False when it was already recorded (by this or another process)."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(ReminderSent)
-        .values(team_id=team_id, key=key, recipient=recipient, sent_on=today, created_at=utcnow())
-        .on_conflict_do_nothing()
-        .returning(col(ReminderSent.id))
-    )
-    return session.execute(statement).scalar_one_or_none() is not None
-
-
-def sent_keys(session: Session, team_id: str, prefix: str) -> dict[tuple[str, str], dt.date]:
-    """(key, recipient) -> date for every ledger entry whose key starts with `prefix`."""
-    rows = session.exec(
-        select(ReminderSent).where(col(ReminderSent.team_id) == team_id, col(ReminderSent.key).startswith(prefix))
-    )
-    return {(row.key, row.recipient): row.sent_on for row in rows}
 
 
 def claim_many(session: Session, *, team_id: str, pairs: list[tuple[str, str]], today: dt.date) -> set[tuple[str, str]]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -29,7 +30,12 @@ TREND_WORDS = {
 }
 
 
+CLOCK_USER = "pulse"  # the audit trail's name for changes the clock makes
+
+
 def _user(user_id: str | None) -> str:
+    if user_id == CLOCK_USER:
+        return "Pulse (scheduled)"
     return f"<@{user_id}>" if user_id else "nobody"
 
 
@@ -104,7 +110,9 @@ def environment() -> Environment:
         clip=_clip,
         summary=_summary,
         esc=escape_mrkdwn,
+        tick_field=lambda name: f"`{name}:`",
     )
+    env.globals.update(message=render_message, error_text=error_text)
     return env
 
 
@@ -114,15 +122,37 @@ def escape_mrkdwn(value: object) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+class Renderable(Protocol):
+    """A template name and its context (a `domain.messages.Message`)."""
+
+    template: str
+    context: dict[str, Any]
+
+
 def render(name: str, **context: Any) -> str:
-    """Render `templates/<name>.j2` to Pulse message markup (see bot/renderer.py)."""
+    """Render `templates/<name>.j2` to Pulse message markup (see bot/blocks.py)."""
     return environment().get_template(f"{name}.j2").render(**context).strip()
 
 
-COMMAND_NAMES = ("program", "risk", "decision", "action", "digest", "pulse")
-_HINT = re.compile(rf"`/({'|'.join(COMMAND_NAMES)})(?=[\s`])")
+def render_message(message: Renderable) -> str:
+    """Render a message (a template with its context)."""
+    return render(message.template, **message.context)
 
 
-def with_prefix(text: str, prefix: str) -> str:
+def error_text(code: str, values: dict[str, Any]) -> str:
+    """The wording of error `code` (a macro of `templates/errors.j2`) with its values."""
+    macro = getattr(environment().get_template("errors.j2").module, code)
+    return str(macro(**values)).strip()
+
+
+def label(name: str, **values: Any) -> str:
+    """The text of a button or form label (a macro of `templates/labels.j2`)."""
+    return str(getattr(environment().get_template("labels.j2").module, name)(**values)).strip()
+
+
+def with_prefix(text: str, prefix: str, commands: Iterable[str]) -> str:
     """Write the `/risk ...` hints in `text` as this workspace types them, e.g. `/pm-risk ...`."""
-    return _HINT.sub(rf"`/{prefix}\1", text) if prefix else text
+    if not prefix:
+        return text
+    hint = re.compile(rf"`/({'|'.join(map(re.escape, commands))})(?=[\s`])")
+    return hint.sub(rf"`/{prefix}\1", text)

@@ -1,1 +1,1 @@
-"""Bolt listeners, one module per kind (commands, actions, events); `register(app, ...)` wires them all."""
+"""Bolt listeners, one module per Slack surface; each validates its payload and dispatches to a use case."""

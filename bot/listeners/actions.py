@@ -1,159 +1,131 @@
-"""Buttons and forms: acknowledge alerts, done/snooze actions, review/update risks.
-
-Each click runs the same command handler a typed command would, as the person who clicked.
-"""
+"""Buttons on Pulse's messages: each click runs the use case the person could have typed, as them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
+from pydantic import ValidationError
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.listeners.commands import delivery_notes, ephemeral
-from bot.renderer import RISK_UPDATE_CALLBACK, modal_values, risk_update_modal, to_slack
-from bot.services import Services
-from bot.tick.reminders import ACTION_DONE, ACTION_SNOOZE_DAY, ACTION_SNOOZE_WEEK, RISK_REVIEWED, RISK_UPDATE
-from commands.dispatch import handle, prepare, run_parsed
-from commands.reply import Message, Reply
-from store import alerts
-from store.errors import PulseError
+from bot.answers import delivery_notes, ephemeral
+from bot.blocks import to_slack
+from bot.ids import ActionId
+from bot.modals import risk_update_modal
+from bot.payloads import BlockAction
+from bot.perform import perform
+from bot.present import markup
+from bot.runtime import Runtime
+from domain import actions, escalation, risks
+from domain.actions import ActionSnooze
+from domain.errors import PulseError
+from domain.escalation import AlertAck
+from domain.inputs import Input, NumberRef
+from domain.lookup import item
+from domain.messages import Message, Reply, UseCase, error
+from domain.risks import RiskReview
 from store.ids import Kind, parse_ref
-from store.lookup import numbered
 from store.models import Risk
+from store.types import utcnow
 
 log = logging.getLogger(__name__)
-
-FREE_TEXT_FIELDS = frozenset({"mitigation"})  # fields of the risk form people type into
-
-BUTTON_COMMANDS = {
-    ACTION_DONE: ("action", "done {ref}"),
-    ACTION_SNOOZE_DAY: ("action", "snooze {ref} until:+1d"),
-    ACTION_SNOOZE_WEEK: ("action", "snooze {ref} until:+1w"),
-    RISK_REVIEWED: ("risk", "review {ref}"),
-}
+SNOOZE_DAYS = {ActionId.ACTION_SNOOZE_DAY: 1, ActionId.ACTION_SNOOZE_WEEK: 7}
 
 
-def _who(body: dict[str, Any]) -> tuple[str, str, str | None]:
-    user = body.get("user", {})
-    team = (body.get("team") or {}).get("id") or user.get("team_id", "")
-    channel = (body.get("channel") or {}).get("id")
-    return team, user.get("id", ""), channel
+def _number(value: str, kind: Kind) -> int:
+    parsed = parse_ref(value)
+    if parsed is None or parsed[0] != kind:
+        raise PulseError("not_an_id", raw=value, kind=kind.value)
+    return parsed[1]
 
 
-def register(app: App, services: Services) -> None:
-    """Wire every button and form of Pulse's messages."""
+def _use_case(action_id: ActionId, value: str, today: dt.date) -> tuple[UseCase[Any], Input]:
+    """The use case a button stands for and its input."""
+    if action_id == ActionId.ACTION_DONE:
+        return actions.complete, NumberRef(number=_number(value, Kind.ACTION))
+    if action_id in SNOOZE_DAYS:
+        until = today + dt.timedelta(days=SNOOZE_DAYS[action_id])
+        return actions.snooze, ActionSnooze(number=_number(value, Kind.ACTION), until=until)
+    if action_id == ActionId.RISK_REVIEWED:
+        return risks.review, RiskReview(number=_number(value, Kind.RISK))
+    return escalation.acknowledge, AlertAck(alert_id=int(value))
 
-    def submit_job(ack: Ack, body: dict[str, Any]) -> None:
+
+def answer_click(runtime: Runtime, click: BlockAction) -> None:
+    """Run a click's use case as the clicker; tell them the result, or update the alert it acknowledged."""
+    actor = runtime.actor(click.team_id, click.user.id, click.channel_id)
+    tz = runtime.directory.tz_for(click.team_id, click.user.id)
+    now = utcnow()
+    action_id = ActionId(click.action.action_id)
+    try:
+        case, data = _use_case(action_id, click.action.value, now.astimezone(tz).date())
+    except PulseError as exc:
+        reply = error(exc.code, exc.values)
+    except (ValidationError, ValueError):
+        reply = error("alert_gone", {})
+    else:
+        reply = perform(runtime, case, data, actor=actor, tz=tz, now=now)
+    if action_id == ActionId.ALERT_ACK:
+        if reply.ok:
+            _update_copies(runtime, reply)
+            return
+        reply = Reply(Message("notice", reply.message.context), ok=False)  # e.g. "Already acknowledged by ..."
+    deliveries = runtime.deliverer.deliver(reply.outbox_ids) if reply.outbox_ids else []
+    if click.response_url:
+        runtime.respond(
+            click.response_url, ephemeral(reply, runtime.settings.command_prefix, delivery_notes(deliveries))
+        )
+
+
+def _update_copies(runtime: Runtime, reply: Reply) -> None:
+    """Every posted copy of an acknowledged alert, updated in place to say who acknowledged it."""
+    updated = to_slack(markup(reply.message, runtime.settings.command_prefix))
+    for channel, ts in reply.message.context["copies"]:
+        try:
+            runtime.client.chat_update(channel=str(channel), ts=str(ts), text=updated.text, blocks=updated.blocks)
+        except Exception as exc:  # the acknowledgement is recorded; the message update is best effort
+            log.warning("could not update an alert message in %s: %s", channel, type(exc).__name__)
+
+
+def _answer_safely(runtime: Runtime, click: BlockAction) -> None:
+    try:
+        answer_click(runtime, click)
+    except Exception:
+        log.exception("click on %s failed", click.action.action_id)
+
+
+def register(app: App, runtime: Runtime) -> None:
+    """Wire every button of Pulse's messages: ack at once, then run the click's use case."""
+
+    def on_click(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        kind = "alert_ack" if body["actions"][0]["action_id"] == alerts.ACK_ACTION else "button"
-        services.submit(kind, body)
+        try:
+            click = BlockAction.model_validate(body)
+        except ValidationError:
+            log.warning("a button payload without its required fields was ignored")
+            return
+        runtime.pool.submit(_answer_safely, runtime, click)
 
-    for action_id in [*BUTTON_COMMANDS, alerts.ACK_ACTION]:
-        app.action(action_id)(submit_job)
+    for action_id in (ActionId.ALERT_ACK, ActionId.ACTION_DONE, *SNOOZE_DAYS, ActionId.RISK_REVIEWED):
+        app.action(action_id.value)(on_click)
 
     def open_risk_form(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        team, user, channel = _who(body)
-        ref = body["actions"][0]["value"]
-        parsed = parse_ref(ref)
         try:
-            if parsed is None or parsed[0] != Kind.RISK:
-                raise PulseError(f"{ref} is not a risk.")
-            with services.database.session() as session:
-                risk, _program = numbered(session, services.actor(team, user, channel), Risk, Kind.RISK, parsed[1])
-        except PulseError as exc:
-            client.chat_postEphemeral(channel=channel or user, user=user, text=str(exc))
+            click = BlockAction.model_validate(body)
+        except ValidationError:
             return
-        client.views_open(
-            trigger_id=body["trigger_id"],
-            view=risk_update_modal(
-                ref,
-                title=risk.title,
-                likelihood=risk.likelihood,
-                impact=risk.impact,
-                review=risk.review_date.isoformat() if risk.review_date else None,
-                mitigation=risk.mitigation,
-                status=risk.status.value if risk.status.value != "closed" else "open",
-            ),
-        )
-
-    app.action(RISK_UPDATE)(open_risk_form)
-
-    def submit_risk_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        team, user, _ = _who(body)
-        values = modal_values(view)
-        # Picked values (numbers, dates, statuses) go through the command grammar; typed text does not, as
-        # the grammar cannot quote a `"` inside it: it is set on the parsed command as written.
-        picked = " ".join(f"{name}:{value}" for name, value in values.items() if name not in FREE_TEXT_FIELDS)
-        request = services.command_request(
-            {
-                "team_id": team,
-                "user_id": user,
-                "channel_id": "",
-                "command": services.settings.command_name("risk"),
-                "text": f"update {view['private_metadata']} {picked}",
-            },
-            tz=services.directory.tz_for(team, user),
-        )
-        prepared = prepare(request)
-        if isinstance(prepared, Reply):
-            reply = prepared
-        else:
-            sub, args = prepared
-            args.values.update({k: v.strip() for k, v in values.items() if k in FREE_TEXT_FIELDS and v.strip()})
-            reply = run_parsed(request, services.database, sub, args)
-        if reply.ok:
-            ack()
-            if reply.outbox_ids:  # e.g. the risk became critical: its alert goes out now, not at the next tick
-                services.deliverer.deliver(reply.outbox_ids)
-        else:
-            ack(response_action="errors", errors={"likelihood": to_slack(reply.markup()).text[:150]})
-
-    app.view(RISK_UPDATE_CALLBACK)(submit_risk_form)
-
-
-def run_button(services: Services, body: dict[str, Any]) -> None:
-    """A Done / Snooze / Reviewed click: the same command the person could have typed, as them."""
-    team, user, channel = _who(body)
-    action = body["actions"][0]
-    command, template = BUTTON_COMMANDS[action["action_id"]]
-    request = services.command_request(
-        {
-            "team_id": team,
-            "user_id": user,
-            "channel_id": channel or "",
-            "command": services.settings.command_name(command),
-            "text": template.format(ref=action["value"]),
-        },
-        tz=services.directory.tz_for(team, user),
-    )
-    reply = handle(request, services.database)
-    deliveries = services.deliverer.deliver(reply.outbox_ids) if reply.outbox_ids else []
-    services.respond(body["response_url"], ephemeral(reply, delivery_notes(deliveries)))
-
-
-def acknowledge(services: Services, body: dict[str, Any]) -> None:
-    """An Acknowledge click: record it, then update every copy of the alert in place."""
-    team, user, channel = _who(body)
-    actor = services.actor(team, user, channel)
-    try:
-        with services.database.session(write=True) as session:
-            alert, program = alerts.visible(session, actor, int(body["actions"][0]["value"]))
-            messages = alerts.acknowledge(session, actor, alert, program)
-            markup = Message(
-                "alert",
-                {"body": alert.markup, "acknowledged_by": user, "acknowledged_at": alert.acknowledged_at},
-            ).markup()
-    except PulseError as exc:
-        services.respond(body["response_url"], {"response_type": "ephemeral", "text": str(exc)})
-        return
-    updated = to_slack(markup)
-    for message in messages:
+        ref = click.action.value
+        actor = runtime.actor(click.team_id, click.user.id, click.channel_id)
         try:
-            services.client.chat_update(
-                channel=str(message.sent_channel), ts=str(message.sent_ts), text=updated.text, blocks=updated.blocks
-            )
-        except Exception as exc:  # the acknowledgement is recorded; the message update is best effort
-            log.warning("could not update alert message %s: %s", message.id, type(exc).__name__)
+            with runtime.database.session() as session:
+                risk, _program = item(session, actor, Risk, Kind.RISK, _number(ref, Kind.RISK))
+        except PulseError as exc:
+            text = markup(error(exc.code, exc.values).message, runtime.settings.command_prefix)
+            client.chat_postEphemeral(channel=click.channel_id or click.user.id, user=click.user.id, text=text)
+            return
+        client.views_open(trigger_id=click.trigger_id, view=risk_update_modal(ref, risk))
+
+    app.action(ActionId.RISK_UPDATE.value)(open_risk_form)

@@ -1,59 +1,75 @@
-"""Slash commands: ack at once (with the answer when no database is needed), do the work lazily."""
+"""Slash commands: parse, run the use case and answer in the ack itself when that is done in time,
+else ack that Pulse is on it and answer through the response_url."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+from pydantic import ValidationError
 from slack_bolt import Ack, App
 
-from bot.delivery import Delivery
-from bot.renderer import to_slack
-from bot.services import Services
-from commands.dispatch import handle, quick_reply
-from commands.registry import REGISTRY
-from commands.reply import Reply
-from templates import render
+from bot.answers import delivery_notes, ephemeral
+from bot.payloads import SlashCommand
+from bot.perform import perform
+from bot.runtime import Runtime
+from commands.grammar import ParseContext
+from commands.parse import Parsed, names, parse
+from domain.messages import Message, Reply, error
+from store.types import utcnow
 
 log = logging.getLogger(__name__)
+ACK_BUDGET_SECONDS = 2.5  # Slack waits 3 s for the ack; past this Pulse acks and answers later
 
 
-def ephemeral(reply: Reply, notes: list[str] | None = None) -> dict[str, Any]:
-    """The ephemeral response body for a reply."""
-    markup = reply.markup()
-    if notes:
-        markup += "\n\n" + "\n".join(f"~ {note}" for note in notes)
-    return {"response_type": "ephemeral", **to_slack(markup).payload()}
+def answer_command(runtime: Runtime, request: SlashCommand) -> dict[str, Any]:
+    """The ephemeral answer to a slash command: run it in the caller's time zone, deliver its posts."""
+    settings = runtime.settings
+    actor = runtime.actor(request.team_id, request.user_id, request.channel_id)
+    tz = runtime.directory.tz_for(request.team_id, request.user_id)
+    now = utcnow()
+    ctx = ParseContext(
+        user_id=request.user_id,
+        today=now.astimezone(tz).date(),
+        tz=tz,
+        resolve_channel=lambda name: runtime.directory.channel_id(request.team_id, name),
+        command_prefix=settings.command_prefix,
+    )
+    parsed = parse(request.command.lstrip("/").removeprefix(settings.command_prefix), request.text, ctx)
+    if isinstance(parsed, Parsed):
+        assert parsed.sub.runs is not None
+        usage = parsed.sub.usage_line(settings.command_prefix)
+        reply = perform(runtime, parsed.sub.runs, parsed.data, actor=actor, tz=tz, now=now, usage=usage)
+    else:
+        reply = parsed
+    deliveries = runtime.deliverer.deliver(reply.outbox_ids) if reply.outbox_ids else []
+    return ephemeral(reply, settings.command_prefix, delivery_notes(deliveries))
 
 
-def delivery_notes(deliveries: list[Delivery]) -> list[str]:
-    """What the caller should know about the channel posts their command caused: where each went, or why not."""
-    notes = [render("delivery_note", d=delivery) for delivery in deliveries]
-    return list(dict.fromkeys(notes))
+def _answer_safely(runtime: Runtime, request: SlashCommand) -> dict[str, Any]:
+    try:
+        return answer_command(runtime, request)
+    except Exception:  # perform() already turns use case failures into replies; this is the rest
+        log.exception("answering %s failed", request.command)
+        return ephemeral(error("internal_error", {"incident": "slash"}), runtime.settings.command_prefix)
 
 
-def run_command(services: Services, body: dict[str, Any]) -> None:
-    """The slow part of a slash command: run it in the caller's time zone, deliver its posts, reply."""
-    request = services.command_request(body, lookups=False)
-    if quick_reply(request) is not None:
-        return  # already answered in the ack
-    tz = services.directory.tz_for(request.actor.team_id, request.actor.user_id)
-    request = services.command_request(body, tz=tz, now=request.now)
-    reply = handle(request, services.database)
-    deliveries = services.deliverer.deliver(reply.outbox_ids) if reply.outbox_ids else []
-    services.respond(body["response_url"], ephemeral(reply, delivery_notes(deliveries)))
+def register(app: App, runtime: Runtime) -> None:
+    """One listener per top-level command, named with PULSE_COMMAND_PREFIX."""
 
-
-def register(app: App, services: Services) -> None:
-    """One listener per top-level command, named with PULSE_COMMAND_PREFIX: ack now, work after."""
-
-    def ack_command(ack: Ack, body: dict[str, Any]) -> None:
-        quick = quick_reply(services.command_request(body, lookups=False))
-        if quick is not None:
-            ack(**ephemeral(quick))
+    def on_command(ack: Ack, body: dict[str, Any]) -> None:
+        try:
+            request = SlashCommand.model_validate(body)
+        except ValidationError:
+            log.warning("a slash command payload without its required fields was ignored")
+            ack()
             return
-        ack()
-        services.submit("command", body)
+        future = runtime.pool.submit(_answer_safely, runtime, request)
+        try:
+            ack(**future.result(timeout=ACK_BUDGET_SECONDS))
+        except TimeoutError:  # too slow for the ack (Slack or the database): the answer follows by response_url
+            ack(**ephemeral(Reply(Message("working", {})), runtime.settings.command_prefix))
+            future.add_done_callback(lambda done: runtime.respond(request.response_url, done.result()))
 
-    for name in REGISTRY:
-        app.command(services.settings.command_name(name))(ack_command)
+    for name in names():
+        app.command(runtime.settings.command_name(name))(on_command)

@@ -10,7 +10,7 @@ from sqlalchemy import exc, text
 
 from store.db import SQLITE_BUSY_TIMEOUT_MS, Database, normalise_url
 from store.models import Risk
-from tests.store.helpers import TEAM
+from tests.support.store import TEAM
 
 
 @pytest.fixture

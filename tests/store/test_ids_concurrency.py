@@ -6,10 +6,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import col, select
 
-from store import programs, risks
-from store.access import Actor
+from domain.access import Actor
 from store.db import Database
 from store.models import AuditEvent, Risk
+from tests.support.services import programs, risks
 
 TEAM = "T1"
 ADMIN = Actor(team_id=TEAM, user_id="U0ADMIN", is_admin=True)
@@ -26,7 +26,7 @@ def test_risk_numbers_are_unique_under_eight_concurrent_writers(database: Databa
         numbers = []
         for n in range(PER_WRITER):
             with database.session(write=True) as session:
-                from store.lookup import program_by_key
+                from domain.lookup import program as program_by_key
 
                 program = program_by_key(session, actor, "TNS-X")
                 risk = risks.add(

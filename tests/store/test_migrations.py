@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 
 from store.db import Database
 from store.migrate import NotMigrated, alembic_config, current_revision, head_revision, require_migrated, upgrade
-from tests.store.helpers import scratch_postgres
+from tests.support.store import scratch_postgres
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -1,0 +1,1 @@
+"""The clock: everything time produces (digests, reminders, escalations), planned and delivered each tick."""

@@ -1,0 +1,59 @@
+"""Runs the clock: one APScheduler job that calls `Clock.tick` every minute (one at a time, coalesced)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from bot.clock.clock import Clock
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+JOB_ID = "pulse-tick"
+
+
+def _safe_tick(clock: Clock) -> None:
+    try:
+        clock.tick()
+    except Exception:  # one bad tick must not stop the clock; the next minute tries again
+        log.exception("tick failed")
+
+
+def start_background(runtime: Runtime) -> Any:
+    """Start the clock in a background thread of this process; returns the scheduler."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    scheduler = BackgroundScheduler(timezone=dt.UTC)
+    _add_job(scheduler, Clock(runtime))
+    scheduler.start()
+    log.info("clock started: a tick every minute")
+    return scheduler
+
+
+def run_blocking(runtime: Runtime) -> None:
+    """Run only the clock, in the foreground (`pulse scheduler`)."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    scheduler = BlockingScheduler(timezone=dt.UTC)
+    _add_job(scheduler, Clock(runtime))
+    log.info("clock running: a tick every minute (Ctrl-C stops)")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        log.info("clock stopped")
+
+
+def _add_job(scheduler: Any, clock: Clock) -> None:
+    from apscheduler.triggers.cron import CronTrigger
+
+    scheduler.add_job(
+        _safe_tick,
+        CronTrigger(second=0, timezone=dt.UTC),
+        args=[clock],
+        id=JOB_ID,
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=50,
+    )

@@ -1,0 +1,136 @@
+"""What one tick queues: scheduled digests, reminder DMs and ladder posts, alert repeats."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot import buttons
+from bot.present import markup, queue_posts
+from domain import digests, escalation, reminders
+from domain.calendar import WorkCalendar
+from domain.messages import Message
+from store import outbox, schedules
+
+MAX_ITEMS_WITH_BUTTONS = 20
+
+
+def plan_digests(
+    session: Session,
+    *,
+    now: dt.datetime,
+    last_tick: dt.datetime | None,
+    calendar: WorkCalendar,
+    catchup: dt.timedelta,
+    prefix: str,
+) -> list[int]:
+    """Queue every scheduled digest that is due and not queued yet."""
+    ids: list[int] = []
+    for item in digests.due_now(
+        session, schedules.active(session), now=now, last_tick=last_tick, calendar=calendar, catchup=catchup
+    ):
+        post = digests.scheduled(session, item, now)
+        queued = queue_posts(session, item.schedule.team_id, [post], prefix) if post else []
+        if queued:
+            digests.mark_sent(session, item)
+        ids += queued
+    return ids
+
+
+def plan_alert_repeats(
+    session: Session,
+    *,
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    workspace_tz: ZoneInfo,
+    escalation_channel: str | None,
+    prefix: str,
+) -> list[int]:
+    """Queue today's repeat of every alert still unacknowledged."""
+    ids: list[int] = []
+    today = now.astimezone(workspace_tz).date()
+    for repeat in escalation.repeats_due(session, now=now, calendar=calendar, workspace_tz=workspace_tz):
+        ids += queue_posts(session, repeat.alert.team_id, repeat.posts(session, escalation_channel), prefix)
+        escalation.mark_repeated(session, repeat.alert, today)
+    return ids
+
+
+def plan_reminders(
+    session: Session,
+    team_id: str,
+    *,
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    tz_for: Callable[[list[str]], dict[str, ZoneInfo]],
+    workspace_tz: ZoneInfo,
+    escalation_channel: str | None,
+    prefix: str,
+) -> list[int]:
+    """Queue today's reminder DMs and ladder step-3 posts of one workspace."""
+    due = reminders.due(
+        session,
+        team_id,
+        now=now,
+        calendar=calendar,
+        tz_for=tz_for,
+        workspace_tz=workspace_tz,
+        escalation_channel=escalation_channel,
+    )
+    ids: list[int] = []
+    for dm in due.dms:
+        text, dm_buttons = _compose(dm.inbox, prefix)
+        queued = outbox.enqueue(
+            session,
+            team_id=team_id,
+            dedupe_key=dm.dedupe_key,
+            kind="reminder_dm",
+            markup=text,
+            user_id=dm.user_id,
+            buttons=dm_buttons,
+        )
+        if queued is not None and queued.id is not None:
+            ids.append(queued.id)
+    posts = [
+        outbox.Outgoing(
+            dedupe_key=step.dedupe_key,
+            kind="escalation",
+            markup=markup(
+                Message("ladder_post", {"action": step.action, "program": step.program, "days": step.days_overdue}),
+                prefix,
+            ),
+            channel_id=step.channel_id,
+            entity_ref=f"A-{step.action.number}",
+            buttons=[buttons.done(f"A-{step.action.number}")],
+        )
+        for step in due.ladder
+    ]
+    queued_posts = outbox.enqueue_many(session, team_id=team_id, messages=posts)  # one INSERT, not one per action
+    return ids + [queued_posts[p.dedupe_key] for p in posts if p.dedupe_key in queued_posts]
+
+
+def _compose(inbox: reminders.Inbox, prefix: str) -> tuple[str, list[dict[str, object]]]:
+    """A person's reminder DM, with Done/Snooze under each overdue action and Reviewed/Update under each review."""
+    dm_buttons: list[dict[str, object]] = []
+    shown_actions = inbox.overdue[:MAX_ITEMS_WITH_BUTTONS]
+    for action, _program, _step in shown_actions:
+        dm_buttons += buttons.for_overdue_action(f"A-{action.number}")
+    shown_reviews = inbox.reviews[: max(0, MAX_ITEMS_WITH_BUTTONS - len(shown_actions))]
+    for risk, _program in shown_reviews:
+        dm_buttons += buttons.for_review(f"R-{risk.number}")
+    text = markup(
+        Message(
+            "reminder_dm",
+            {
+                "inbox": inbox,
+                "overdue": shown_actions,
+                "more_overdue": len(inbox.overdue) - len(shown_actions),
+                "reviews": shown_reviews,
+                "more_reviews": len(inbox.reviews) - len(shown_reviews),
+            },
+        ),
+        prefix,
+    )
+    return text, dm_buttons

@@ -1,0 +1,307 @@
+"""A realistic Trust & Safety portfolio for the demo, seeded through the use cases (so it is audited)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from domain import actions, decisions, milestones, programs, risks
+from domain.access import Actor
+from domain.actions import ActionCreate
+from domain.context import Context
+from domain.decisions import DecisionCreate
+from domain.messages import UseCase
+from domain.milestones import MilestoneCreate
+from domain.programs import ProgramCreate, StatusReport
+from domain.risks import RiskCreate
+from store import programs as program_rows
+from store.models import Decision, Program, Rag, Risk, RiskResponse, StatusUpdate
+
+DEMO_TEAM = "T0DEMO"
+DEMO_USERS = {
+    "U0PRIYA": "priya (program manager)",
+    "U0MARCO": "marco (product)",
+    "U0LENA": "lena (data science)",
+    "U0SAM": "sam (legal)",
+    "U0OMAR": "omar (finance)",
+    "U0JUN": "jun (risk & compliance)",
+    "U0ADMIN": "alex (T&S ops lead)",
+}
+DEMO_ADMIN = "U0ADMIN"
+DEMO_CHANNELS = {
+    "C0APPEALS": "tns-appeals",
+    "C0CLASSIFY": "tns-classifiers",
+    "C0WELLNESS": "tns-wellness",
+    "C0VENDORQA": "tns-vendor-qa",
+    "C0ELECTION": "tns-elections",
+    "C0HASH": "tns-hash-vendor",
+    "C0LEADS": "tns-leadership",
+}
+
+
+class _Seeder:
+    """Runs use cases as the demo's people, recording history quietly (no alerts, no posts)."""
+
+    def __init__(self, session: Session, now: dt.datetime) -> None:
+        self.session, self.now = session, now
+
+    def run(self, user: str, case: UseCase[Any], data: Any, created: str) -> Any:
+        actor = Actor(team_id=DEMO_TEAM, user_id=user, is_admin=user == DEMO_ADMIN)
+        ctx = Context(self.session, actor, self.now, ZoneInfo("UTC"), quiet=True)
+        return case(ctx, data).message.context.get(created)
+
+    def program(self, key: str, name: str, owner: str, channel: str, target: dt.date, **extra: Any) -> str:
+        data = ProgramCreate(key=key, name=name, owner_id=owner, channel_id=channel, target_date=target, **extra)
+        program: Program = self.run(DEMO_ADMIN, programs.create, data, "program")
+        return program.owner_id
+
+    def statuses(self, owner: str, key: str, history: list[tuple[int, Rag, str, str | None]]) -> None:
+        for days_ago, rag, summary, asks in history:
+            update: StatusUpdate = self.run(
+                owner, programs.report_status, StatusReport(key=key, rag=rag, summary=summary, asks=asks), "update"
+            )
+            update.created_at = self.now - dt.timedelta(days=days_ago)  # demo history: back-date the reports
+            self.session.add(update)
+
+    def milestone(self, owner: str, key: str, title: str, due: dt.date, milestone_owner: str) -> None:
+        self.run(owner, milestones.add, MilestoneCreate(key=key, title=title, due=due, owner_id=milestone_owner), "")
+
+    def risk(self, owner: str, key: str, **fields: Any) -> Risk:
+        risk: Risk = self.run(owner, risks.add, RiskCreate(key=key, **fields), "risk")
+        return risk
+
+    def decision(self, owner: str, key: str, **fields: Any) -> Decision:
+        decision: Decision = self.run(owner, decisions.log, DecisionCreate(key=key, **fields), "decision")
+        return decision
+
+    def action(self, owner: str, key: str, **fields: Any) -> None:
+        self.run(owner, actions.add, ActionCreate(key=key, **fields), "")
+
+
+def seed(session: Session, today: dt.date, now: dt.datetime) -> bool:
+    """Seed the demo portfolio once; False when it is already there."""
+    if DEMO_TEAM in program_rows.workspaces(session):
+        return False
+    demo = _Seeder(session, now)
+    day = dt.timedelta(days=1)
+
+    priya = demo.program("TNS-APPEALS", "Appeals SLA reduction (72h to 24h)", "U0PRIYA", "C0APPEALS", today + 60 * day)
+    demo.statuses(
+        priya,
+        "TNS-APPEALS",
+        [
+            (21, Rag.GREEN, "Routing rules drafted; queue model agreed with Data Science.", None),
+            (14, Rag.AMBER, "Backlog grew 18% after the policy change; SLA at 41h.", "Two extra reviewers for 3 weeks"),
+            (
+                2,
+                Rag.RED,
+                "Vendor ramp slipped two weeks; 24h SLA not reachable by target without more reviewers.",
+                "Decision on overtime budget (Finance) by Friday",
+            ),
+        ],
+    )
+    demo.milestone(priya, "TNS-APPEALS", "Routing rules live in all locales", today - 5 * day, "U0MARCO")
+    demo.milestone(priya, "TNS-APPEALS", "Vendor reviewers at full capacity", today + 10 * day, "U0PRIYA")
+    r1 = demo.risk(
+        priya,
+        "TNS-APPEALS",
+        title="Vendor cannot hire enough reviewers before Q1",
+        likelihood=4,
+        impact=5,
+        owner_id="U0PRIYA",
+        review_date=today - 2 * day,
+        mitigation="Second vendor in pilot",
+        response=RiskResponse.MITIGATE,
+        category="vendor",
+        trigger="Headcount below 80% of plan",
+    )
+    demo.risk(
+        priya,
+        "TNS-APPEALS",
+        title="Policy change raises appeal volume again",
+        likelihood=3,
+        impact=3,
+        owner_id="U0LENA",
+        review_date=today + 7 * day,
+        response=RiskResponse.ACCEPT,
+        category="policy",
+    )
+    d1 = demo.decision(
+        priya,
+        "TNS-APPEALS",
+        title="Prioritise appeals on account suspensions",
+        decider_id="U0ADMIN",
+        rationale="Highest user harm per hour of delay",
+        options="FIFO; by severity; by account type",
+        consulted=["U0LENA", "U0SAM"],
+    )
+    demo.action(
+        priya,
+        "TNS-APPEALS",
+        title="Overtime budget request to Finance",
+        owner_id="U0OMAR",
+        due=today - 3 * day,
+        risk=r1.number,
+    )
+    demo.action(
+        priya,
+        "TNS-APPEALS",
+        title="Publish the new routing runbook",
+        owner_id="U0MARCO",
+        due=today + 4 * day,
+        decision=d1.number,
+    )
+
+    lena = demo.program("TNS-CLASSIFIER", "Hate-speech classifier v3 rollout", "U0LENA", "C0CLASSIFY", today + 45 * day)
+    demo.statuses(
+        lena,
+        "TNS-CLASSIFIER",
+        [
+            (16, Rag.AMBER, "Precision below target in two languages.", "Labelled data for PT and TR"),
+            (3, Rag.GREEN, "Precision at 0.93 after retraining; shadow mode from Monday.", None),
+        ],
+    )
+    demo.milestone(lena, "TNS-CLASSIFIER", "Shadow mode in all markets", today + 5 * day, "U0LENA")
+    demo.milestone(lena, "TNS-CLASSIFIER", "Enforcement at 10% traffic", today + 20 * day, "U0MARCO")
+    demo.risk(
+        lena,
+        "TNS-CLASSIFIER",
+        title="False positives on reclaimed slurs",
+        likelihood=3,
+        impact=4,
+        owner_id="U0LENA",
+        review_date=today + 3 * day,
+        mitigation="Allow-list reviewed by policy",
+        category="quality",
+    )
+    demo.risk(
+        lena,
+        "TNS-CLASSIFIER",
+        title="Model latency above 50ms p99",
+        likelihood=2,
+        impact=2,
+        owner_id="U0MARCO",
+        category="engineering",
+    )
+    demo.decision(
+        lena,
+        "TNS-CLASSIFIER",
+        title="Roll out by market, smallest first",
+        decider_id="U0MARCO",
+        rationale="Limits blast radius",
+        options="All at once; by market",
+    )
+    demo.action(lena, "TNS-CLASSIFIER", title="Label 2k PT samples", owner_id="U0LENA", due=today + 6 * day)
+
+    jun = demo.program("TNS-WELLNESS", "Moderator wellness programme", "U0JUN", "C0WELLNESS", today + 90 * day)
+    demo.statuses(
+        jun,
+        "TNS-WELLNESS",
+        [
+            (30, Rag.GREEN, "Counselling vendor shortlisted.", None),
+            (12, Rag.GREEN, "Contract with counselling vendor signed.", None),
+        ],
+    )
+    demo.milestone(jun, "TNS-WELLNESS", "Exposure caps in rota tool", today - 8 * day, "U0MARCO")
+    demo.risk(
+        jun,
+        "TNS-WELLNESS",
+        title="Exposure caps break weekend coverage",
+        likelihood=4,
+        impact=5,
+        owner_id="U0JUN",
+        review_date=today + 2 * day,
+        mitigation="Cross-train two queues",
+        category="people",
+    )
+    demo.action(jun, "TNS-WELLNESS", title="Wellness survey to all moderators", owner_id="U0JUN", due=today - 10 * day)
+
+    marco = demo.program("TNS-VENDOR-QA", "Vendor QA calibration", "U0MARCO", "C0VENDORQA", today + 30 * day)
+    demo.statuses(
+        marco,
+        "TNS-VENDOR-QA",
+        [
+            (9, Rag.GREEN, "Calibration sessions weekly; agreement at 87%.", None),
+            (1, Rag.AMBER, "Agreement dropped to 81% on new spam policy.", "Policy clarification from Legal"),
+        ],
+    )
+    demo.risk(
+        marco,
+        "TNS-VENDOR-QA",
+        title="Vendor disputes QA sampling method",
+        likelihood=2,
+        impact=3,
+        owner_id="U0SAM",
+        category="vendor",
+    )
+    demo.action(marco, "TNS-VENDOR-QA", title="Clarify spam policy examples", owner_id="U0SAM", due=today + 2 * day)
+
+    sam = demo.program("TNS-ELECTION", "Election integrity readiness", "U0SAM", "C0ELECTION", today + 120 * day)
+    demo.statuses(sam, "TNS-ELECTION", [(4, Rag.GREEN, "War-room rota and escalation paths agreed.", None)])
+    demo.milestone(sam, "TNS-ELECTION", "Tabletop exercise with Legal and Comms", today + 2 * day, "U0SAM")
+    demo.risk(
+        sam,
+        "TNS-ELECTION",
+        title="Coordinated inauthentic behaviour spikes",
+        likelihood=3,
+        impact=5,
+        owner_id="U0LENA",
+        review_date=today + 10 * day,
+        mitigation="Surge staffing plan",
+        category="threat",
+    )
+    demo.decision(
+        sam,
+        "TNS-ELECTION",
+        title="Freeze ranking changes four weeks before polling day",
+        decider_id="U0ADMIN",
+        rationale="Reduce unplanned interactions",
+        consulted=["U0MARCO"],
+    )
+
+    omar = demo.program(
+        "TNS-HASH-MIGRATION",
+        "Hash-matching vendor migration",
+        "U0OMAR",
+        "C0HASH",
+        today + 75 * day,
+        restricted=True,
+        members=["U0JUN", "U0SAM"],
+    )
+    demo.statuses(
+        omar,
+        "TNS-HASH-MIGRATION",
+        [
+            (20, Rag.AMBER, "Contract redlines with new vendor open.", "Legal review slot"),
+            (8, Rag.AMBER, "Contract signed; data-transfer assessment pending.", None),
+        ],
+    )
+    demo.milestone(omar, "TNS-HASH-MIGRATION", "Parallel run of both vendors", today + 25 * day, "U0JUN")
+    demo.risk(
+        omar,
+        "TNS-HASH-MIGRATION",
+        title="Match-rate gap during cut-over",
+        likelihood=5,
+        impact=5,
+        owner_id="U0JUN",
+        review_date=today - 1 * day,
+        mitigation="Run both vendors in parallel for 30 days",
+        category="vendor",
+        response=RiskResponse.MITIGATE,
+    )
+    demo.risk(
+        omar,
+        "TNS-HASH-MIGRATION",
+        title="Data-transfer assessment delays go-live",
+        likelihood=2,
+        impact=4,
+        owner_id="U0SAM",
+        category="legal",
+    )
+    demo.action(
+        omar, "TNS-HASH-MIGRATION", title="Data-transfer impact assessment", owner_id="U0SAM", due=today - 1 * day
+    )
+    return True

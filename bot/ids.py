@@ -1,0 +1,28 @@
+"""Every action_id and callback_id Pulse puts on Slack surfaces, in one place.
+
+The values are stable: messages already posted carry them, and a click on an old message must still work.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ActionId(StrEnum):
+    """Buttons on Pulse's messages (Slack sends the value back in `block_actions`)."""
+
+    ALERT_ACK = "alert_ack"
+    ACTION_DONE = "action_done"
+    ACTION_SNOOZE_DAY = "action_snooze_1d"
+    ACTION_SNOOZE_WEEK = "action_snooze_1w"
+    RISK_REVIEWED = "risk_reviewed"
+    RISK_UPDATE = "risk_update_form"
+
+
+class CallbackId(StrEnum):
+    """Modals (Slack sends the value back in `view_submission`)."""
+
+    RISK_UPDATE = "risk_update_modal"
+
+
+MODAL_VALUE = "value"  # the action_id of the one input element in each modal block

@@ -1,0 +1,60 @@
+"""Turns domain messages into Pulse markup and queues posts in the outbox, in the caller's transaction."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlmodel import Session
+
+from bot import buttons
+from commands.parse import names
+from domain.digests import DETAIL_KIND
+from domain.escalation import ALERT_KIND
+from domain.messages import Message, Post
+from store import outbox
+from templates import render_message, with_prefix
+
+
+def markup(message: Message, prefix: str) -> str:
+    """A message rendered, with its `/command` hints in this workspace's prefix."""
+    return with_prefix(render_message(message), prefix, names())
+
+
+def _buttons(post: Post) -> list[dict[str, Any]]:
+    if post.kind == ALERT_KIND:
+        return [buttons.acknowledge(int(post.entity_ref.removeprefix("alert:")))]
+    return []
+
+
+def queue_posts(session: Session, team_id: str, posts: list[Post], prefix: str) -> list[int]:
+    """Queue each post (once per dedupe key) and its thread replies; returns the outbox ids queued now."""
+    ids: list[int] = []
+    for post in posts:
+        queued = outbox.enqueue(
+            session,
+            team_id=team_id,
+            dedupe_key=post.dedupe_key or f"post:{uuid.uuid4().hex}",
+            kind=post.kind,
+            markup=markup(post.message, prefix),
+            channel_id=post.channel_id,
+            entity_ref=post.entity_ref,
+            buttons=_buttons(post),
+        )
+        if queued is None or queued.id is None:
+            continue
+        ids.append(queued.id)
+        replies = [
+            outbox.Outgoing(
+                dedupe_key=f"{queued.dedupe_key}#{index}",
+                kind=DETAIL_KIND,
+                markup=markup(detail, prefix),
+                channel_id=post.channel_id,
+                thread_parent_id=queued.id,
+                entity_ref=post.entity_ref,
+            )
+            for index, detail in enumerate(post.thread, start=1)
+        ]
+        fresh = outbox.enqueue_many(session, team_id=team_id, messages=replies)  # one INSERT, not one per reply
+        ids += [fresh[r.dedupe_key] for r in replies if r.dedupe_key in fresh]
+    return ids

@@ -1,1 +1,0 @@
-"""Everything time produces (digests, reminders, escalations), computed by one idempotent step."""

@@ -1,0 +1,90 @@
+"""Turns a slash command's text into its use case and typed input, or into the reply the grammar gives
+(help, usage, a grammar error) without touching the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from commands import action, decision, digest, program, pulse, risk
+from commands.grammar import ParseContext, UsageError
+from commands.registry import Args, Command, Subcommand
+from domain.inputs import Input, invalid
+from domain.messages import Message, Reply, error
+
+COMMANDS: dict[str, Command] = {
+    c.name: c for c in (program.COMMAND, risk.COMMAND, decision.COMMAND, action.COMMAND, digest.COMMAND, pulse.COMMAND)
+}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A command ready to run: its subcommand (use case, usage line) and the typed input."""
+
+    sub: Subcommand
+    data: Input
+
+
+def usage_reply(command: Command, ctx: ParseContext, note: dict[str, Any] | None = None) -> Reply:
+    """Usage of every subcommand of `command`, with examples."""
+    return Reply(
+        Message(
+            "usage",
+            {
+                "command": command.name,
+                "slash": f"/{ctx.command_prefix}{command.name}",
+                "note": note,
+                "summary": command.summary,
+                "subs": sorted(command.subs.values(), key=lambda s: s.name),
+                "prefix": ctx.command_prefix,
+            },
+        )
+    )
+
+
+def help_reply(args: Args, ctx: ParseContext) -> Reply:
+    """`/pulse help`: every command, or the usage of the one named."""
+    if args.words:
+        name = args.words[0].lower().lstrip("/").removeprefix(ctx.command_prefix)
+        if name not in COMMANDS:
+            slashes = [f"/{ctx.command_prefix}{c}" for c in sorted(COMMANDS)]
+            raise UsageError("not_a_command", word=args.words[0], commands=slashes)
+        return usage_reply(COMMANDS[name], ctx)
+    listed = [
+        (f"/{ctx.command_prefix}{name}", COMMANDS[name].summary, sorted(COMMANDS[name].subs))
+        for name in sorted(COMMANDS)
+    ]
+    return Reply(Message("help", {"commands": listed, "slash": f"/{ctx.command_prefix}pulse"}))
+
+
+def parse(command: str, text: str, ctx: ParseContext) -> Parsed | Reply:
+    """The use case and input `/command text` asks for, or the grammar's own reply."""
+    found = COMMANDS.get(command)
+    if found is None:
+        return error("unknown_command", {"command": command})
+    text = text.strip()
+    if not text or (text.lower() in {"help", "?"} and "help" not in found.subs):
+        return usage_reply(found, ctx)
+    # Any whitespace separates the subcommand (Slack may send a tab or a no-break space), as in `tokenize`.
+    head, rest = [*text.split(None, 1), "", ""][:2]
+    sub = found.subs.get(head.lower())
+    if sub is None:
+        note = {"code": "not_a_subcommand", "values": {"text": f"/{ctx.command_prefix}{command} {head}"}}
+        return usage_reply(found, ctx, note=note)
+    try:
+        args = sub.parse(rest, ctx)
+        if sub.runs is None:
+            return help_reply(args, ctx)
+        return Parsed(sub, sub.build(args, ctx))
+    except UsageError as exc:
+        return error(exc.code, exc.values, sub.usage_line(ctx.command_prefix))
+    except ValidationError as exc:
+        problem = invalid(exc)
+        return error(problem.code, problem.values, sub.usage_line(ctx.command_prefix))
+
+
+def names() -> list[str]:
+    """Every top-level command name (without prefix)."""
+    return list(COMMANDS)

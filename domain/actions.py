@@ -1,0 +1,138 @@
+"""Action items (A-n): one owner, a due date, optionally linked to a risk or a decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from domain.access import require_cleared, require_owner_of
+from domain.context import Context
+from domain.errors import Conflict, Invalid
+from domain.inputs import Input, NumberRef
+from domain.lookup import item, program, visible_programs
+from domain.messages import Reply, reply, use_case
+from domain.pages import page
+from store import actions
+from store.audit import snapshot
+from store.ids import Kind, next_number, ref
+from store.models import Action, ActionStatus, Decision, Risk
+
+
+class ActionCreate(Input):
+    key: str
+    title: str
+    owner_id: str
+    due: dt.date
+    risk: int | None = None  # R-n it answers
+    decision: int | None = None  # D-n it carries out
+
+
+class ActionSnooze(Input):
+    number: int
+    until: dt.date
+
+
+class ActionQuery(Input):
+    key: str | None = None  # every visible program when not given
+    owner_id: str | None = None
+    overdue: bool = False
+    include_done: bool = False
+
+
+def is_overdue(action: Action, today: dt.date) -> bool:
+    """Open, past due, and not snoozed beyond today."""
+    if action.status != ActionStatus.OPEN or action.due >= today:
+        return False
+    return action.snoozed_until is None or action.snoozed_until <= today
+
+
+@use_case(writes=True)
+def add(ctx: Context, data: ActionCreate) -> Reply:
+    """Add an action (anyone who may see the program); a linked item must be in the same program."""
+    owning = program(ctx.session, ctx.actor, data.key)
+    risk = item(ctx.session, ctx.actor, Risk, Kind.RISK, data.risk)[0] if data.risk is not None else None
+    decision = (
+        item(ctx.session, ctx.actor, Decision, Kind.DECISION, data.decision)[0] if data.decision is not None else None
+    )
+    if owning.archived_at is not None:
+        raise Conflict("archived", key=owning.key, act="add_action")
+    if not data.title.strip():
+        raise Invalid("action_needs_title", field="title")
+    for linked, kind in ((risk, Kind.RISK), (decision, Kind.DECISION)):
+        if linked is not None and linked.program_id != owning.id:
+            raise Invalid("linked_elsewhere", ref=ref(kind, linked.number), key=owning.key)
+    require_cleared(ctx.actor, owning, data.owner_id, "action_owner")
+    action = Action(
+        team_id=ctx.team_id,
+        number=next_number(ctx.session, ctx.team_id, Kind.ACTION),
+        program_id=owning.id or 0,
+        title=data.title.strip(),
+        owner_id=data.owner_id,
+        due=data.due,
+        risk_id=risk.id if risk else None,
+        decision_id=decision.id if decision else None,
+        created_by=ctx.actor.user_id,
+    )
+    ctx.session.add(action)
+    ctx.audit(
+        entity_type="action",
+        entity_ref=ref(Kind.ACTION, action.number),
+        action="create",
+        program=owning,
+        before=None,
+        after=action,
+    )
+    return reply("action_added", action=action, program=owning, risk=risk, decision=decision, today=ctx.today)
+
+
+@use_case(writes=True)
+def complete(ctx: Context, data: NumberRef) -> Reply:
+    """Mark an action done (its owner, the program owner or an admin)."""
+    action, owning = item(ctx.session, ctx.actor, Action, Kind.ACTION, data.number, lock=True)
+    label = ref(Kind.ACTION, action.number)
+    require_owner_of(ctx.actor, owning, action.owner_id, "action_owner", "complete", label)
+    if action.status == ActionStatus.DONE:
+        raise Conflict("already_done", ref=label)
+    before = snapshot(action)
+    action.status = ActionStatus.DONE
+    action.done_at = ctx.now
+    action.done_by = ctx.actor.user_id
+    ctx.session.add(action)
+    ctx.audit(entity_type="action", entity_ref=label, action="done", program=owning, before=before, after=action)
+    return reply("action_done", action=action, program=owning, late=(ctx.today - action.due).days)
+
+
+@use_case(writes=True)
+def snooze(ctx: Context, data: ActionSnooze) -> Reply:
+    """Hide an action from reminders until a later date (its owner, the program owner or an admin)."""
+    action, owning = item(ctx.session, ctx.actor, Action, Kind.ACTION, data.number, lock=True)
+    label = ref(Kind.ACTION, action.number)
+    require_owner_of(ctx.actor, owning, action.owner_id, "action_owner", "snooze", label)
+    if action.status == ActionStatus.DONE:
+        raise Conflict("done_not_snoozed", ref=label)
+    if data.until <= ctx.today:
+        raise Invalid("snooze_into_past", field="until", ref=label)
+    before = snapshot(action)
+    action.snoozed_until = data.until
+    ctx.session.add(action)
+    ctx.audit(entity_type="action", entity_ref=label, action="snooze", program=owning, before=before, after=action)
+    return reply("action_snoozed", action=action, program=owning)
+
+
+@use_case(writes=False)
+def list_(ctx: Context, data: ActionQuery) -> Reply:
+    """Open actions by due date (`overdue`: only late ones; `include_done`: done ones too)."""
+    scope = [program(ctx.session, ctx.actor, data.key)] if data.key else visible_programs(ctx.session, ctx.actor)
+    found = actions.query(
+        ctx.session,
+        ctx.team_id,
+        [p.id or 0 for p in scope],
+        owner_id=data.owner_id,
+        due_before=ctx.today if data.overdue else None,
+        include_done=data.include_done,
+    )
+    if data.overdue:
+        found = [a for a in found if is_overdue(a, ctx.today)]
+    keys = {p.id: p.key for p in scope}
+    rows = [(a, keys[a.program_id], is_overdue(a, ctx.today)) for a in found]
+    filtered = bool(data.key or data.owner_id or data.overdue or data.include_done)
+    return reply("action_list", page=page(rows), filtered=filtered)

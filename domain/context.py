@@ -1,0 +1,58 @@
+"""What every use case is given besides its input: the open transaction, who acts, and when."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, SQLModel
+
+from domain.access import Actor
+from store import audit
+from store.models import Program
+
+
+@dataclass(frozen=True)
+class Context:
+    """One use case's world: its transaction, its actor, the instant and the actor's time zone."""
+
+    session: Session
+    actor: Actor
+    now: dt.datetime
+    tz: ZoneInfo
+    escalation_channel: str | None = None
+    quiet: bool = False  # recording history (demo seed, imports): no alerts are raised, no posts are warranted
+
+    @property
+    def today(self) -> dt.date:
+        """The actor's local date."""
+        return self.now.astimezone(self.tz).date()
+
+    @property
+    def team_id(self) -> str:
+        return self.actor.team_id
+
+    def audit(
+        self,
+        *,
+        entity_type: str,
+        entity_ref: str,
+        action: str,
+        program: Program | None,
+        before: dict[str, Any] | None,
+        after: SQLModel | dict[str, Any] | None,
+    ) -> None:
+        """Record the change the actor just made, in this transaction."""
+        audit.record(
+            self.session,
+            team_id=self.actor.team_id,
+            actor_id=self.actor.user_id,
+            entity_type=entity_type,
+            entity_ref=entity_ref,
+            action=action,
+            program=program,
+            before=before,
+            after=after,
+        )

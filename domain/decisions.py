@@ -1,0 +1,123 @@
+"""The decision log (D-n, DACI): decisions are superseded, never edited away."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from domain.access import require_cleared, require_owner_of
+from domain.context import Context
+from domain.errors import Conflict, Invalid
+from domain.inputs import Input, NumberRef
+from domain.lookup import item, program, visible_programs
+from domain.messages import Message, Reply, post_to, reply, use_case
+from domain.pages import page
+from store import decisions
+from store.audit import snapshot
+from store.ids import Kind, next_number, ref
+from store.models import Decision, DecisionStatus
+
+
+class DecisionCreate(Input):
+    key: str
+    title: str
+    decider_id: str | None = None  # the actor when not given
+    rationale: str | None = None
+    options: str | None = None
+    context: str | None = None
+    consulted: list[str] = []
+    informed: list[str] = []
+    status: DecisionStatus = DecisionStatus.DECIDED
+    source_permalink: str | None = None
+
+
+class DecisionSupersede(Input):
+    old: int
+    new: int
+
+
+class DecisionQuery(Input):
+    key: str | None = None  # every visible program when not given
+    words: str | None = None
+    since: dt.datetime | None = None
+
+
+@use_case(writes=True)
+def log(ctx: Context, data: DecisionCreate) -> Reply:
+    """Log a decision; the actor is its driver (anyone who may see the program). Posted to the channel."""
+    owning = program(ctx.session, ctx.actor, data.key)
+    if not data.title.strip():
+        raise Invalid("decision_needs_title", field="title")
+    if data.status == DecisionStatus.SUPERSEDED:
+        raise Invalid("new_decision_superseded", field="status")
+    decider = data.decider_id or ctx.actor.user_id
+    for person in {decider, *data.consulted, *data.informed}:
+        require_cleared(ctx.actor, owning, person, "decision_person")
+    decision = Decision(
+        team_id=ctx.team_id,
+        number=next_number(ctx.session, ctx.team_id, Kind.DECISION),
+        program_id=owning.id or 0,
+        title=data.title.strip(),
+        decision=data.title.strip(),
+        rationale=data.rationale,
+        options=data.options,
+        context=data.context,
+        driver_id=ctx.actor.user_id,
+        decider_id=decider,
+        consulted=sorted(set(data.consulted)),
+        informed=sorted(set(data.informed)),
+        status=data.status,
+        source_permalink=data.source_permalink,
+        decided_at=ctx.now if data.status == DecisionStatus.DECIDED else None,
+    )
+    ctx.session.add(decision)
+    label = ref(Kind.DECISION, decision.number)
+    ctx.audit(entity_type="decision", entity_ref=label, action="create", program=owning, before=None, after=decision)
+    context = {"program": owning, "decision": decision}
+    return Reply(
+        Message("decision_logged", context), posts=post_to(owning.channel_id, Message("decision_post", context), label)
+    )
+
+
+@use_case(writes=True)
+def supersede(ctx: Context, data: DecisionSupersede) -> Reply:
+    """Mark an older decision superseded by a later one (its decider, the program owner or an admin)."""
+    old, old_program = item(ctx.session, ctx.actor, Decision, Kind.DECISION, data.old, lock=True)
+    new, new_program = item(ctx.session, ctx.actor, Decision, Kind.DECISION, data.new)
+    old_ref, new_ref = ref(Kind.DECISION, old.number), ref(Kind.DECISION, new.number)
+    require_owner_of(ctx.actor, old_program, old.decider_id, "decider", "supersede", old_ref)
+    if old.id == new.id:
+        raise Invalid("supersede_itself")
+    if old.status == DecisionStatus.SUPERSEDED:
+        raise Conflict("already_superseded", ref=old_ref)
+    if new.status == DecisionStatus.SUPERSEDED:
+        raise Conflict("successor_superseded", ref=new_ref)
+    if old_program.id != new_program.id:
+        raise Invalid("decisions_in_other_programs", old=old_ref, new=new_ref)
+    if new.number < old.number:
+        raise Invalid("successor_older", old=old_ref, new=new_ref)
+    before = snapshot(old)
+    old.status = DecisionStatus.SUPERSEDED
+    old.superseded_by_id = new.id
+    ctx.session.add(old)
+    ctx.audit(
+        entity_type="decision", entity_ref=old_ref, action="supersede", program=old_program, before=before, after=old
+    )
+    return reply("decision_superseded", old=old, new=new, program=old_program)
+
+
+@use_case(writes=False)
+def list_(ctx: Context, data: DecisionQuery) -> Reply:
+    """Decisions, newest first, optionally matching words and logged since an instant."""
+    scope = [program(ctx.session, ctx.actor, data.key)] if data.key else visible_programs(ctx.session, ctx.actor)
+    found = decisions.query(ctx.session, ctx.team_id, [p.id or 0 for p in scope], words=data.words, since=data.since)
+    keys = {p.id: p.key for p in scope}
+    filtered = bool(data.key or data.words or data.since)
+    return reply("decision_list", page=page([(d, keys[d.program_id]) for d in found]), filtered=filtered)
+
+
+@use_case(writes=False)
+def show(ctx: Context, data: NumberRef) -> Reply:
+    """One decision in full, with what superseded it."""
+    decision, owning = item(ctx.session, ctx.actor, Decision, Kind.DECISION, data.number)
+    successor = decisions.by_id(ctx.session, decision.superseded_by_id)
+    return reply("decision_show", decision=decision, program=owning, successor=successor)

@@ -1,0 +1,196 @@
+"""Escalation alerts: raised when a program turns red or a risk becomes critical, repeated until acknowledged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+from sqlmodel import Session
+
+from domain.access import may_post_in, may_see
+from domain.bands import band_for
+from domain.calendar import WorkCalendar
+from domain.context import Context
+from domain.errors import Conflict, PulseError
+from domain.inputs import Input
+from domain.messages import Message, Post, Reply, use_case
+from domain.status import status_of
+from store import alerts, items, programs
+from store.audit import snapshot
+from store.ids import Kind, parse_ref
+from store.models import Alert, Program, Risk
+from store.settings import workspace_settings
+
+PROGRAM_RED = "program_red"
+RISK_CRITICAL = "risk_critical"
+MAX_REPEATS = 3
+REPEAT_FROM = dt.time(9, 0)
+ALERT_KIND = "alert"  # outbox kind of an alert's posts and repeats
+
+
+def alert_channels(program: Program, escalation_channel: str | None) -> list[str]:
+    """Where an alert about `program` goes: the escalation channel (if cleared for it) and its own channel."""
+    channels = []
+    if escalation_channel and may_post_in(program, escalation_channel):
+        channels.append(escalation_channel)
+    if program.channel_id and program.channel_id not in channels:
+        channels.append(program.channel_id)
+    return channels
+
+
+def raise_alert(ctx: Context, *, kind: str, program: Program, entity_ref: str, body: Message) -> list[Post]:
+    """Open an alert and return its posts (the message `body` framed as an escalation); [] when the same
+    alert is already open."""
+    if ctx.quiet or alerts.unresolved(ctx.session, ctx.team_id, kind, entity_ref, unacknowledged=True):
+        return []
+    alert = Alert(
+        team_id=ctx.team_id,
+        kind=kind,
+        entity_ref=entity_ref,
+        program_id=program.id or 0,
+        last_posted_on=ctx.now.date(),
+    )
+    ctx.session.add(alert)
+    ctx.session.flush()
+    ctx.audit(
+        entity_type="alert",
+        entity_ref=f"{kind}:{entity_ref}",
+        action="raise",
+        program=program,
+        before=None,
+        after=alert,
+    )
+    framed = Message("alert", {"body": body, "acknowledged_by": None, "acknowledged_at": None})
+    return posts_of(alert, program, framed, ctx.escalation_channel, round_=0)
+
+
+def posts_of(
+    alert: Alert, program: Program, message: Message, escalation_channel: str | None, round_: int
+) -> list[Post]:
+    """One post of an alert (round 0) or of one of its repeats, per channel it goes to."""
+    return [
+        Post(
+            channel,
+            message,
+            entity_ref=f"alert:{alert.id}",
+            kind=ALERT_KIND,
+            dedupe_key=f"alert:{alert.id}:{round_}:{channel}",
+        )
+        for channel in alert_channels(program, escalation_channel)
+    ]
+
+
+def subject(session: Session, alert: Alert, program: Program) -> Message:
+    """What the alert is about, as it stands now: the program's status, or the risk."""
+    if alert.kind == PROGRAM_RED:
+        status = status_of(session, [program])[program.id or 0]
+        if status.current is not None:
+            return Message("status_post", {"program": program, "update": status.current, "status": status})
+    parsed = parse_ref(alert.entity_ref)
+    risk = items.by_number(session, Risk, alert.team_id, parsed[1]) if parsed and parsed[0] == Kind.RISK else None
+    if alert.kind == RISK_CRITICAL and risk is not None:
+        band = band_for(risk.score, workspace_settings(session, alert.team_id))
+        return Message("risk_post", {"program": program, "risk": risk, "band": band})
+    return Message("alert_subject", {"alert": alert, "program": program})
+
+
+def resolve(ctx: Context, *, kind: str, entity_ref: str, program: Program) -> None:
+    """Close open alerts whose condition no longer holds (program no longer red, risk no longer critical)."""
+    for alert in alerts.unresolved(ctx.session, ctx.team_id, kind, entity_ref, unacknowledged=False):
+        before = snapshot(alert)
+        alert.resolved_at = ctx.now
+        ctx.session.add(alert)
+        ctx.audit(
+            entity_type="alert",
+            entity_ref=f"{kind}:{entity_ref}",
+            action="resolve",
+            program=program,
+            before=before,
+            after=alert,
+        )
+
+
+class AlertAck(Input):
+    """Acknowledge an alert (its Acknowledge button)."""
+
+    alert_id: int = Field(ge=1, le=2**31 - 1)
+
+
+@use_case(writes=True)
+def acknowledge(ctx: Context, data: AlertAck) -> Reply:
+    """Acknowledge an alert (anyone who may see its program); its posts are then updated in place."""
+    alert = ctx.session.get(Alert, data.alert_id)
+    program = ctx.session.get(Program, alert.program_id) if alert and alert.team_id == ctx.team_id else None
+    if alert is None or program is None or not may_see(ctx.actor, program):
+        raise PulseError("alert_gone")
+    if alert.acknowledged_at is not None:
+        raise Conflict("already_acknowledged", by=alert.acknowledged_by)
+    before = snapshot(alert)
+    alert.acknowledged_at = ctx.now
+    alert.acknowledged_by = ctx.actor.user_id
+    ctx.session.add(alert)
+    ctx.audit(
+        entity_type="alert",
+        entity_ref=f"{alert.kind}:{alert.entity_ref}",
+        action="acknowledge",
+        program=program,
+        before=before,
+        after=alert,
+    )
+    copies = [(m.sent_channel, m.sent_ts) for m in alerts.sent_messages(ctx.session, alert)]
+    context = {
+        "body": subject(ctx.session, alert, program),
+        "acknowledged_by": alert.acknowledged_by,
+        "acknowledged_at": alert.acknowledged_at,
+        "copies": copies,
+    }
+    return Reply(Message("alert", context))
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """An alert due for its daily repeat today."""
+
+    alert: Alert
+    program: Program
+    round: int
+
+    def posts(self, session: Session, escalation_channel: str | None) -> list[Post]:
+        """The repeat's posts: a reminder with what the alert is about, as it stands now."""
+        message = Message(
+            "alert_repeat",
+            {
+                "alert": self.alert,
+                "round": self.round,
+                "limit": MAX_REPEATS,
+                "body": subject(session, self.alert, self.program),
+            },
+        )
+        return posts_of(self.alert, self.program, message, escalation_channel, self.round)
+
+
+def repeats_due(session: Session, *, now: dt.datetime, calendar: WorkCalendar, workspace_tz: ZoneInfo) -> list[Repeat]:
+    """Alerts still unacknowledged that repeat now: once a working day from 09:00, MAX_REPEATS times at most."""
+    local = now.astimezone(workspace_tz)
+    if not calendar.is_working_day(local.date()) or local.time() < REPEAT_FROM:
+        return []
+    today = local.date()
+    due = [a for a in alerts.needing_repeat(session, today, MAX_REPEATS) if _last_posted_on(a, workspace_tz) < today]
+    by_id = programs.by_ids(session, [a.program_id for a in due])
+    return [Repeat(a, by_id[a.program_id], a.repeats + 1) for a in due]
+
+
+def mark_repeated(session: Session, alert: Alert, today: dt.date) -> None:
+    """Count a repeat as posted today."""
+    alert.repeats += 1
+    alert.last_posted_on = today
+    session.add(alert)
+
+
+def _last_posted_on(alert: Alert, workspace_tz: ZoneInfo) -> dt.date:
+    """The workspace-local day the alert was last posted (raised, or last repeated)."""
+    if alert.repeats == 0 or alert.last_posted_on is None:
+        return alert.created_at.astimezone(workspace_tz).date()
+    return alert.last_posted_on

@@ -1,0 +1,85 @@
+"""What use cases return: the caller's reply and the posts the change warrants, as templates with context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from domain.context import Context
+
+
+@dataclass
+class Message:
+    """A template (`templates/<template>.j2`) and its context; rendered by the Slack side."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Post:
+    """A message a channel should see because of a change, queued in the change's transaction.
+
+    `entity_ref` names what it is about (to find and update it later); `thread` are replies posted under it;
+    `dedupe_key` makes queueing idempotent (a fresh key per post when None).
+    """
+
+    channel_id: str
+    message: Message
+    entity_ref: str
+    kind: str = "channel_post"
+    dedupe_key: str | None = None
+    thread: list[Message] = field(default_factory=list)
+
+
+@dataclass
+class Reply:
+    """The answer to the caller (ephemeral) plus the posts the change warrants."""
+
+    message: Message
+    posts: list[Post] = field(default_factory=list)
+    ok: bool = True
+    outbox_ids: list[int] = field(default_factory=list)  # filled once the posts are queued
+
+
+def reply(template: str, **context: Any) -> Reply:
+    """A successful reply rendered from `templates/<template>.j2`."""
+    return Reply(Message(template, context))
+
+
+def error(code: str, values: dict[str, Any], usage: str | None = None, *, field: str | None = None) -> Reply:
+    """An error reply: what was wrong (`code`, worded by templates/errors.j2), the input `field` at fault
+    (forms show it there) and, when known, the usage line."""
+    return Reply(Message("error", {"code": code, "values": values, "usage": usage, "field": field}), ok=False)
+
+
+def post_to(channel_id: str | None, message: Message, entity_ref: str) -> list[Post]:
+    """A channel post when the program has a channel, else nothing."""
+    return [Post(channel_id, message, entity_ref)] if channel_id else []
+
+
+In = TypeVar("In", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class UseCase(Generic[In]):
+    """A use case: what it runs and whether it writes (writers take SQLite's write lock up front)."""
+
+    run: Callable[[Context, In], Reply]
+    writes: bool
+    name: str
+
+    def __call__(self, ctx: Context, data: In) -> Reply:
+        return self.run(ctx, data)
+
+
+def use_case(*, writes: bool) -> Callable[[Callable[[Context, In], Reply]], UseCase[In]]:
+    """Declare a function `(ctx, typed input) -> Reply` as a use case every surface can call."""
+
+    def wrap(run: Callable[[Context, In], Reply]) -> UseCase[In]:
+        return UseCase(run=run, writes=writes, name=f"{run.__module__.rsplit('.', 1)[-1]}.{run.__name__}")
+
+    return wrap

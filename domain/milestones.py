@@ -1,0 +1,70 @@
+"""Program milestones (M-n): added and completed by the program owner."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from domain.access import require_cleared, require_program_owner
+from domain.context import Context
+from domain.errors import Conflict, Invalid
+from domain.inputs import Input, NumberRef
+from domain.lookup import item, program
+from domain.messages import Reply, reply, use_case
+from store.audit import snapshot
+from store.ids import Kind, next_number, ref
+from store.models import Milestone
+
+
+class MilestoneCreate(Input):
+    key: str
+    title: str
+    due: dt.date
+    owner_id: str | None = None  # the program owner when not given
+
+
+@use_case(writes=True)
+def add(ctx: Context, data: MilestoneCreate) -> Reply:
+    """Add a milestone (program owner or admin)."""
+    owning = program(ctx.session, ctx.actor, data.key)
+    require_program_owner(ctx.actor, owning, "add_milestone")
+    if owning.archived_at is not None:
+        raise Conflict("archived", key=owning.key, act="add_milestone")
+    if not data.title.strip():
+        raise Invalid("milestone_needs_title", field="title")
+    owner = data.owner_id or owning.owner_id
+    require_cleared(ctx.actor, owning, owner, "milestone_owner")
+    milestone = Milestone(
+        team_id=ctx.team_id,
+        number=next_number(ctx.session, ctx.team_id, Kind.MILESTONE),
+        program_id=owning.id or 0,
+        title=data.title.strip(),
+        due=data.due,
+        owner_id=owner,
+        created_by=ctx.actor.user_id,
+    )
+    ctx.session.add(milestone)
+    ctx.audit(
+        entity_type="milestone",
+        entity_ref=ref(Kind.MILESTONE, milestone.number),
+        action="create",
+        program=owning,
+        before=None,
+        after=milestone,
+    )
+    return reply("milestone_added", program=owning, milestone=milestone, today=ctx.today)
+
+
+@use_case(writes=True)
+def complete(ctx: Context, data: NumberRef) -> Reply:
+    """Mark a milestone done (program owner or admin)."""
+    milestone, owning = item(ctx.session, ctx.actor, Milestone, Kind.MILESTONE, data.number, lock=True)
+    require_program_owner(ctx.actor, owning, "complete_milestone")
+    label = ref(Kind.MILESTONE, milestone.number)
+    if milestone.done_at is not None:
+        raise Conflict("already_done", ref=label)
+    before = snapshot(milestone)
+    milestone.done_at = ctx.now
+    milestone.done_by = ctx.actor.user_id
+    ctx.session.add(milestone)
+    ctx.audit(entity_type="milestone", entity_ref=label, action="done", program=owning, before=before, after=milestone)
+    return reply("milestone_done", program=owning, milestone=milestone, late=(ctx.today - milestone.due).days)

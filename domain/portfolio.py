@@ -1,0 +1,97 @@
+"""Read models for lists, digests and the demo: each program with its facts, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from domain.access import Actor
+from domain.actions import is_overdue
+from domain.bands import Band, band_for
+from domain.lookup import visible_programs
+from domain.status import ProgramStatus, Trend, status_of
+from store import actions, milestones, risks
+from store.models import Action, Milestone, Program, Rag, Risk
+from store.settings import workspace_settings
+
+STALE_AFTER_DAYS = 7
+
+
+@dataclass
+class ProgramFacts:
+    """A program with the facts a reader needs to judge it."""
+
+    program: Program
+    status: ProgramStatus
+    risks: list[Risk] = field(default_factory=list)
+    risk_bands: dict[Band, int] = field(default_factory=dict)
+    open_actions: list[Action] = field(default_factory=list)
+    overdue_actions: list[Action] = field(default_factory=list)
+    open_milestones: list[Milestone] = field(default_factory=list)
+    slipped_milestones: list[Milestone] = field(default_factory=list)
+    stale: bool = False
+
+    @property
+    def rag(self) -> Rag | None:
+        return self.status.rag
+
+    @property
+    def trend(self) -> Trend:
+        return self.status.trend
+
+    @property
+    def critical_risks(self) -> int:
+        return self.risk_bands.get(Band.CRITICAL, 0)
+
+    @property
+    def watermelon(self) -> bool:
+        """Reported green while its facts are red."""
+        return self.rag == Rag.GREEN and bool(self.slipped_milestones or self.critical_risks or self.overdue_actions)
+
+    @property
+    def next_milestone(self) -> Milestone | None:
+        upcoming = [m for m in self.open_milestones if m not in self.slipped_milestones]
+        return upcoming[0] if upcoming else None
+
+
+RAG_SORT = {Rag.RED: 0, Rag.AMBER: 1, None: 2, Rag.GREEN: 3}
+
+
+def portfolio(
+    session: Session, actor: Actor, *, today: dt.date, now: dt.datetime, include_archived: bool = False
+) -> list[ProgramFacts]:
+    """Every program the actor may see with its facts, red first, then amber, unreported, green."""
+    visible = visible_programs(session, actor, include_archived=include_archived)
+    return facts_for(session, actor.team_id, visible, today=today, now=now)
+
+
+def facts_for(
+    session: Session, team_id: str, program_list: list[Program], *, today: dt.date, now: dt.datetime
+) -> list[ProgramFacts]:
+    """Facts for the given programs (same team), sorted by status then key."""
+    ids = [p.id for p in program_list if p.id is not None]
+    settings = workspace_settings(session, team_id)
+    statuses = status_of(session, program_list)
+    facts = {p.id: ProgramFacts(program=p, status=statuses[p.id or 0]) for p in program_list}
+    for risk in risks.query(session, team_id, ids):
+        item = facts[risk.program_id]
+        item.risks.append(risk)
+        band = band_for(risk.score, settings)
+        item.risk_bands[band] = item.risk_bands.get(band, 0) + 1
+    for action in actions.query(session, team_id, ids):
+        item = facts[action.program_id]
+        item.open_actions.append(action)
+        if is_overdue(action, today):
+            item.overdue_actions.append(action)
+    for milestone in milestones.for_programs(session, ids):
+        item = facts[milestone.program_id]
+        item.open_milestones.append(milestone)
+        if milestone.due < today:
+            item.slipped_milestones.append(milestone)
+    stale_before = now - dt.timedelta(days=STALE_AFTER_DAYS)
+    for item in facts.values():
+        current = item.status.current
+        item.stale = item.program.archived_at is None and (current is None or current.created_at < stale_before)
+    return sorted(facts.values(), key=lambda f: (RAG_SORT[f.rag], f.program.key))

@@ -1,0 +1,219 @@
+"""Programs: create, edit, report RAG status, archive; list and show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from domain import escalation
+from domain.access import require_program_owner
+from domain.bands import band_for
+from domain.context import Context
+from domain.errors import Conflict, Invalid
+from domain.inputs import Input
+from domain.lookup import program as find_program
+from domain.messages import Message, Reply, post_to, reply, use_case
+from domain.pages import page
+from domain.portfolio import facts_for, portfolio
+from domain.status import ProgramStatus, status_of
+from store import actions, decisions, programs, risks
+from store.audit import snapshot
+from store.models import Program, Rag, StatusUpdate
+from store.settings import workspace_settings
+
+KEY_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
+
+
+class ProgramRef(Input):
+    """One program, by key."""
+
+    key: str
+
+
+class ProgramCreate(Input):
+    key: str
+    name: str
+    owner_id: str | None = None  # the actor when not given
+    channel_id: str | None = None
+    target_date: dt.date | None = None
+    restricted: bool = False
+    members: list[str] = []
+    allowed_channels: list[str] = []
+
+
+class ProgramEdit(Input):
+    """Fields to change; None means unchanged; members and allowed channels replace the old lists."""
+
+    key: str
+    name: str | None = None
+    owner_id: str | None = None
+    channel_id: str | None = None
+    target_date: dt.date | None = None
+    restricted: bool | None = None
+    members: list[str] | None = None
+    allowed_channels: list[str] | None = None
+
+
+class StatusReport(Input):
+    key: str
+    rag: Rag
+    summary: str = ""
+    asks: str | None = None
+
+
+class ProgramQuery(Input):
+    status: Rag | None = None
+    owner_id: str | None = None
+    include_archived: bool = False
+
+
+def validate_key(key: str) -> str:
+    """Program keys: letters, digits and dashes, stored upper-case."""
+    key = key.upper()
+    if not KEY_PATTERN.match(key) or re.fullmatch(r"[RDAMS]-\d+", key):
+        raise Invalid("bad_key", field="key", key=key)
+    return key
+
+
+@use_case(writes=True)
+def create(ctx: Context, data: ProgramCreate) -> Reply:
+    """Create a program; keys are unique per workspace, archived ones included."""
+    key = validate_key(data.key)
+    if not data.name.strip():
+        raise Invalid("program_needs_title", field="name")
+    if programs.key_taken(ctx.session, ctx.team_id, key):
+        raise Conflict("key_taken", field="key", key=key)
+    program = Program(
+        team_id=ctx.team_id,
+        key=key,
+        name=data.name.strip(),
+        owner_id=data.owner_id or ctx.actor.user_id,
+        channel_id=data.channel_id,
+        target_date=data.target_date,
+        restricted=data.restricted,
+        members=sorted(set(data.members)),
+        allowed_channels=sorted(set(data.allowed_channels)),
+        created_by=ctx.actor.user_id,
+    )
+    ctx.session.add(program)
+    ctx.audit(entity_type="program", entity_ref=key, action="create", program=program, before=None, after=program)
+    return reply("program_created", program=program)
+
+
+@use_case(writes=True)
+def edit(ctx: Context, data: ProgramEdit) -> Reply:
+    """Change a program's details (owner or admin)."""
+    program = find_program(ctx.session, ctx.actor, data.key)
+    require_program_owner(ctx.actor, program, "edit")
+    if program.archived_at is not None:
+        raise Conflict("archived", key=program.key, act="edit")
+    before = snapshot(program)
+    for name, value in data.model_dump(exclude={"key"}, exclude_none=True).items():
+        setattr(program, name, sorted(set(value)) if isinstance(value, list) else value)
+    if snapshot(program) == before:
+        raise Invalid("nothing_to_change", example=f"/program edit {program.key} due:2027-03-31")
+    program.updated_at = ctx.now
+    ctx.session.add(program)
+    ctx.audit(
+        entity_type="program", entity_ref=program.key, action="edit", program=program, before=before, after=program
+    )
+    return reply("program_edited", program=program)
+
+
+@use_case(writes=True)
+def report_status(ctx: Context, data: StatusReport) -> Reply:
+    """Record a RAG report (owner or admin); amber and red need a summary saying why. Red raises an alert."""
+    program = find_program(ctx.session, ctx.actor, data.key)
+    require_program_owner(ctx.actor, program, "status")
+    if program.archived_at is not None:
+        raise Conflict("archived", key=program.key, act="status")
+    if data.rag != Rag.GREEN and not data.summary.strip():
+        raise Invalid("status_needs_summary", field="summary", rag=data.rag.value, key=program.key)
+    before = status_of(ctx.session, [program])[program.id or 0]
+    update = StatusUpdate(
+        team_id=ctx.team_id,
+        program_id=program.id or 0,
+        rag=data.rag,
+        summary=data.summary.strip(),
+        asks=data.asks or None,
+        author_id=ctx.actor.user_id,
+    )
+    ctx.session.add(update)
+    program.updated_at = ctx.now
+    ctx.session.add(program)
+    ctx.audit(
+        entity_type="program",
+        entity_ref=program.key,
+        action="status",
+        program=program,
+        before=snapshot(before.current),
+        after=update,
+    )
+    moved = ProgramStatus(current=update, previous=before.current)
+    context = {"program": program, "update": update, "status": moved}
+    post = Message("status_post", context)
+    answer = Reply(Message("status_reported", context))
+    was_red = moved.previous is not None and moved.previous.rag == Rag.RED
+    if data.rag == Rag.RED and not was_red:
+        answer.posts = escalation.raise_alert(
+            ctx, kind=escalation.PROGRAM_RED, program=program, entity_ref=program.key, body=post
+        )
+        if answer.posts:
+            return answer
+    elif data.rag != Rag.RED:
+        escalation.resolve(ctx, kind=escalation.PROGRAM_RED, program=program, entity_ref=program.key)
+    answer.posts = post_to(program.channel_id, post, f"{program.key}/status")
+    return answer
+
+
+@use_case(writes=True)
+def archive(ctx: Context, data: ProgramRef) -> Reply:
+    """Archive a program (owner or admin). It stays readable; nothing is deleted."""
+    program = find_program(ctx.session, ctx.actor, data.key)
+    require_program_owner(ctx.actor, program, "archive")
+    if program.archived_at is not None:
+        raise Conflict("already_archived", key=program.key)
+    open_risks = risks.query(ctx.session, ctx.team_id, [program.id or 0])
+    open_actions = actions.query(ctx.session, ctx.team_id, [program.id or 0])
+    before = snapshot(program)
+    program.archived_at = ctx.now
+    program.updated_at = ctx.now
+    ctx.session.add(program)
+    ctx.audit(
+        entity_type="program", entity_ref=program.key, action="archive", program=program, before=before, after=program
+    )
+    return reply("program_archived", program=program, open_risks=len(open_risks), open_actions=len(open_actions))
+
+
+@use_case(writes=False)
+def list_(ctx: Context, data: ProgramQuery) -> Reply:
+    """Programs the actor may see, red first."""
+    facts = portfolio(ctx.session, ctx.actor, today=ctx.today, now=ctx.now, include_archived=data.include_archived)
+    if data.status is not None:
+        facts = [f for f in facts if f.rag == data.status]
+    if data.owner_id is not None:
+        facts = [f for f in facts if f.program.owner_id == data.owner_id]
+    filtered = data.status is not None or data.owner_id is not None
+    return reply("program_list", page=page(facts), filtered=filtered)
+
+
+@use_case(writes=False)
+def show(ctx: Context, data: ProgramRef) -> Reply:
+    """Everything about one program."""
+    program = find_program(ctx.session, ctx.actor, data.key)
+    facts = facts_for(ctx.session, ctx.team_id, [program], today=ctx.today, now=ctx.now)[0]
+    settings = workspace_settings(ctx.session, ctx.team_id)
+    top_risks = [(r, band_for(r.score, settings)) for r in facts.risks]
+    recent = decisions.query(ctx.session, ctx.team_id, [program.id or 0])
+    return reply(
+        "program_show",
+        f=facts,
+        program=program,
+        history=programs.status_history(ctx.session, program, limit=4),
+        risks=page(top_risks, 5),
+        actions=page(facts.open_actions, 5),
+        milestones=page(facts.open_milestones, 5),
+        decisions=page(recent, 3),
+        now=ctx.now,
+        today=ctx.today,
+    )

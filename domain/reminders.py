@@ -1,0 +1,239 @@
+"""What each person is told today: one gathered DM per person per working day, 09:00-10:00 their time,
+and the ladder's step-3 channel posts. Each item reaches each recipient at most once (the reminder ledger)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from domain.access import may_post_in
+from domain.calendar import WorkCalendar, in_local_window
+from domain.ladder import ladder_step, step_key
+from domain.portfolio import STALE_AFTER_DAYS
+from domain.status import status_of
+from store import actions, milestones, outbox, programs, reminders, risks
+from store.models import Action, Milestone, Program, Risk
+from store.settings import workspace_settings
+
+DM_START, DM_END = dt.time(9, 0), dt.time(10, 0)
+MILESTONE_SOON_DAYS = 3
+
+
+@dataclass
+class Inbox:
+    """What one person is told today, with the ledger key of each item."""
+
+    overdue: list[tuple[Action, Program, int]] = field(default_factory=list)  # (action, program, step)
+    team_overdue: list[tuple[Action, Program]] = field(default_factory=list)
+    reviews: list[tuple[Risk, Program]] = field(default_factory=list)
+    stale: list[tuple[Program, int]] = field(default_factory=list)
+    milestones: list[tuple[Milestone, Program]] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.overdue or self.team_overdue or self.reviews or self.stale or self.milestones)
+
+
+@dataclass(frozen=True)
+class ReminderDM:
+    """One person's DM for today."""
+
+    user_id: str
+    inbox: Inbox
+    dedupe_key: str
+
+
+@dataclass(frozen=True)
+class LadderPost:
+    """Step 3 for one overdue action: a post in a channel."""
+
+    action: Action
+    program: Program
+    channel_id: str
+    days_overdue: int
+    dedupe_key: str
+
+
+@dataclass
+class TeamReminders:
+    dms: list[ReminderDM] = field(default_factory=list)
+    ladder: list[LadderPost] = field(default_factory=list)
+
+
+def _review_key(risk: Risk) -> str:
+    return f"risk:R-{risk.number}:review:{risk.review_date.isoformat() if risk.review_date else ''}"
+
+
+def _milestone_key(milestone: Milestone) -> str:
+    return f"milestone:M-{milestone.number}:{milestone.due.isoformat()}"
+
+
+def due(
+    session: Session,
+    team_id: str,
+    *,
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    tz_for: Callable[[list[str]], dict[str, ZoneInfo]],
+    workspace_tz: ZoneInfo,
+    escalation_channel: str | None,
+) -> TeamReminders:
+    """Claim (in the ledger) and return today's DMs for people in their 09:00-10:00 window, and ladder step-3 posts."""
+    active = programs.for_team(session, team_id)
+    if not active:
+        return TeamReminders()
+    by_id = {p.id: p for p in active}
+    ids = [p.id or 0 for p in active]
+    settings = workspace_settings(session, team_id)
+    step2, step3 = settings.ladder_step2_days, settings.ladder_step3_days
+    open_actions = actions.query(session, team_id, ids)
+    open_risks = [r for r in risks.query(session, team_id, ids) if r.review_date is not None]
+    open_milestones = milestones.for_programs(session, ids)
+    statuses = status_of(session, active)
+
+    people = (
+        {a.owner_id for a in open_actions}
+        | {r.owner_id for r in open_risks}
+        | {m.owner_id for m in open_milestones}
+        | {p.owner_id for p in active}
+    )
+    zones = tz_for(sorted(people))
+    inboxes: dict[str, Inbox] = defaultdict(Inbox)
+    local_today = {u: now.astimezone(z).date() for u, z in zones.items()}
+    awake = {
+        u
+        for u, z in zones.items()
+        if calendar.is_working_day(local_today[u]) and in_local_window(now, z, DM_START, DM_END)
+    }
+
+    for action in open_actions:
+        program = by_id[action.program_id]
+        for person in {action.owner_id, program.owner_id} & awake:
+            step = ladder_step(action, local_today[person], calendar, step2, step3)
+            if step == 0:
+                continue
+            if person == action.owner_id:
+                reached = 2 if step >= 2 else 1
+                inboxes[person].overdue.append((action, program, reached))
+                inboxes[person].keys.append(step_key(action, reached, calendar))
+            elif step >= 2:
+                inboxes[person].team_overdue.append((action, program))
+                inboxes[person].keys.append(step_key(action, 2, calendar))
+    for risk in open_risks:
+        if risk.owner_id in awake and risk.review_date and risk.review_date < local_today[risk.owner_id]:
+            inboxes[risk.owner_id].reviews.append((risk, by_id[risk.program_id]))
+            inboxes[risk.owner_id].keys.append(_review_key(risk))
+    for program in active:
+        owner = program.owner_id
+        if owner not in awake:
+            continue
+        current = statuses[program.id or 0].current
+        since = current.created_at if current else program.created_at
+        days = (now - since).days
+        if days >= STALE_AFTER_DAYS:
+            inboxes[owner].stale.append((program, days))
+            inboxes[owner].keys.append(f"stale:{program.key}:{current.id if current else 0}:{days // STALE_AFTER_DAYS}")
+    for milestone in open_milestones:
+        owner = milestone.owner_id
+        if owner in awake and 0 <= (milestone.due - local_today[owner]).days <= MILESTONE_SOON_DAYS:
+            inboxes[owner].milestones.append((milestone, by_id[milestone.program_id]))
+            inboxes[owner].keys.append(_milestone_key(milestone))
+
+    return TeamReminders(
+        dms=_fresh_dms(session, team_id, inboxes, local_today, now.date(), calendar),
+        ladder=_step3(
+            session,
+            team_id,
+            open_actions,
+            by_id,
+            now=now,
+            calendar=calendar,
+            workspace_tz=workspace_tz,
+            escalation_channel=escalation_channel,
+            step2=step2,
+            step3=step3,
+        ),
+    )
+
+
+def _fresh_dms(
+    session: Session,
+    team_id: str,
+    inboxes: dict[str, Inbox],
+    local_today: dict[str, dt.date],
+    today: dt.date,
+    calendar: WorkCalendar,
+) -> list[ReminderDM]:
+    candidates = {user: inbox for user, inbox in inboxes.items() if inbox}
+    if not candidates:
+        return []
+    dm_keys = {user: f"dm:{user}:{local_today[user].isoformat()}" for user in candidates}
+    already = outbox.queued_keys(session, team_id, list(dm_keys.values()))
+    pending = {(key, user) for user, inbox in candidates.items() if dm_keys[user] not in already for key in inbox.keys}
+    fresh = reminders.claim_many(session, team_id=team_id, pairs=sorted(pending), today=today)
+    found = []
+    for user, inbox in sorted(candidates.items()):
+        if dm_keys[user] in already:
+            continue
+        kept = _only_fresh(inbox, user, fresh, calendar)
+        if kept:
+            found.append(ReminderDM(user, kept, dm_keys[user]))
+    return found
+
+
+def _only_fresh(inbox: Inbox, user: str, fresh: set[tuple[str, str]], calendar: WorkCalendar) -> Inbox:
+    """The part of an inbox whose ledger keys this tick claimed (nothing is told twice)."""
+
+    def ok(key: str) -> bool:
+        return (key, user) in fresh
+
+    return Inbox(
+        overdue=[(a, p, s) for a, p, s in inbox.overdue if ok(step_key(a, s, calendar))],
+        team_overdue=[(a, p) for a, p in inbox.team_overdue if ok(step_key(a, 2, calendar))],
+        reviews=[(r, p) for r, p in inbox.reviews if ok(_review_key(r))],
+        stale=[(p, d) for p, d in inbox.stale if any(k.startswith(f"stale:{p.key}:") and ok(k) for k in inbox.keys)],
+        milestones=[(m, p) for m, p in inbox.milestones if ok(_milestone_key(m))],
+    )
+
+
+def _step3(
+    session: Session,
+    team_id: str,
+    open_actions: list[Action],
+    by_id: dict[int | None, Program],
+    *,
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    workspace_tz: ZoneInfo,
+    escalation_channel: str | None,
+    step2: int,
+    step3: int,
+) -> list[LadderPost]:
+    """Actions overdue for `step3` working days, for the escalation channel (working days, from 09:00)."""
+    today = now.astimezone(workspace_tz).date()
+    if not calendar.is_working_day(today) or now.astimezone(workspace_tz).time() < DM_START:
+        return []
+    found = []
+    for action in open_actions:
+        if ladder_step(action, today, calendar, step2, step3) < 3:
+            continue
+        program = by_id[action.program_id]
+        channel = escalation_channel if escalation_channel and may_post_in(program, escalation_channel) else None
+        channel = channel or program.channel_id
+        if channel:
+            found.append((action, program, channel))
+    if not found:
+        return []
+    fresh = reminders.claim_many(
+        session, team_id=team_id, today=today, pairs=sorted({(step_key(a, 3, calendar), ch) for a, _, ch in found})
+    )
+    return [
+        LadderPost(action, program, channel, (today - action.due).days, f"ladder:{step_key(action, 3, calendar)}")
+        for action, program, channel in found
+        if (step_key(action, 3, calendar), channel) in fresh
+    ]

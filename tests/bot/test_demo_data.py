@@ -1,0 +1,81 @@
+"""The demo portfolio shows everything Pulse does: every band, every RAG, overdue work, history, a watermelon."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import col, select
+
+from bot import demo_data as demo
+from domain.access import Actor
+from domain.bands import Band, band_for
+from domain.portfolio import portfolio
+from store.db import Database
+from store.models import Action, AuditEvent, Decision, Milestone, Program, Rag, Risk, StatusUpdate
+from store.settings import workspace_settings
+from tests.support.store import row_counts
+
+TODAY = dt.date(2026, 11, 25)
+NOW = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
+VIEWER = Actor(team_id=demo.DEMO_TEAM, user_id=demo.DEMO_ADMIN, is_admin=True)
+
+
+@pytest.fixture
+def seeded(database: Database) -> Database:
+    with database.session(write=True) as session:
+        assert demo.seed(session, today=TODAY, now=NOW) is True
+    return database
+
+
+def test_seeding_twice_adds_nothing(seeded: Database) -> None:
+    counts = row_counts(seeded)
+    with seeded.session(write=True) as session:
+        assert demo.seed(session, today=TODAY, now=NOW) is False
+    assert row_counts(seeded) == counts
+
+
+def test_the_demo_has_six_programs_in_every_rag_with_a_watermelon(seeded: Database) -> None:
+    with seeded.session() as session:
+        facts = portfolio(session, VIEWER, today=TODAY, now=NOW)
+    assert len(facts) == 6
+    assert {f.rag for f in facts} == {Rag.RED, Rag.AMBER, Rag.GREEN}
+    order = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
+    assert [order[f.rag] for f in facts if f.rag] == sorted(order[f.rag] for f in facts if f.rag)
+    assert any(f.watermelon for f in facts)
+    assert any(f.program.restricted for f in facts)
+    assert any(f.stale for f in facts)
+    assert any(f.slipped_milestones for f in facts)
+    assert {f.trend.value for f in facts} >= {"improving", "worsening", "unchanged"}
+
+
+def test_the_demo_data_covers_every_band_and_kind_of_item(seeded: Database) -> None:
+    with seeded.session() as session:
+        programs_ = session.exec(select(Program).where(col(Program.team_id) == demo.DEMO_TEAM)).all()
+        settings = workspace_settings(session, demo.DEMO_TEAM)
+        demo_risks = session.exec(select(Risk)).all()
+        demo_actions = session.exec(select(Action)).all()
+        updates = session.exec(select(StatusUpdate)).all()
+        decisions_ = session.exec(select(Decision)).all()
+        milestones_ = session.exec(select(Milestone)).all()
+        audits = session.exec(select(AuditEvent)).all()
+    assert {band_for(r.score, settings) for r in demo_risks} == set(Band)
+    assert any(a.due < TODAY for a in demo_actions)  # overdue
+    assert any(a.due >= TODAY for a in demo_actions)  # open, not yet due
+    per_program = {p.id: sum(u.program_id == p.id for u in updates) for p in programs_}
+    assert max(per_program.values()) >= 3 and all(n >= 1 for n in per_program.values())  # status history
+    assert len(decisions_) >= 3
+    assert len(milestones_) >= 5
+    assert all(u.created_at <= NOW for u in updates)
+    # seeded through the service layer: one audit event per row created
+    created = len(programs_) + len(updates) + len(demo_risks) + len(demo_actions) + len(decisions_) + len(milestones_)
+    assert len(audits) == created
+    assert all(e.team_id == demo.DEMO_TEAM for e in audits)
+
+
+def test_a_demo_member_without_clearance_does_not_see_the_restricted_program(seeded: Database) -> None:
+    marco = Actor(team_id=demo.DEMO_TEAM, user_id="U0MARCO")
+    with seeded.session() as session:
+        keys = [f.program.key for f in portfolio(session, marco, today=TODAY, now=NOW)]
+    assert len(keys) == 5
+    assert "TNS-HASH-MIGRATION" not in keys
