@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from domain.access import require_cleared, require_owner_of
+from domain.access import require_cleared
 from domain.context import Context
 from domain.errors import Conflict, Invalid
 from domain.inputs import Input, NumberRef
-from domain.lookup import item, program, visible_programs
+from domain.lookup import item, item_to_change, program, visible_programs
 from domain.messages import Reply, reply, use_case
 from domain.pages import page
 from store import actions
-from store.audit import snapshot
 from store.ids import Kind, next_number, ref
 from store.models import Action, ActionStatus, Decision, Risk
 
@@ -72,49 +71,37 @@ def add(ctx: Context, data: ActionCreate) -> Reply:
         decision_id=decision.id if decision else None,
         created_by=ctx.actor.user_id,
     )
-    ctx.session.add(action)
-    ctx.audit(
-        entity_type="action",
-        entity_ref=ref(Kind.ACTION, action.number),
-        action="create",
-        program=owning,
-        before=None,
-        after=action,
-    )
+    ctx.created(action, "action", ref(Kind.ACTION, action.number), owning)
     return reply("action_added", action=action, program=owning, risk=risk, decision=decision, today=ctx.today)
 
 
 @use_case(writes=True)
 def complete(ctx: Context, data: NumberRef) -> Reply:
     """Mark an action done (its owner, the program owner or an admin)."""
-    action, owning = item(ctx.session, ctx.actor, Action, Kind.ACTION, data.number, lock=True)
-    label = ref(Kind.ACTION, action.number)
-    require_owner_of(ctx.actor, owning, action.owner_id, "action_owner", "complete", label)
+    action, owning, label = item_to_change(
+        ctx.session, ctx.actor, Action, Kind.ACTION, data.number, role="action_owner", act="complete"
+    )
     if action.status == ActionStatus.DONE:
         raise Conflict("already_done", ref=label)
-    before = snapshot(action)
-    action.status = ActionStatus.DONE
-    action.done_at = ctx.now
-    action.done_by = ctx.actor.user_id
-    ctx.session.add(action)
-    ctx.audit(entity_type="action", entity_ref=label, action="done", program=owning, before=before, after=action)
+    with ctx.changing(action, "action", label, "done", owning):
+        action.status = ActionStatus.DONE
+        action.done_at = ctx.now
+        action.done_by = ctx.actor.user_id
     return reply("action_done", action=action, program=owning, late=(ctx.today - action.due).days)
 
 
 @use_case(writes=True)
 def snooze(ctx: Context, data: ActionSnooze) -> Reply:
     """Hide an action from reminders until a later date (its owner, the program owner or an admin)."""
-    action, owning = item(ctx.session, ctx.actor, Action, Kind.ACTION, data.number, lock=True)
-    label = ref(Kind.ACTION, action.number)
-    require_owner_of(ctx.actor, owning, action.owner_id, "action_owner", "snooze", label)
+    action, owning, label = item_to_change(
+        ctx.session, ctx.actor, Action, Kind.ACTION, data.number, role="action_owner", act="snooze"
+    )
     if action.status == ActionStatus.DONE:
         raise Conflict("done_not_snoozed", ref=label)
     if data.until <= ctx.today:
         raise Invalid("snooze_into_past", field="until", ref=label)
-    before = snapshot(action)
-    action.snoozed_until = data.until
-    ctx.session.add(action)
-    ctx.audit(entity_type="action", entity_ref=label, action="snooze", program=owning, before=before, after=action)
+    with ctx.changing(action, "action", label, "snooze", owning):
+        action.snoozed_until = data.until
     return reply("action_snoozed", action=action, program=owning)
 
 

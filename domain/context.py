@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +13,7 @@ from sqlmodel import Session, SQLModel
 
 from domain.access import Actor
 from store import audit
+from store.audit import snapshot
 from store.models import Program
 
 
@@ -34,17 +37,32 @@ class Context:
     def team_id(self) -> str:
         return self.actor.team_id
 
-    def audit(
+    def created(self, row: SQLModel, entity_type: str, entity_ref: str, program: Program | None) -> None:
+        """Save a new row and record its creation by the actor, in this transaction."""
+        self.session.add(row)
+        self.record(entity_type, entity_ref, "create", program, None, row)
+
+    @contextmanager
+    def changing(
+        self, row: SQLModel, entity_type: str, entity_ref: str, action: str, program: Program | None
+    ) -> Iterator[dict[str, Any] | None]:
+        """Change `row` inside the block (which is given its snapshot from before); it is then saved and the
+        change recorded with its before and after."""
+        before = snapshot(row)
+        yield before
+        self.session.add(row)
+        self.record(entity_type, entity_ref, action, program, before, row)
+
+    def record(
         self,
-        *,
         entity_type: str,
         entity_ref: str,
         action: str,
         program: Program | None,
         before: dict[str, Any] | None,
-        after: SQLModel | dict[str, Any] | None,
+        after: SQLModel,
     ) -> None:
-        """Record the change the actor just made, in this transaction."""
+        """Record a change the actor made, in this transaction."""
         audit.record(
             self.session,
             team_id=self.actor.team_id,

@@ -12,7 +12,6 @@ from domain.lookup import item, program, visible_programs
 from domain.messages import Message, Reply, post_to, reply, use_case
 from domain.pages import page
 from store import decisions
-from store.audit import snapshot
 from store.ids import Kind, next_number, ref
 from store.models import Decision, DecisionStatus
 
@@ -69,9 +68,8 @@ def log(ctx: Context, data: DecisionCreate) -> Reply:
         source_permalink=data.source_permalink,
         decided_at=ctx.now if data.status == DecisionStatus.DECIDED else None,
     )
-    ctx.session.add(decision)
     label = ref(Kind.DECISION, decision.number)
-    ctx.audit(entity_type="decision", entity_ref=label, action="create", program=owning, before=None, after=decision)
+    ctx.created(decision, "decision", label, owning)
     context = {"program": owning, "decision": decision}
     return Reply(
         Message("decision_logged", context), posts=post_to(owning.channel_id, Message("decision_post", context), label)
@@ -95,13 +93,9 @@ def supersede(ctx: Context, data: DecisionSupersede) -> Reply:
         raise Invalid("decisions_in_other_programs", old=old_ref, new=new_ref)
     if new.number < old.number:
         raise Invalid("successor_older", old=old_ref, new=new_ref)
-    before = snapshot(old)
-    old.status = DecisionStatus.SUPERSEDED
-    old.superseded_by_id = new.id
-    ctx.session.add(old)
-    ctx.audit(
-        entity_type="decision", entity_ref=old_ref, action="supersede", program=old_program, before=before, after=old
-    )
+    with ctx.changing(old, "decision", old_ref, "supersede", old_program):
+        old.status = DecisionStatus.SUPERSEDED
+        old.superseded_by_id = new.id
     return reply("decision_superseded", old=old, new=new, program=old_program)
 
 

@@ -18,7 +18,6 @@ from domain.inputs import Input
 from domain.messages import Message, Post, Reply, use_case
 from domain.status import status_of
 from store import alerts, items, programs
-from store.audit import snapshot
 from store.ids import Kind, parse_ref
 from store.models import Alert, Program, Risk
 from store.settings import workspace_settings
@@ -54,14 +53,7 @@ def raise_alert(ctx: Context, *, kind: str, program: Program, entity_ref: str, b
     )
     ctx.session.add(alert)
     ctx.session.flush()
-    ctx.audit(
-        entity_type="alert",
-        entity_ref=f"{kind}:{entity_ref}",
-        action="raise",
-        program=program,
-        before=None,
-        after=alert,
-    )
+    ctx.record("alert", f"{kind}:{entity_ref}", "raise", program, None, alert)
     framed = Message("alert", {"body": body, "acknowledged_by": None, "acknowledged_at": None})
     return posts_of(alert, program, framed, ctx.escalation_channel, round_=0)
 
@@ -99,17 +91,8 @@ def subject(session: Session, alert: Alert, program: Program) -> Message:
 def resolve(ctx: Context, *, kind: str, entity_ref: str, program: Program) -> None:
     """Close open alerts whose condition no longer holds (program no longer red, risk no longer critical)."""
     for alert in alerts.unresolved(ctx.session, ctx.team_id, kind, entity_ref, unacknowledged=False):
-        before = snapshot(alert)
-        alert.resolved_at = ctx.now
-        ctx.session.add(alert)
-        ctx.audit(
-            entity_type="alert",
-            entity_ref=f"{kind}:{entity_ref}",
-            action="resolve",
-            program=program,
-            before=before,
-            after=alert,
-        )
+        with ctx.changing(alert, "alert", f"{kind}:{entity_ref}", "resolve", program):
+            alert.resolved_at = ctx.now
 
 
 class AlertAck(Input):
@@ -127,18 +110,9 @@ def acknowledge(ctx: Context, data: AlertAck) -> Reply:
         raise PulseError("alert_gone")
     if alert.acknowledged_at is not None:
         raise Conflict("already_acknowledged", by=alert.acknowledged_by)
-    before = snapshot(alert)
-    alert.acknowledged_at = ctx.now
-    alert.acknowledged_by = ctx.actor.user_id
-    ctx.session.add(alert)
-    ctx.audit(
-        entity_type="alert",
-        entity_ref=f"{alert.kind}:{alert.entity_ref}",
-        action="acknowledge",
-        program=program,
-        before=before,
-        after=alert,
-    )
+    with ctx.changing(alert, "alert", f"{alert.kind}:{alert.entity_ref}", "acknowledge", program):
+        alert.acknowledged_at = ctx.now
+        alert.acknowledged_by = ctx.actor.user_id
     copies = [(m.sent_channel, m.sent_ts) for m in alerts.sent_messages(ctx.session, alert)]
     context = {
         "body": subject(ctx.session, alert, program),

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlmodel import Session
 
-from domain.access import Actor, may_see
-from domain.errors import NotFound
+from domain.access import Actor, may_see, require_owner_of, require_program_owner
+from domain.errors import Conflict, NotFound
 from store import items, programs
 from store.ids import Kind, ref
 from store.items import Numbered
-from store.models import Program
+from store.models import Action, Program, Risk
 
 
 def program(session: Session, actor: Actor, key: str) -> Program:
@@ -41,3 +43,26 @@ def visible_programs(session: Session, actor: Actor, *, include_archived: bool =
     return [
         p for p in programs.for_team(session, actor.team_id, include_archived=include_archived) if may_see(actor, p)
     ]
+
+
+Owned = TypeVar("Owned", Risk, Action)
+
+
+def item_to_change(
+    session: Session, actor: Actor, model: type[Owned], kind: Kind, number: int, *, role: str, act: str
+) -> tuple[Owned, Program, str]:
+    """The item (its row locked for the change), its program and its label, when the actor may `act` on it:
+    as its owner (its `role`: risk_owner or action_owner), the program owner or an admin."""
+    found, owning = item(session, actor, model, kind, number, lock=True)
+    label = ref(kind, number)
+    require_owner_of(actor, owning, found.owner_id, role, act, label)
+    return found, owning, label
+
+
+def program_to_change(session: Session, actor: Actor, key: str, act: str) -> Program:
+    """The program with `key` when the actor may `act` on it (its owner or an admin) and it is not archived."""
+    found = program(session, actor, key)
+    require_program_owner(actor, found, act)
+    if found.archived_at is not None:
+        raise Conflict("archived", key=found.key, act=act)
+    return found

@@ -8,9 +8,8 @@ from domain.access import require_cleared, require_program_owner
 from domain.context import Context
 from domain.errors import Conflict, Invalid
 from domain.inputs import Input, NumberRef
-from domain.lookup import item, program
+from domain.lookup import item, program_to_change
 from domain.messages import Reply, reply, use_case
-from store.audit import snapshot
 from store.ids import Kind, next_number, ref
 from store.models import Milestone
 
@@ -25,10 +24,7 @@ class MilestoneCreate(Input):
 @use_case(writes=True)
 def add(ctx: Context, data: MilestoneCreate) -> Reply:
     """Add a milestone (program owner or admin)."""
-    owning = program(ctx.session, ctx.actor, data.key)
-    require_program_owner(ctx.actor, owning, "add_milestone")
-    if owning.archived_at is not None:
-        raise Conflict("archived", key=owning.key, act="add_milestone")
+    owning = program_to_change(ctx.session, ctx.actor, data.key, "add_milestone")
     if not data.title.strip():
         raise Invalid("milestone_needs_title", field="title")
     owner = data.owner_id or owning.owner_id
@@ -42,15 +38,7 @@ def add(ctx: Context, data: MilestoneCreate) -> Reply:
         owner_id=owner,
         created_by=ctx.actor.user_id,
     )
-    ctx.session.add(milestone)
-    ctx.audit(
-        entity_type="milestone",
-        entity_ref=ref(Kind.MILESTONE, milestone.number),
-        action="create",
-        program=owning,
-        before=None,
-        after=milestone,
-    )
+    ctx.created(milestone, "milestone", ref(Kind.MILESTONE, milestone.number), owning)
     return reply("milestone_added", program=owning, milestone=milestone, today=ctx.today)
 
 
@@ -62,9 +50,7 @@ def complete(ctx: Context, data: NumberRef) -> Reply:
     label = ref(Kind.MILESTONE, milestone.number)
     if milestone.done_at is not None:
         raise Conflict("already_done", ref=label)
-    before = snapshot(milestone)
-    milestone.done_at = ctx.now
-    milestone.done_by = ctx.actor.user_id
-    ctx.session.add(milestone)
-    ctx.audit(entity_type="milestone", entity_ref=label, action="done", program=owning, before=before, after=milestone)
+    with ctx.changing(milestone, "milestone", label, "done", owning):
+        milestone.done_at = ctx.now
+        milestone.done_by = ctx.actor.user_id
     return reply("milestone_done", program=owning, milestone=milestone, late=(ctx.today - milestone.due).days)

@@ -12,6 +12,7 @@ from domain.context import Context
 from domain.errors import Conflict, Invalid
 from domain.inputs import Input
 from domain.lookup import program as find_program
+from domain.lookup import program_to_change
 from domain.messages import Message, Reply, post_to, reply, use_case
 from domain.pages import page
 from domain.portfolio import facts_for, portfolio
@@ -95,38 +96,27 @@ def create(ctx: Context, data: ProgramCreate) -> Reply:
         allowed_channels=sorted(set(data.allowed_channels)),
         created_by=ctx.actor.user_id,
     )
-    ctx.session.add(program)
-    ctx.audit(entity_type="program", entity_ref=key, action="create", program=program, before=None, after=program)
+    ctx.created(program, "program", key, program)
     return reply("program_created", program=program)
 
 
 @use_case(writes=True)
 def edit(ctx: Context, data: ProgramEdit) -> Reply:
     """Change a program's details (owner or admin)."""
-    program = find_program(ctx.session, ctx.actor, data.key)
-    require_program_owner(ctx.actor, program, "edit")
-    if program.archived_at is not None:
-        raise Conflict("archived", key=program.key, act="edit")
-    before = snapshot(program)
-    for name, value in data.model_dump(exclude={"key"}, exclude_none=True).items():
-        setattr(program, name, sorted(set(value)) if isinstance(value, list) else value)
-    if snapshot(program) == before:
-        raise Invalid("nothing_to_change", example=f"/program edit {program.key} due:2027-03-31")
-    program.updated_at = ctx.now
-    ctx.session.add(program)
-    ctx.audit(
-        entity_type="program", entity_ref=program.key, action="edit", program=program, before=before, after=program
-    )
+    program = program_to_change(ctx.session, ctx.actor, data.key, "edit")
+    with ctx.changing(program, "program", program.key, "edit", program) as before:
+        for name, value in data.model_dump(exclude={"key"}, exclude_none=True).items():
+            setattr(program, name, sorted(set(value)) if isinstance(value, list) else value)
+        if snapshot(program) == before:
+            raise Invalid("nothing_to_change", example=f"/program edit {program.key} due:2027-03-31")
+        program.updated_at = ctx.now
     return reply("program_edited", program=program)
 
 
 @use_case(writes=True)
 def report_status(ctx: Context, data: StatusReport) -> Reply:
     """Record a RAG report (owner or admin); amber and red need a summary saying why. Red raises an alert."""
-    program = find_program(ctx.session, ctx.actor, data.key)
-    require_program_owner(ctx.actor, program, "status")
-    if program.archived_at is not None:
-        raise Conflict("archived", key=program.key, act="status")
+    program = program_to_change(ctx.session, ctx.actor, data.key, "status")
     if data.rag != Rag.GREEN and not data.summary.strip():
         raise Invalid("status_needs_summary", field="summary", rag=data.rag.value, key=program.key)
     before = status_of(ctx.session, [program])[program.id or 0]
@@ -141,14 +131,7 @@ def report_status(ctx: Context, data: StatusReport) -> Reply:
     ctx.session.add(update)
     program.updated_at = ctx.now
     ctx.session.add(program)
-    ctx.audit(
-        entity_type="program",
-        entity_ref=program.key,
-        action="status",
-        program=program,
-        before=snapshot(before.current),
-        after=update,
-    )
+    ctx.record("program", program.key, "status", program, snapshot(before.current), update)
     moved = ProgramStatus(current=update, previous=before.current)
     context = {"program": program, "update": update, "status": moved}
     post = Message("status_post", context)
@@ -175,13 +158,9 @@ def archive(ctx: Context, data: ProgramRef) -> Reply:
         raise Conflict("already_archived", key=program.key)
     open_risks = risks.query(ctx.session, ctx.team_id, [program.id or 0])
     open_actions = actions.query(ctx.session, ctx.team_id, [program.id or 0])
-    before = snapshot(program)
-    program.archived_at = ctx.now
-    program.updated_at = ctx.now
-    ctx.session.add(program)
-    ctx.audit(
-        entity_type="program", entity_ref=program.key, action="archive", program=program, before=before, after=program
-    )
+    with ctx.changing(program, "program", program.key, "archive", program):
+        program.archived_at = ctx.now
+        program.updated_at = ctx.now
     return reply("program_archived", program=program, open_risks=len(open_risks), open_actions=len(open_actions))
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from domain import escalation
-from domain.access import require_cleared, require_owner_of
+from domain.access import require_cleared
 from domain.bands import ALERT_BANDS, Band, band_for, band_range, rose, score
 from domain.context import Context
 from domain.errors import Conflict, Invalid
 from domain.inputs import Input, NumberRef
-from domain.lookup import item, program, visible_programs
+from domain.lookup import item, item_to_change, program, visible_programs
 from domain.messages import Message, Reply, post_to, reply, use_case
 from domain.pages import page
 from store import risks
@@ -95,15 +95,7 @@ def add(ctx: Context, data: RiskCreate) -> Reply:
         trigger=data.trigger,
         created_by=ctx.actor.user_id,
     )
-    ctx.session.add(risk)
-    ctx.audit(
-        entity_type="risk",
-        entity_ref=ref(Kind.RISK, risk.number),
-        action="create",
-        program=owning,
-        before=None,
-        after=risk,
-    )
+    ctx.created(risk, "risk", ref(Kind.RISK, risk.number), owning)
     band = band_for(risk.score, workspace_settings(ctx.session, ctx.team_id))
     context = {"program": owning, "risk": risk, "band": band}
     return _announce(ctx, Reply(Message("risk_added", context)), owning, risk, context, before=None, band=band)
@@ -112,9 +104,9 @@ def add(ctx: Context, data: RiskCreate) -> Reply:
 @use_case(writes=True)
 def update(ctx: Context, data: RiskUpdate) -> Reply:
     """Change a risk (its owner, the program owner or an admin); the score follows the scales."""
-    risk, owning = item(ctx.session, ctx.actor, Risk, Kind.RISK, data.number, lock=True)
-    label = ref(Kind.RISK, risk.number)
-    require_owner_of(ctx.actor, owning, risk.owner_id, "risk_owner", "update", label)
+    risk, owning, label = item_to_change(
+        ctx.session, ctx.actor, Risk, Kind.RISK, data.number, role="risk_owner", act="update"
+    )
     if risk.status == RiskStatus.CLOSED:
         raise Conflict("risk_closed", ref=label)
     if data.status == RiskStatus.CLOSED:
@@ -124,15 +116,13 @@ def update(ctx: Context, data: RiskUpdate) -> Reply:
         require_cleared(ctx.actor, owning, data.owner_id, "risk_owner")
     settings = workspace_settings(ctx.session, ctx.team_id)
     before_score, before_band = risk.score, band_for(risk.score, settings)
-    before = snapshot(risk)
-    for name, value in data.model_dump(exclude={"number"}, exclude_none=True).items():
-        setattr(risk, name, value)
-    risk.score = score(risk.likelihood, risk.impact)
-    if snapshot(risk) == before:
-        raise Invalid("nothing_to_change", example=f"/risk update {label} impact:3")
-    risk.updated_at = ctx.now
-    ctx.session.add(risk)
-    ctx.audit(entity_type="risk", entity_ref=label, action="update", program=owning, before=before, after=risk)
+    with ctx.changing(risk, "risk", label, "update", owning) as before:
+        for name, value in data.model_dump(exclude={"number"}, exclude_none=True).items():
+            setattr(risk, name, value)
+        risk.score = score(risk.likelihood, risk.impact)
+        if snapshot(risk) == before:
+            raise Invalid("nothing_to_change", example=f"/risk update {label} impact:3")
+        risk.updated_at = ctx.now
     band = band_for(risk.score, settings)
     context = {"program": owning, "risk": risk, "band": band, "before_score": before_score, "before_band": before_band}
     return _announce(ctx, Reply(Message("risk_updated", context)), owning, risk, context, before=before_band, band=band)
@@ -141,20 +131,18 @@ def update(ctx: Context, data: RiskUpdate) -> Reply:
 @use_case(writes=True)
 def close(ctx: Context, data: RiskClose) -> Reply:
     """Close a risk with a reason (its owner, the program owner or an admin)."""
-    risk, owning = item(ctx.session, ctx.actor, Risk, Kind.RISK, data.number, lock=True)
-    label = ref(Kind.RISK, risk.number)
-    require_owner_of(ctx.actor, owning, risk.owner_id, "risk_owner", "close", label)
+    risk, owning, label = item_to_change(
+        ctx.session, ctx.actor, Risk, Kind.RISK, data.number, role="risk_owner", act="close"
+    )
     if risk.status == RiskStatus.CLOSED:
         raise Conflict("already_closed", ref=label)
     if not data.reason.strip():
         raise Invalid("close_needs_reason", field="reason", ref=label)
-    before = snapshot(risk)
-    risk.status = RiskStatus.CLOSED
-    risk.close_reason = data.reason.strip()
-    risk.closed_at = ctx.now
-    risk.updated_at = ctx.now
-    ctx.session.add(risk)
-    ctx.audit(entity_type="risk", entity_ref=label, action="close", program=owning, before=before, after=risk)
+    with ctx.changing(risk, "risk", label, "close", owning):
+        risk.status = RiskStatus.CLOSED
+        risk.close_reason = data.reason.strip()
+        risk.closed_at = ctx.now
+        risk.updated_at = ctx.now
     escalation.resolve(ctx, kind=escalation.RISK_CRITICAL, program=owning, entity_ref=label)
     return reply("risk_closed", risk=risk, program=owning)
 
@@ -162,16 +150,14 @@ def close(ctx: Context, data: RiskClose) -> Reply:
 @use_case(writes=True)
 def review(ctx: Context, data: RiskReview) -> Reply:
     """Record a review that keeps the scores and sets the next review date."""
-    risk, owning = item(ctx.session, ctx.actor, Risk, Kind.RISK, data.number, lock=True)
-    label = ref(Kind.RISK, risk.number)
-    require_owner_of(ctx.actor, owning, risk.owner_id, "risk_owner", "review", label)
+    risk, owning, label = item_to_change(
+        ctx.session, ctx.actor, Risk, Kind.RISK, data.number, role="risk_owner", act="review"
+    )
     if risk.status == RiskStatus.CLOSED:
         raise Conflict("closed_not_reviewed", ref=label)
-    before = snapshot(risk)
-    risk.reviewed_at = ctx.now
-    risk.review_date = data.next_review or ctx.today + dt.timedelta(days=REVIEW_EVERY_DAYS)
-    ctx.session.add(risk)
-    ctx.audit(entity_type="risk", entity_ref=label, action="review", program=owning, before=before, after=risk)
+    with ctx.changing(risk, "risk", label, "review", owning):
+        risk.reviewed_at = ctx.now
+        risk.review_date = data.next_review or ctx.today + dt.timedelta(days=REVIEW_EVERY_DAYS)
     return reply("risk_reviewed", risk=risk, program=owning)
 
 

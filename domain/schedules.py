@@ -11,7 +11,6 @@ from domain.lookup import program as find_program
 from domain.messages import Reply, reply, use_case
 from domain.pages import page
 from store import items, programs, schedules
-from store.audit import snapshot
 from store.ids import Kind, next_number, ref
 from store.models import DigestSchedule, Program
 
@@ -55,15 +54,7 @@ def create(ctx: Context, data: ScheduleCreate) -> Reply:
         tz=data.tz or str(ctx.tz),
         created_by=ctx.actor.user_id,
     )
-    ctx.session.add(schedule)
-    ctx.audit(
-        entity_type="schedule",
-        entity_ref=ref(Kind.SCHEDULE, schedule.number),
-        action="create",
-        program=program,
-        before=None,
-        after=schedule,
-    )
+    ctx.created(schedule, "schedule", ref(Kind.SCHEDULE, schedule.number), program)
     return reply("digest_scheduled", schedule=schedule, program=program)
 
 
@@ -87,11 +78,9 @@ def remove(ctx: Context, data: NumberRef) -> Reply:
         raise Forbidden("remove_schedule_forbidden", ref=label)
     if schedule.removed_at is not None:
         raise Conflict("already_removed", ref=label)
-    before = snapshot(schedule)
-    schedule.removed_at = ctx.now
-    schedule.removed_by = ctx.actor.user_id
-    ctx.session.add(schedule)
-    ctx.audit(entity_type="schedule", entity_ref=label, action="remove", program=program, before=before, after=schedule)
+    with ctx.changing(schedule, "schedule", label, "remove", program):
+        schedule.removed_at = ctx.now
+        schedule.removed_by = ctx.actor.user_id
     return reply("digest_removed", schedule=schedule, program=program)
 
 

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from functools import partial
 
-from bot.clock.plans import plan_alert_repeats, plan_digests, plan_reminders
+from bot.clock.plans import Tick, plan_alert_repeats, plan_digests, plan_reminders
 from bot.runtime import Runtime
 from domain.calendar import WorkCalendar
 from store import ticks
@@ -66,32 +66,22 @@ class Clock:
     def plan(self, now: dt.datetime) -> dict[str, int]:
         """Queue digests, reminders, ladder steps and alert repeats in one transaction."""
         settings = self.runtime.settings
-        prefix = settings.command_prefix
         with self.runtime.database.session(write=True) as session:
             ticks.lock_planning(session)
-            last = ticks.last_run(session, TICK_NAME)
-            digest_ids = plan_digests(
-                session, now=now, last_tick=last, calendar=self.calendar, catchup=self.catchup, prefix=prefix
-            )
-            repeat_ids = plan_alert_repeats(
-                session,
+            tick = Tick(
                 now=now,
+                last_tick=ticks.last_run(session, TICK_NAME),
                 calendar=self.calendar,
+                catchup=self.catchup,
                 workspace_tz=settings.tz,
                 escalation_channel=settings.escalation_channel,
-                prefix=prefix,
+                prefix=settings.command_prefix,
             )
+            digest_ids = plan_digests(session, tick)
+            repeat_ids = plan_alert_repeats(session, tick)
             reminder_ids: list[int] = []
             for team_id in workspaces(session, active_only=True):
-                reminder_ids += plan_reminders(
-                    session,
-                    team_id,
-                    now=now,
-                    calendar=self.calendar,
-                    tz_for=partial(self.runtime.directory.tz_many, session, team_id),
-                    workspace_tz=settings.tz,
-                    escalation_channel=settings.escalation_channel,
-                    prefix=prefix,
-                )
+                tz_for = partial(self.runtime.directory.tz_many, session, team_id)
+                reminder_ids += plan_reminders(session, team_id, tick, tz_for)
             ticks.record_run(session, TICK_NAME, now)
         return {"digest messages": len(digest_ids), "reminders": len(reminder_ids), "alert repeats": len(repeat_ids)}

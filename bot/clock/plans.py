@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -18,70 +19,60 @@ from store import outbox, schedules
 MAX_ITEMS_WITH_BUTTONS = 20
 
 
-def plan_digests(
-    session: Session,
-    *,
-    now: dt.datetime,
-    last_tick: dt.datetime | None,
-    calendar: WorkCalendar,
-    catchup: dt.timedelta,
-    prefix: str,
-) -> list[int]:
+@dataclass(frozen=True)
+class Tick:
+    """One tick's instant and the settings every plan follows."""
+
+    now: dt.datetime
+    last_tick: dt.datetime | None
+    calendar: WorkCalendar
+    catchup: dt.timedelta
+    workspace_tz: ZoneInfo
+    escalation_channel: str | None
+    prefix: str
+
+
+def plan_digests(session: Session, tick: Tick) -> list[int]:
     """Queue every scheduled digest that is due and not queued yet."""
     ids: list[int] = []
+    active = schedules.active(session)
     for item in digests.due_now(
-        session, schedules.active(session), now=now, last_tick=last_tick, calendar=calendar, catchup=catchup
+        session, active, now=tick.now, last_tick=tick.last_tick, calendar=tick.calendar, catchup=tick.catchup
     ):
-        post = digests.scheduled(session, item, now)
-        queued = queue_posts(session, item.schedule.team_id, [post], prefix) if post else []
+        post = digests.scheduled(session, item, tick.now)
+        queued = queue_posts(session, item.schedule.team_id, [post], tick.prefix) if post else []
         if queued:
             digests.mark_sent(session, item)
         ids += queued
     return ids
 
 
-def plan_alert_repeats(
-    session: Session,
-    *,
-    now: dt.datetime,
-    calendar: WorkCalendar,
-    workspace_tz: ZoneInfo,
-    escalation_channel: str | None,
-    prefix: str,
-) -> list[int]:
+def plan_alert_repeats(session: Session, tick: Tick) -> list[int]:
     """Queue today's repeat of every alert still unacknowledged."""
     ids: list[int] = []
-    today = now.astimezone(workspace_tz).date()
-    for repeat in escalation.repeats_due(session, now=now, calendar=calendar, workspace_tz=workspace_tz):
-        ids += queue_posts(session, repeat.alert.team_id, repeat.posts(session, escalation_channel), prefix)
+    today = tick.now.astimezone(tick.workspace_tz).date()
+    for repeat in escalation.repeats_due(session, now=tick.now, calendar=tick.calendar, workspace_tz=tick.workspace_tz):
+        ids += queue_posts(session, repeat.alert.team_id, repeat.posts(session, tick.escalation_channel), tick.prefix)
         escalation.mark_repeated(session, repeat.alert, today)
     return ids
 
 
 def plan_reminders(
-    session: Session,
-    team_id: str,
-    *,
-    now: dt.datetime,
-    calendar: WorkCalendar,
-    tz_for: Callable[[list[str]], dict[str, ZoneInfo]],
-    workspace_tz: ZoneInfo,
-    escalation_channel: str | None,
-    prefix: str,
+    session: Session, team_id: str, tick: Tick, tz_for: Callable[[list[str]], dict[str, ZoneInfo]]
 ) -> list[int]:
     """Queue today's reminder DMs and ladder step-3 posts of one workspace."""
     due = reminders.due(
         session,
         team_id,
-        now=now,
-        calendar=calendar,
+        now=tick.now,
+        calendar=tick.calendar,
         tz_for=tz_for,
-        workspace_tz=workspace_tz,
-        escalation_channel=escalation_channel,
+        workspace_tz=tick.workspace_tz,
+        escalation_channel=tick.escalation_channel,
     )
     ids: list[int] = []
     for dm in due.dms:
-        text, dm_buttons = _compose(dm.inbox, prefix)
+        text, dm_buttons = _compose(dm.inbox, tick.prefix)
         queued = outbox.enqueue(
             session,
             team_id=team_id,
@@ -99,7 +90,7 @@ def plan_reminders(
             kind="escalation",
             markup=markup(
                 Message("ladder_post", {"action": step.action, "program": step.program, "days": step.days_overdue}),
-                prefix,
+                tick.prefix,
             ),
             channel_id=step.channel_id,
             entity_ref=f"A-{step.action.number}",

@@ -22,6 +22,7 @@ from domain.messages import Reply
 from domain.risks import RiskUpdate
 from store.ids import Kind, parse_ref
 from store.types import utcnow
+from templates import error_text
 
 log = logging.getLogger(__name__)
 MAX_ERROR_CHARS = 150
@@ -62,7 +63,7 @@ def register(app: App, runtime: Runtime) -> None:
             data = risk_update(submission)
         except (ValidationError, ValueError, KeyError):
             log.warning("a risk form submission Pulse cannot read was refused")
-            ack(response_action="errors", errors={"likelihood": "This form is out of date: close it and try again."})
+            ack(response_action="errors", errors={"likelihood": error_text("form_out_of_date", {})})
             return
         started = time.monotonic()
         tz = runtime.directory.tz_for(submission.team_id, submission.user.id)
