@@ -71,6 +71,21 @@ IMPACT_WORDS = _words(
 )
 
 
+def _score(name: str, words: dict[str, int], *aliases: str) -> FieldSpec:
+    """A required 1-5 score (likelihood, impact), also accepted as a scale word."""
+    label = name.capitalize()
+    return FieldSpec(name, label, "score", (*aliases, f"{label} score"), required=True, words=words)
+
+
+def _choice(name: str, aliases: tuple[str, ...], **groups: str) -> FieldSpec:
+    """A field holding one of a few values (`_choices` lists the words for each)."""
+    return FieldSpec(name, name.capitalize(), "choice", aliases, choices=_choices(**groups))
+
+
+def _title(*aliases: str) -> FieldSpec:
+    return FieldSpec("title", "Title", aliases=aliases, required=True)
+
+
 def _ref(kind: str) -> FieldSpec:
     return FieldSpec("ref", "ID", aliases=(f"{kind} ID", "Ref", "Reference", f"{kind} ref", f"{kind} #", "#", "No"))
 
@@ -80,78 +95,45 @@ PROGRAM = FieldSpec("program", "Program", aliases=("Program key", "Programme", "
 RISKS = (
     _ref("Risk"),
     PROGRAM,
-    FieldSpec(
-        "title",
-        "Title",
-        aliases=("Risk", "Risk description", "Description", "Risk title", "Risk name", "Summary"),
-        required=True,
-    ),
-    FieldSpec(
-        "likelihood",
-        "Likelihood",
-        "score",
-        ("Probability", "L", "P", "Prob", "Likelihood score", "Probability score"),
-        required=True,
-        words=LIKELIHOOD_WORDS,
-    ),
-    FieldSpec(
-        "impact",
-        "Impact",
-        "score",
-        ("Severity", "I", "S", "Consequence", "Impact score", "Severity score"),
-        required=True,
-        words=IMPACT_WORDS,
-    ),
+    _title("Risk", "Risk description", "Description", "Risk title", "Risk name", "Summary"),
+    _score("likelihood", LIKELIHOOD_WORDS, "Probability", "L", "P", "Prob", "Probability score"),
+    _score("impact", IMPACT_WORDS, "Severity", "I", "S", "Consequence", "Severity score"),
     FieldSpec("owner", "Owner", "person", ("Owner email", "Risk owner", "Assigned to", "Assignee", "Owned by")),
     FieldSpec("review_date", "Review date", "date", ("Review", "Next review", "Next review date", "Review by")),
     FieldSpec("mitigation", "Mitigation", aliases=("Mitigation plan", "Response plan", "Mitigations", "Controls")),
-    FieldSpec(
+    _choice(
         "response",
-        "Response",
-        "choice",
         ("Strategy", "Treatment", "Response strategy", "Risk response"),
-        choices=_choices(
-            avoid="avoid,avoidance,terminate,eliminate",
-            mitigate="mitigate,mitigation,reduce,treat,control",
-            transfer="transfer,share,insure,outsource",
-            accept="accept,accepted,acceptance,retain,tolerate",
-        ),
+        avoid="avoid,avoidance,terminate,eliminate",
+        mitigate="mitigate,mitigation,reduce,treat,control",
+        transfer="transfer,share,insure,outsource",
+        accept="accept,accepted,acceptance,retain,tolerate",
     ),
     FieldSpec("category", "Category", aliases=("Risk category", "Type", "Risk type", "Theme")),
     FieldSpec(
         "trigger", "Trigger", aliases=("Early warning", "Early warning sign", "Early warning signs", "Trigger event")
     ),
-    FieldSpec(
+    _choice(
         "status",
-        "Status",
-        "choice",
         ("Risk status", "State"),
-        choices=_choices(
-            open="open,new,active,identified,raised",
-            mitigating="mitigating,in progress,treating,monitoring,being mitigated",
-            accepted="accepted,tolerated",
-            closed="closed,resolved,done,retired,complete,completed",
-        ),
+        open="open,new,active,identified,raised",
+        mitigating="mitigating,in progress,treating,monitoring,being mitigated",
+        accepted="accepted,tolerated",
+        closed="closed,resolved,done,retired,complete,completed",
     ),
 )
 
 ACTIONS = (
     _ref("Action"),
     PROGRAM,
-    FieldSpec(
-        "title", "Title", aliases=("Action", "Action item", "Task", "Description", "Summary", "Item"), required=True
-    ),
+    _title("Action", "Action item", "Task", "Description", "Summary", "Item"),
     FieldSpec("owner", "Owner", "person", ("Owner email", "Assigned to", "Assignee", "Action owner", "Responsible")),
     FieldSpec("due", "Due", "date", ("Due date", "Deadline", "Target date", "Due by", "By when"), required=True),
-    FieldSpec(
+    _choice(
         "status",
-        "Status",
-        "choice",
         ("Action status", "State"),
-        choices=_choices(
-            open="open,not started,in progress,blocked,ongoing,pending,to do,todo,overdue",
-            done="done,complete,completed,closed,finished,resolved",
-        ),
+        open="open,not started,in progress,blocked,ongoing,pending,to do,todo,overdue",
+        done="done,complete,completed,closed,finished,resolved",
     ),
     FieldSpec("risk", "Risk ID", aliases=("Risk", "Linked risk", "Related risk", "Risk ref")),
     FieldSpec("decision", "Decision ID", aliases=("Decision", "Linked decision", "Related decision", "Decision ref")),
@@ -160,12 +142,7 @@ ACTIONS = (
 DECISIONS = (
     _ref("Decision"),
     PROGRAM,
-    FieldSpec(
-        "title",
-        "Title",
-        aliases=("Decision", "Decision title", "Subject", "Topic", "Summary", "Question"),
-        required=True,
-    ),
+    _title("Decision", "Decision title", "Subject", "Topic", "Summary", "Question"),
     FieldSpec("decider", "Decider", "person", ("Approver", "Decision maker", "Decided by", "Approved by")),
     FieldSpec("driver", "Driver", "person", ("Owner", "Raised by", "Proposer", "Proposed by")),
     FieldSpec("outcome", "Outcome", aliases=("Chosen option", "Result", "Resolution", "Decision made")),
@@ -174,16 +151,12 @@ DECISIONS = (
     FieldSpec("context", "Context", aliases=("Background", "Problem", "Problem statement")),
     FieldSpec("consulted", "Consulted", "people", ("Contributors", "Contributor", "Consulted with")),
     FieldSpec("informed", "Informed", "people", ("Inform", "FYI", "Keep informed")),
-    FieldSpec(
+    _choice(
         "status",
-        "Status",
-        "choice",
         ("Decision status", "State"),
-        choices=_choices(
-            proposed="proposed,pending,draft,open,under review,in review,to decide",
-            decided="decided,approved,agreed,made,final,closed,done",
-            superseded="superseded,replaced,reversed,revoked,overturned",
-        ),
+        proposed="proposed,pending,draft,open,under review,in review,to decide",
+        decided="decided,approved,agreed,made,final,closed,done",
+        superseded="superseded,replaced,reversed,revoked,overturned",
     ),
     FieldSpec("date", "Date", "date", ("Decision date", "Decided on", "Date decided", "Decided")),
 )
@@ -195,15 +168,11 @@ KPIS = (
     ),
     FieldSpec("unit", "Unit", aliases=("Units", "UoM", "Unit of measure")),
     FieldSpec("target", "Target", "number", ("Goal", "Target value")),
-    FieldSpec(
+    _choice(
         "direction",
-        "Direction",
-        "choice",
         ("Better", "Polarity", "Good direction", "Better when"),
-        choices=_choices(
-            up="higher,higher is better,increase,increasing,max,maximise,maximize,\N{UPWARDS ARROW},+,high",
-            down="lower,lower is better,decrease,decreasing,min,minimise,minimize,\N{DOWNWARDS ARROW},-,low",
-        ),
+        up="higher,higher is better,increase,increasing,max,maximise,maximize,\N{UPWARDS ARROW},+,high",
+        down="lower,lower is better,decrease,decreasing,min,minimise,minimize,\N{DOWNWARDS ARROW},-,low",
     ),
     FieldSpec("warning", "Warning", "number", ("Warning threshold", "Threshold", "Warning level", "Alert threshold")),
     FieldSpec("owner", "Owner", "person", ("KPI owner", "Owner email", "Metric owner")),

@@ -121,10 +121,8 @@ def sniff_dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
         dialect = None
     most = max(DELIMITERS, key=first.count)
     if dialect is None or (first.count(dialect.delimiter) == 0 and first.count(most) > 0):
-        fallback = csv.excel_tab if most == "\t" else csv.excel
-        if most in ",\t" or not first.count(most):
-            return fallback
-        return _with_delimiter(most)
+        # No guess, or one the header line does not contain: the delimiter the header has most of.
+        return _with_delimiter(most) if first.count(most) else csv.excel
     # Excel and every exporter quote with '"' (RFC 4180); the Sniffer takes apostrophes in text for quotes.
     dialect.quotechar = '"'
     dialect.doublequote = True

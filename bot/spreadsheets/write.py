@@ -7,7 +7,8 @@ Decisions:
   as YYYY-MM-DD. Text starting with '=', '+', '-' or '@' gets a leading apostrophe so a spreadsheet
   shows it instead of running it as a formula; Pulse's reader takes the apostrophe off again.
 - XLSX: bold frozen header row, columns as wide as their content (up to 60), dates as real date cells
-  shown YYYY-MM-DD, text always stored as text (never a formula or an error value).
+  shown YYYY-MM-DD, text always stored as text (never a formula or an error value). Numbers keep the
+  15-16 significant digits a spreadsheet holds.
 - People lists are written "a; b" (a semicolon, so "Doe, Jane" survives the trip).
 """
 
@@ -47,8 +48,8 @@ def export(kind: Kind, rows: Iterable[Row], columns: Sequence[str] | None = None
     return write_csv(specs, rows)
 
 
-def cell_text(spec: FieldSpec, value: Value) -> str:
-    """A value as CSV text."""
+def display(value: Value) -> str:
+    """A value as the text a person sees: dates YYYY-MM-DD, people 'a; b', blank for None."""
     if value is None:
         return ""
     if isinstance(value, tuple):
@@ -57,9 +58,15 @@ def cell_text(spec: FieldSpec, value: Value) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return repr(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and spec.type != "number":
-        return "'" + value
     return str(value)
+
+
+def cell_text(spec: FieldSpec, value: Value) -> str:
+    """A value as CSV text: `display`, with text that a spreadsheet would run as a formula guarded."""
+    text = display(value)
+    if isinstance(value, str) and text.startswith(FORMULA_STARTS) and spec.type != "number":
+        return "'" + text
+    return text
 
 
 def write_csv(specs: Sequence[FieldSpec], rows: Iterable[Row], *, bom: bool = True) -> bytes:
@@ -130,5 +137,6 @@ def _xlsx_cell(sheet: Any, value: Value) -> Any:
 
 
 def _width(spec: FieldSpec, rows: Sequence[Row]) -> float:
-    longest = max((len(cell_text(spec, row.get(spec.name))) for row in rows[:WIDTH_SAMPLE]), default=0)
+    """Characters wide: the longest of the label and the first rows' values, plus a margin."""
+    longest = max((len(display(row.get(spec.name))) for row in rows[:WIDTH_SAMPLE]), default=0)
     return float(min(MAX_WIDTH, max(len(spec.label), longest) + 2))
