@@ -12,7 +12,7 @@ def date_ticks(first: dt.date, last: dt.date, most: int = 8) -> list[tuple[dt.da
     span = (last - first).days
     for weeks in (1, 2):
         if span <= most * 7 * weeks:
-            return _labelled(_mondays(first, last, weeks), weekly=True)
+            return _labelled(_mondays(first, last, weeks) or [first], weekly=True)
     for step in MONTH_STEPS:
         days = _month_starts(first, last, step)
         if len(days) <= most:

@@ -27,3 +27,7 @@ def test_long_spans_tick_on_month_starts_with_the_year_where_it_changes() -> Non
 def test_never_more_than_asked_for() -> None:
     for days in (10, 60, 200, 400, 1500, 9000):
         assert 1 <= len(date_ticks(D(2026, 1, 1), D(2026, 1, 1) + dt.timedelta(days=days), most=8)) <= 8
+
+
+def test_a_span_without_a_monday_still_gets_a_tick() -> None:
+    assert date_ticks(D(2026, 1, 1), D(2026, 1, 2)) == [(D(2026, 1, 1), "1 Jan\n2026")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -106,3 +107,13 @@ def test_a_kpi_needs_readings_and_a_direction() -> None:
         KpiData("x", "%", "up", 1, ())
     with pytest.raises(ValueError, match="direction"):
         KpiData("x", "%", "sideways", 1, (KpiReading(dt.date(2026, 1, 1), 1),))  # type: ignore[arg-type]
+
+
+def test_without_a_warning_there_is_only_the_target_line() -> None:
+    kpi = dataclasses.replace(KPI, warning=None)
+    drawn = draw_kpi_chart(kpi)
+    assert drawn.layout.warning_y is None
+    assert drawn.layout.legend == ("reading", "target")
+    assert "warning" not in drawn.layout.subtitle
+    image = decode(drawn.png)
+    assert _share_of_row(image, drawn.layout, drawn.layout.y.px(92.0), VERMILLION) == 0
