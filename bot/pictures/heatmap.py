@@ -101,7 +101,13 @@ def _cell_marks(
         band_tags[cell] = ax.text(x - 0.44, y + 0.42, BAND_NAMES[band].upper(), fontsize=9, va="top", ha="left")
         if open_counts[cell]:
             counts[cell] = ax.text(
-                x, y, str(open_counts[cell]), fontsize=28, fontweight="bold", ha="center", va="center"
+                x,
+                y,
+                str(open_counts[cell]),
+                fontsize=28 if open_counts[cell] < 100 else 22,
+                fontweight="bold",
+                ha="center",
+                va="center",
             )
         if new_counts[cell]:
             new[cell] = ax.text(
