@@ -46,3 +46,6 @@ create_wsgi  # unused function (bench/bare_app.py:58)
 many  # unused variable (bench/digest_tick.py:494)
 parameters  # unused variable (bench/digest_tick.py:494)
 queued_per_tick  # unused variable (bench/digest_tick.py:576)
+orig_handle  # matplotlib legend handler callback argument (bot/pictures/heatmap.py)
+_.quotechar  # csv dialect attributes read by the csv module (bot/spreadsheets/read.py)
+_.doublequote

@@ -11,8 +11,8 @@ from templates import environment, error_text
 
 REPO = Path(__file__).resolve().parents[2]
 RAISERS = {"PulseError", "Invalid", "Conflict", "Forbidden", "UsageError", "error", "error_text", "__init__"}
-DUMMY = {"fields": ["a"], "allowed": ["b"], "commands": ["/risk"], "act": "edit", "role": "risk_owner"}
-DUMMY |= {"command": "risk", "sub": "add", "column": "title", "values": {}}
+DUMMY: dict[str, object] = {"fields": ["a"], "allowed": ["b"], "commands": ["/risk"], "act": "edit"}
+DUMMY |= {"role": "risk_owner", "command": "risk", "sub": "add", "column": "title"}
 
 
 def raised_codes() -> dict[str, set[str]]:
@@ -28,7 +28,7 @@ def raised_codes() -> dict[str, set[str]]:
                 if name in RAISERS and isinstance(code, str) and code.isidentifier():
                     keywords = {k.arg for k in node.keywords if k.arg and k.arg != "field"}
                     if name == "error" and len(node.args) > 1 and isinstance(node.args[1], ast.Dict):
-                        keywords = {k.value for k in node.args[1].keys if isinstance(k, ast.Constant)}
+                        keywords = {str(k.value) for k in node.args[1].keys if isinstance(k, ast.Constant)}
                     found.setdefault(code, set()).update(keywords)
     return found
 

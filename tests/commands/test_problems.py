@@ -7,7 +7,7 @@ import string
 import pytest
 
 from commands.problems import CODES, GrammarError
-from tests.grammar.wording import DEFAULT_WORDING, render
+from tests.commands.wording import DEFAULT_WORDING, render
 
 
 def test_an_error_carries_its_code_and_values_and_no_prose() -> None:
