@@ -6,29 +6,23 @@ A digest is a summary message for the channel and detail messages for its thread
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import uuid
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from domain import changes
-from domain.access import CLOCK_USER, Actor, channel_viewer, may_post_in
+from domain.access import Actor, channel_viewer, may_post_in
 from domain.bands import Band, band_for
-from domain.calendar import WorkCalendar, instants_between, latest_due, parse_time
 from domain.context import Context
 from domain.errors import Forbidden, Invalid
 from domain.inputs import Input
 from domain.lookup import program as find_program
 from domain.messages import Message, Post, Reply, reply, use_case
 from domain.portfolio import ProgramFacts, facts_for, portfolio
-from store import audit, outbox, programs
-from store.audit import snapshot
-from store.models import DigestSchedule, Program, Rag
+from store.models import Program, Rag
 from store.settings import workspace_settings
 
-log = logging.getLogger(__name__)
 DEFAULT_LOOKBACK = dt.timedelta(days=7)
 UPCOMING_DAYS = 14
 TOP_RISKS = 5
@@ -159,106 +153,3 @@ def send(ctx: Context, data: DigestTarget) -> Reply:
     answer = reply("digest_sent", program=program, channel=channel, parts=len(digest.messages()))
     answer.posts = [post]
     return answer
-
-
-# When scheduled digests are due ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DueDigest:
-    """A schedule's digest for one local period, not queued yet."""
-
-    schedule: DigestSchedule
-    due: dt.datetime
-    key: str
-    program: Program | None
-
-
-def dedupe_key(schedule: DigestSchedule, due: dt.datetime) -> str:
-    """One key per schedule and local period (the local date it is due)."""
-    return f"digest:S-{schedule.number}:{due.astimezone(ZoneInfo(schedule.tz)).date().isoformat()}"
-
-
-def due_now(
-    session: Session,
-    schedules: list[DigestSchedule],
-    *,
-    now: dt.datetime,
-    last_tick: dt.datetime | None,
-    calendar: WorkCalendar,
-    catchup: dt.timedelta,
-) -> list[DueDigest]:
-    """Every scheduled digest due at `now` and not queued yet; late ones only within `catchup`."""
-    found: list[tuple[DigestSchedule, dt.datetime, str]] = []
-    for schedule in schedules:
-        zone = ZoneInfo(schedule.tz)
-        at = parse_time(schedule.time_of_day)
-        due = latest_due(schedule.days, at, zone, now, calendar)
-        if due is None or due < schedule.created_at:
-            continue
-        if last_tick is not None:  # periods the clock was down for, before the newest one: never sent
-            for missed in instants_between(schedule.days, at, zone, max(last_tick, schedule.created_at), due, calendar):
-                log.warning(
-                    "skipped digest S-%s due %s: the clock was not running then (only the newest missed one is sent)",
-                    schedule.number,
-                    missed.isoformat(),
-                )
-        if now - due > catchup:
-            if last_tick is None or due > last_tick:
-                log.warning(
-                    "skipped digest S-%s due %s: %s late, over the %s catch-up window",
-                    schedule.number,
-                    due.isoformat(),
-                    now - due,
-                    catchup,
-                )
-            continue
-        found.append((schedule, due, dedupe_key(schedule, due)))
-    if not found:
-        return []
-    queued: set[tuple[str, str]] = set()
-    for team_id in {s.team_id for s, _, _ in found}:  # S-n numbers are per workspace, so are the keys
-        keys = [key for s, _, key in found if s.team_id == team_id]
-        queued |= {(team_id, key) for key in outbox.queued_keys(session, team_id, keys)}
-    by_id = programs.by_ids(session, [s.program_id or 0 for s, _, _ in found])
-    return [
-        DueDigest(schedule, due, key, by_id.get(schedule.program_id) if schedule.program_id else None)
-        for schedule, due, key in found
-        if (schedule.team_id, key) not in queued
-    ]
-
-
-def scheduled(session: Session, item: DueDigest, now: dt.datetime) -> Post | None:
-    """The post of a due digest, or None when its program is archived or not cleared for the channel."""
-    schedule, program = item.schedule, item.program
-    today = now.astimezone(ZoneInfo(schedule.tz)).date()
-    if program is not None:
-        if program.archived_at is not None or not may_post_in(program, schedule.channel_id):
-            log.warning(
-                "digest S-%s not sent: %s is archived or not cleared for its channel", schedule.number, program.key
-            )
-            return None
-        digest = program_digest(session, program, since=schedule.last_sent_at, now=now, today=today)
-    else:
-        viewer = channel_viewer(schedule.team_id, schedule.channel_id)
-        digest = portfolio_digest(session, viewer, since=schedule.last_sent_at, now=now, today=today)
-    return digest.post(schedule.channel_id, dedupe_key=item.key, entity_ref=f"S-{schedule.number}")
-
-
-def mark_sent(session: Session, item: DueDigest) -> None:
-    """The schedule's next digest covers what happened since this one (audited as the clock's change)."""
-    schedule = item.schedule
-    before = snapshot(schedule)
-    schedule.last_sent_at = item.due
-    session.add(schedule)
-    audit.record(
-        session,
-        team_id=schedule.team_id,
-        actor_id=CLOCK_USER,
-        entity_type="schedule",
-        entity_ref=f"S-{schedule.number}",
-        action="send",
-        program=item.program,
-        before=before,
-        after=schedule,
-    )

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot import buttons
 from bot.present import markup, queue_posts
-from domain import digests, escalation, reminders
+from domain import digest_schedule, escalation, reminders
 from domain.calendar import WorkCalendar
 from domain.messages import Message
 from store import outbox, schedules
@@ -36,13 +36,13 @@ def plan_digests(session: Session, tick: Tick) -> list[int]:
     """Queue every scheduled digest that is due and not queued yet."""
     ids: list[int] = []
     active = schedules.active(session)
-    for item in digests.due_now(
+    for item in digest_schedule.due_now(
         session, active, now=tick.now, last_tick=tick.last_tick, calendar=tick.calendar, catchup=tick.catchup
     ):
-        post = digests.scheduled(session, item, tick.now)
+        post = digest_schedule.scheduled(session, item, tick.now)
         queued = queue_posts(session, item.schedule.team_id, [post], tick.prefix) if post else []
         if queued:
-            digests.mark_sent(session, item)
+            digest_schedule.mark_sent(session, item)
         ids += queued
     return ids
 

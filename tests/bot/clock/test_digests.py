@@ -381,7 +381,7 @@ def test_a_digest_missed_by_more_than_six_hours_is_skipped_and_logged(
 ) -> None:
     clock, _ = make_clock(weekly, pace_seconds=0)
     tick_at(clock, utc(2027, 3, 1, 13))
-    with caplog.at_level(logging.WARNING, logger="domain.digests"):
+    with caplog.at_level(logging.WARNING, logger="domain.digest_schedule"):
         back = tick_at(clock, utc(2027, 3, 1, 20, 1))  # 6 h 1 min late
         tick_at(clock, utc(2027, 3, 1, 20, 2))
     assert back.queued["digest messages"] == 0
@@ -398,7 +398,7 @@ def test_after_weeks_down_only_the_newest_missed_digest_goes_and_the_older_are_l
 ) -> None:
     clock, _ = make_clock(weekly, pace_seconds=0)
     tick_at(clock, utc(2027, 3, 1, 13))
-    with caplog.at_level(logging.WARNING, logger="domain.digests"):
+    with caplog.at_level(logging.WARNING, logger="domain.digest_schedule"):
         tick_at(clock, utc(2027, 3, 15, 15))  # back two weeks later, 2 h after the 15th's digest
     assert [m.at for m in posted(weekly.stub) if m.to == LEADS and m.thread_ts is None] == [utc(2027, 3, 15, 15)]
     assert [r.getMessage() for r in caplog.records] == [
