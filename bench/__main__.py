@@ -21,7 +21,7 @@ from bench import clock, cpu, footprint, reply
 from bench.databases import DATABASES, DEFAULT_POSTGRES_URL, note, postgres_version
 from bench.harness import target
 from bench.machine import facts
-from bench.proc import wait_for_quiet_host
+from bench.proc import CpuSnapshot, wait_for_quiet_host
 from bench.results import Results, write
 from bench.servers import REPO_ROOT
 
@@ -102,13 +102,14 @@ def run_parts(args: argparse.Namespace, results: Results) -> list[str]:
         busy = wait_for_quiet_host(QUIET_WAIT / 6 if args.quick else QUIET_WAIT)
         results.run.setdefault("host_busy_before", {})[part] = round(busy, 3)
         note(f"bench: {part} ... (other processes kept the CPUs {busy:.0%} busy just before)")
-        started = time.monotonic()
+        started, cpu = time.monotonic(), CpuSnapshot.now()
         try:
             run_part(part, args, sizes, results)
         except Exception:
             note(f"bench: {part} failed:\n{traceback.format_exc()}")
             failed.append(part)
         results.run.setdefault("part_seconds", {})[part] = round(time.monotonic() - started, 1)
+        results.run.setdefault("host_busy_others", {})[part] = round(CpuSnapshot.now().others_since(cpu), 3)
     return failed
 
 

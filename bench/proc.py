@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -63,18 +64,34 @@ def tree_pss_mb(root: int) -> tuple[float, int]:
     return sum(pss_kib(pid) for pid in pids) / 1024, len(pids)
 
 
+@dataclass(frozen=True)
+class CpuSnapshot:
+    """The host's busy and total CPU seconds, and this process's own (its reaped children included)."""
+
+    host_busy: float
+    host_total: float
+    own: float
+
+    @classmethod
+    def now(cls) -> CpuSnapshot:
+        values = [int(v) for v in (PROC / "stat").read_text().splitlines()[0].split()[1:]]
+        ticks, mine = os.sysconf("SC_CLK_TCK"), os.times()
+        idle = values[3] + values[4]
+        own = mine.user + mine.system + mine.children_user + mine.children_system
+        return cls((sum(values) - idle) / ticks, sum(values) / ticks, own)
+
+    def others_since(self, earlier: CpuSnapshot) -> float:
+        """Share of all CPUs that processes other than this one and its children kept busy since `earlier`."""
+        others = (self.host_busy - earlier.host_busy) - (self.own - earlier.own)
+        return max(0.0, others) / max(1e-9, self.host_total - earlier.host_total)
+
+
 def host_busy_share(seconds: float = 1.0) -> float:
     """Share of all CPUs' time that was busy over the next `seconds`."""
-
-    def sample() -> tuple[int, int]:
-        values = [int(v) for v in (PROC / "stat").read_text().splitlines()[0].split()[1:]]
-        idle = values[3] + values[4]
-        return sum(values) - idle, sum(values)
-
-    busy0, total0 = sample()
+    before = CpuSnapshot.now()
     time.sleep(seconds)
-    busy1, total1 = sample()
-    return (busy1 - busy0) / max(1, total1 - total0)
+    after = CpuSnapshot.now()
+    return (after.host_busy - before.host_busy) / max(1e-9, after.host_total - before.host_total)
 
 
 def wait_for_quiet_host(max_wait: float, busy: float = 0.15) -> float:

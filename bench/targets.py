@@ -201,4 +201,7 @@ def markdown(results: Results) -> str:
         lines.append(
             f"| {row.part} | {row.measure} | {figure} | {baseline} | {share} | {row.target or '-'} | {verdict} |"
         )
+    others = ", ".join(f"{part} {share:.0%}" for part, share in run.get("host_busy_others", {}).items())
+    if others:
+        lines += ["", f"Share of the CPUs other processes used while each part ran: {others}."]
     return "\n".join(lines) + "\n"
