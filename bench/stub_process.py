@@ -38,7 +38,9 @@ def _serve(channel: Connection, users: dict[str, dict[str, Any]]) -> None:
             request = channel.recv()
             if request is None:
                 return
-            channel.send([Reply(p.name, p.payload, p.time) for p in stub.responses() if p.name.startswith(request)])
+            kind, prefix = request
+            posts = [p for p in stub.responses() if p.name.startswith(prefix)]
+            channel.send(len(posts) if kind == "count" else [Reply(p.name, p.payload, p.time) for p in posts])
 
 
 class StubProcess:
@@ -56,9 +58,15 @@ class StubProcess:
 
     def responses(self, prefix: str = "") -> list[Reply]:
         """The response_url posts whose name starts with `prefix`."""
-        self._channel.send(prefix)
+        self._channel.send(("list", prefix))
         replies: list[Reply] = self._channel.recv()
         return replies
+
+    def count(self, prefix: str = "") -> int:
+        """How many response_url posts have a name starting with `prefix`."""
+        self._channel.send(("count", prefix))
+        count: int = self._channel.recv()
+        return count
 
     def close(self) -> None:
         if self._process.is_alive():

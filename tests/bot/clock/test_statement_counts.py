@@ -14,20 +14,10 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlmodel import col, select
 
-from bench.digest_tick import (
-    ADMIN,
-    ESCALATION_CHANNEL,
-    LEADS_CHANNEL,
-    NOW,
-    TEAM,
-    ZONES,
-    Shape,
-    StatementCounter,
-    person,
-    program_key,
-    seed,
-    wipe,
-)
+from bench.pulse_api import StatementCounter, wipe
+from bench.seed import seed
+from bench.workspace import ADMIN, ESCALATION_CHANNEL, LEADS_CHANNEL, TEAM, ZONES, Shape, person, program_key
+from bench.workspace import MORNING as NOW
 from bot.clock.clock import Clock
 from bot.runtime import Runtime
 from bot.settings import load_settings
