@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from commands.common import program_key, scope_key, title
-from commands.grammar import ParseContext, choice, parse_date, parse_id, parse_text, parse_user, parse_users
+from commands.grammar import ParseContext, choice, parse_id, parse_past_date, parse_text, parse_user, parse_users
 from commands.registry import Args, Command, field_
 from domain import decisions
 from domain.decisions import DecisionCreate, DecisionQuery, DecisionSupersede
@@ -33,7 +33,7 @@ def _number(args: Args, index: int) -> int:
         field_("consulted", parse_users),
         field_("informed", parse_users),
         field_("context", parse_text),
-        field_("status", choice(DecisionStatus)),
+        field_("status", choice(DecisionStatus, "status")),
     ],
     examples=[
         'decision log TNS-APPEALS Prioritise suspension appeals decider:@alex why:"highest harm per hour" '
@@ -60,7 +60,7 @@ def log(args: Args, _ctx: ParseContext) -> DecisionCreate:
     usage="[KEY] [q:words] [since:DATE]",
     summary="Decisions, newest first; `q:` searches titles, rationale and options.",
     runs=decisions.list_,
-    fields=[field_("q", parse_text), field_("since", parse_date)],
+    fields=[field_("q", parse_text), field_("since", parse_past_date)],
     examples=["decision list TNS-APPEALS q:vendor", "decision list since:2026-10-01"],
 )
 def list_(args: Args, ctx: ParseContext) -> DecisionQuery:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from commands.common import program_key, title
 from commands.grammar import (
     ParseContext,
-    UsageError,
     choice,
+    parse_addressee,
     parse_bool,
     parse_channel,
     parse_channels,
@@ -16,6 +16,7 @@ from commands.grammar import (
     parse_user,
     parse_users,
 )
+from commands.problems import UsageError
 from commands.registry import Args, Command, field_
 from domain import milestones, programs
 from domain.inputs import NumberRef
@@ -63,7 +64,7 @@ def new(args: Args, _ctx: ParseContext) -> ProgramCreate:
     usage="[status:red|amber|green] [owner:@u|me] [all]",
     summary="Programs you may see, red first; `all` includes archived ones.",
     runs=programs.list_,
-    fields=[field_("status", choice(Rag)), field_("owner", parse_user)],
+    fields=[field_("status", choice(Rag, "status")), field_("owner", parse_user)],
     flags=["all"],
     examples=["program list status:red", "program list owner:me"],
 )
@@ -87,20 +88,28 @@ def show(args: Args, _ctx: ParseContext) -> ProgramRef:
 
 @COMMAND.sub(
     "status",
-    usage='KEY green|amber|red Summary... [asks:"..."]',
-    summary="Report RAG status (program owner or admin); amber and red need a summary. Posted to the channel.",
+    usage="KEY green|amber|red Summary... [asks:...] [ask-to:@u|Function] [ask-by:DATE]",
+    summary="Report RAG status (program owner or admin); amber and red need a summary. Posted to the channel. "
+    "An ask is what you need from someone (a person, or a function such as Finance) by a date.",
     runs=programs.report_status,
-    fields=[field_("asks", parse_text)],
-    examples=['program status TNS-APPEALS amber Vendor ramp slipped a week asks:"2 extra reviewers"'],
+    fields=[field_("asks", parse_text), field_("ask-to", parse_addressee), field_("ask-by", parse_date)],
+    examples=[
+        "program status TNS-APPEALS amber Vendor ramp slipped a week; SLA at 41h asks:Approve 2 extra reviewers "
+        "ask-to:@omar ask-by:fri"
+    ],
     min_words=2,
 )
-def status(args: Args, _ctx: ParseContext) -> StatusReport:
-    word = args.words[1]
-    try:
-        rag = Rag(word.lower())
-    except ValueError:
-        raise UsageError("not_a_status", word=word) from None
-    return StatusReport(key=program_key(args), rag=rag, summary=args.text(2), asks=args.values.get("asks"))
+def status(args: Args, ctx: ParseContext) -> StatusReport:
+    rag = choice(Rag, "status")(args.words[1], ctx)
+    values = args.values
+    return StatusReport(
+        key=program_key(args),
+        rag=rag,
+        summary=args.text(2),
+        asks=values.get("asks"),
+        ask_to=values.get("ask-to"),
+        ask_by=values.get("ask-by"),
+    )
 
 
 @COMMAND.sub(

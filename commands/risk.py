@@ -18,7 +18,7 @@ RISK_FIELDS = [
     field_("owner", parse_user),
     field_("review", parse_date),
     field_("mitigation", parse_text),
-    field_("response", choice(RiskResponse)),
+    field_("response", choice(RiskResponse, "response")),
     field_("category", parse_text),
     field_("trigger", parse_text),
 ]
@@ -55,7 +55,7 @@ def add(args: Args, _ctx: ParseContext) -> RiskCreate:
     usage="[KEY] [band:low|medium|high|critical] [owner:@u|me] [all]",
     summary="Open risks by score (highest first); `all` includes closed ones.",
     runs=risks.list_,
-    fields=[field_("band", choice(Band)), field_("owner", parse_user)],
+    fields=[field_("band", choice(Band, "band")), field_("owner", parse_user)],
     flags=["all"],
     examples=["risk list band:critical", "risk list TNS-APPEALS owner:me"],
 )
@@ -84,7 +84,7 @@ def show(args: Args, _ctx: ParseContext) -> NumberRef:
         field_("likelihood", parse_int_1_5),
         field_("impact", parse_int_1_5),
         *RISK_FIELDS,
-        field_("status", choice(RiskStatus)),
+        field_("status", choice(RiskStatus, "status")),
         field_("title", parse_text),
     ],
     examples=["risk update R-12 impact:3 status:mitigating", "risk update R-12 review:+2w"],

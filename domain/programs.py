@@ -56,10 +56,15 @@ class ProgramEdit(Input):
 
 
 class StatusReport(Input):
+    """A RAG report; `asks` is what the program asks of someone (`ask_to`: a person's ID or a function such as
+    Finance), answered by `ask_by`."""
+
     key: str
     rag: Rag
     summary: str = ""
     asks: str | None = None
+    ask_to: str | None = None
+    ask_by: dt.date | None = None
 
 
 class ProgramQuery(Input):

@@ -60,11 +60,11 @@ NEW_ERRORS = [
     ("new R-5 Looks like a risk ID", "`R-5` is not a usable program key"),
     ("new TNS-X", "The program title is missing"),
     ("new", "The program KEY (e.g. TNS-APPEALS) is missing."),
-    ("new TNS-X Title colour:blue", "Unknown field `colour:`. Allowed here: `owner:`, `channel:`, `due:`, "),
-    ("new TNS-X Title due:someday", "`someday` is not a date: use YYYY-MM-DD, today, tomorrow, mon..sun"),
+    ("new TNS-X Title chanel:#x", "`chanel:` is not a field here. Did you mean `channel:`?"),
+    ("new TNS-X Title due:someday", "`someday` is not a date: write it like `"),
     ("new TNS-X Title restricted:maybe", "`maybe` is not yes or no."),
     ("new TNS-X Title owner:ana", "`ana` is not a person: mention them with @"),
-    ('new TNS-X "Unclosed title', 'A quote is not closed: put a `"` at the end of the quoted text.'),
+    ('new TNS-X "Unclosed title', 'A quote is not closed near `"Unclosed title`: put a `"` at the end of the'),
     (f"new TNS-X {'x' * 201}", "The title is too long: 201 characters; keep it to 200."),
 ]
 
@@ -174,12 +174,13 @@ def test_status_of_a_program_without_channel_posts_nothing(pulse: PulseHarness, 
 
 
 STATUS_ERRORS = [
-    ("status TNS-APPEALS purple Fine", "`purple` is not a status: use green, amber or red."),
+    ("status TNS-APPEALS purple Fine", "`purple` is not a status Pulse knows: use one of `green`, `amber`, `red`."),
+    ("status TNS-APPEALS ambr Late", "`ambr` is not a status Pulse knows. Did you mean `amber`?"),
     ("status TNS-APPEALS amber", "amber status needs a summary that says why"),
     ("status TNS-APPEALS", "Give the KEY and the status"),
     ("status TNS-NOPE amber Late", "TNS-NOPE not found."),
     ("status TNS-APPEALS amber Late asks:", "`asks:` has no value"),
-    ("status TNS-APPEALS amber Late when:now", "Unknown field `when:`. Allowed here: `asks:`."),
+    ("status TNS-APPEALS amber Late aks:more", "`aks:` is not a field here. Did you mean `asks:`?"),
 ]
 
 
