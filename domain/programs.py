@@ -19,6 +19,7 @@ from domain.portfolio import facts_for, portfolio
 from domain.status import ProgramStatus, status_of
 from store import actions, decisions, programs, risks
 from store.audit import snapshot
+from store.ids import parse_ref
 from store.models import Program, Rag, StatusUpdate
 from store.settings import workspace_settings
 
@@ -76,7 +77,7 @@ class ProgramQuery(Input):
 def validate_key(key: str) -> str:
     """Program keys: letters, digits and dashes, stored upper-case."""
     key = key.upper()
-    if not KEY_PATTERN.match(key) or re.fullmatch(r"[RDAMS]-\d+", key):
+    if not KEY_PATTERN.match(key) or parse_ref(key) is not None:
         raise Invalid("bad_key", field="key", key=key)
     return key
 

@@ -7,16 +7,19 @@ from typing import TypeVar
 from sqlmodel import Session, col, select
 
 from store.ids import Kind
-from store.models import Action, Decision, DigestSchedule, Milestone, Risk
+from store.models import Action, Ask, Decision, DigestSchedule, Milestone, Risk
 
-Numbered = TypeVar("Numbered", Risk, Decision, Action, Milestone, DigestSchedule)
+Numbered = TypeVar("Numbered", Risk, Decision, Action, Milestone, DigestSchedule, Ask)
 
-MODEL_FOR_KIND: dict[Kind, type[Risk] | type[Decision] | type[Action] | type[Milestone] | type[DigestSchedule]] = {
+MODEL_FOR_KIND: dict[
+    Kind, type[Risk] | type[Decision] | type[Action] | type[Milestone] | type[DigestSchedule] | type[Ask]
+] = {
     Kind.RISK: Risk,
     Kind.DECISION: Decision,
     Kind.ACTION: Action,
     Kind.MILESTONE: Milestone,
     Kind.SCHEDULE: DigestSchedule,
+    Kind.ASK: Ask,
 }
 
 

@@ -16,6 +16,7 @@ from bot.runtime import Runtime
 from commands.grammar import ParseContext
 from commands.parse import Parsed, names, parse
 from domain.messages import Message, Reply, error
+from store.settings import workspace_settings
 from store.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -28,12 +29,15 @@ def answer_command(runtime: Runtime, request: SlashCommand) -> dict[str, Any]:
     actor = runtime.actor(request.team_id, request.user_id, request.channel_id)
     tz = runtime.directory.tz_for(request.team_id, request.user_id)
     now = utcnow()
+    with runtime.database.session() as session:
+        day_first = workspace_settings(session, request.team_id).day_first
     ctx = ParseContext(
         user_id=request.user_id,
         today=now.astimezone(tz).date(),
         tz=tz,
         resolve_channel=lambda name: runtime.directory.channel_id(request.team_id, name),
         command_prefix=settings.command_prefix,
+        day_first=day_first,
     )
     parsed = parse(request.command.lstrip("/").removeprefix(settings.command_prefix), request.text, ctx)
     if isinstance(parsed, Parsed):
