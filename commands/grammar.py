@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from commands import dates
 from commands.problems import UsageError
 from commands.suggest import pick
+from domain.asks import AskTo
 from domain.spelling import undashed_id
 from store.ids import Kind, parse_ref
 
@@ -60,13 +61,13 @@ def parse_users(raw: str, ctx: ParseContext) -> list[str]:
     return list(dict.fromkeys(users))
 
 
-def parse_addressee(raw: str, ctx: ParseContext) -> str:
+def parse_addressee(raw: str, ctx: ParseContext) -> AskTo:
     """Whom an ask is for: a person (`@omar`, `me`) or a function by name (`Finance`, `"Trust and Safety"`)."""
     if raw.lower() == "me" or USER_MENTION.match(raw):
-        return parse_user(raw, ctx)
+        return AskTo(user_id=parse_user(raw, ctx))
     if not FUNCTION_NAME.fullmatch(raw.strip()):
         raise UsageError("not_an_addressee", value=raw)
-    return raw.strip()
+    return AskTo(function=raw.strip())
 
 
 def parse_channel(raw: str, ctx: ParseContext) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from commands import action, decision, digest, program, pulse, risk
+from commands import action, ask, decision, digest, program, pulse, risk
 from commands.grammar import ParseContext
 from commands.problems import UsageError
 from commands.registry import Args, Command, Subcommand
@@ -18,7 +18,16 @@ from domain.messages import Message, Reply, error
 from domain.spelling import did_you_mean
 
 COMMANDS: dict[str, Command] = {
-    c.name: c for c in (program.COMMAND, risk.COMMAND, decision.COMMAND, action.COMMAND, digest.COMMAND, pulse.COMMAND)
+    c.name: c
+    for c in (
+        program.COMMAND,
+        risk.COMMAND,
+        decision.COMMAND,
+        action.COMMAND,
+        ask.COMMAND,
+        digest.COMMAND,
+        pulse.COMMAND,
+    )
 }
 
 

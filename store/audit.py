@@ -26,8 +26,9 @@ def record(
     program: Program | None,
     before: dict[str, Any] | None,
     after: SQLModel | dict[str, Any] | None,
+    at: dt.datetime | None = None,
 ) -> AuditEvent:
-    """Add one audit event to the session (flushed with the change it describes)."""
+    """Add one audit event to the session (flushed with the change it describes), made `at` (now by default)."""
     session.flush()
     event = AuditEvent(
         team_id=team_id,
@@ -39,6 +40,8 @@ def record(
         before=before,
         after=after if isinstance(after, dict) or after is None else snapshot(after),
     )
+    if at is not None:
+        event.created_at = at
     session.add(event)
     return event
 

@@ -82,6 +82,7 @@ class WorkspaceSettings(SQLModel, table=True):
     ladder_step2_days: int = 2
     ladder_step3_days: int = 5
     day_first: bool = False  # `12/5` is 12 May (day/month) rather than December 5 (month/day)
+    team_domain: str | None = Field(default=None, max_length=64)  # `acme` of acme.slack.com, for permalinks
     updated_at: dt.datetime = _created()
 
 

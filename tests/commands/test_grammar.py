@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from commands.grammar import ParseContext
 from commands.parse import COMMANDS, Parsed, parse
+from domain.asks import AskTo
 from domain.messages import Reply
 from domain.spelling import did_you_mean
 from templates import error_text
@@ -53,7 +54,7 @@ def test_an_ask_runs_to_the_next_field_and_leaves_the_summary_alone() -> None:
 
 def test_an_ask_stops_at_the_next_known_field() -> None:
     report = parsed("program", "status TNS-APPEALS red Late asks:Approve overtime budget ask-to:<@U0OMAR|omar>")
-    assert (report.asks, report.ask_to) == ("Approve overtime budget", "U0OMAR")
+    assert (report.asks, report.ask_to) == ("Approve overtime budget", AskTo(user_id="U0OMAR"))
 
 
 def test_quotes_are_only_needed_around_a_known_fields_name() -> None:

@@ -1,4 +1,5 @@
-"""structured asks (ask, ASK-n), milestone baselines, the workspace's day order for dates like 12/5
+"""structured asks (ask, ASK-n), milestone baselines, the workspace's day order for dates like 12/5 and its
+Slack domain (for permalinks)
 
 Revision ID: 0006
 Revises: 0004
@@ -25,6 +26,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("workspace_settings") as batch:
         batch.add_column(sa.Column("day_first", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch.add_column(sa.Column("team_domain", sa.String(length=64), nullable=True))
     with op.batch_alter_table("milestone") as batch:
         batch.add_column(sa.Column("baseline_due", sa.Date(), nullable=True))
     op.create_table(
@@ -118,4 +120,5 @@ def downgrade() -> None:
     with op.batch_alter_table("milestone") as batch:
         batch.drop_column("baseline_due")
     with op.batch_alter_table("workspace_settings") as batch:
+        batch.drop_column("team_domain")
         batch.drop_column("day_first")

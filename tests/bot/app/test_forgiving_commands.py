@@ -32,7 +32,9 @@ def test_12_5_follows_the_workspaces_day_order(pulse: PulseHarness, database: Da
     create_program(pulse, "TNS-SCAMS", "Scam ads")
     ok(pulse.command("/program", "milestone TNS-SCAMS Vendor signed due:12/5/2030"))
     with database.session(write=True) as session:
-        session.add(WorkspaceSettings(team_id=TEAM, day_first=True))
+        settings = session.get(WorkspaceSettings, TEAM) or WorkspaceSettings(team_id=TEAM)
+        settings.day_first = True
+        session.add(settings)
     ok(pulse.command("/program", "milestone TNS-SCAMS Go live due:12/5/2030"))
     dues = [m.due for m in fetch_all(database, Milestone)]
     assert sorted(dues) == [dt.date(2030, 5, 12), dt.date(2030, 12, 5)]

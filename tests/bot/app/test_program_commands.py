@@ -131,8 +131,10 @@ def test_program_show_gathers_status_milestones_risks_actions_and_decisions(puls
 
 def test_program_status_is_recorded_and_posted_to_the_program_channel(pulse: PulseHarness, database: Database) -> None:
     create_program(pulse, fields=f"channel:{channel_link(APPEALS_CHANNEL, 'tns-appeals')}")
-    answer = pulse.command("/program", f'status {APPEALS} amber Vendor ramp slipped a week asks:"2 extra reviewers"')
+    answer = pulse.command("/program", f"status {APPEALS} amber Vendor ramp slipped a week asks:2 extra reviewers")
     assert first_line(ok(answer)) == ":large_orange_circle: AMBER recorded for *TNS-APPEALS* (· first report)."
+    assert "*New ask:* *2 extra reviewers* → nobody named, no date (ASK-1)" in answer.text
+    assert "Say whom you are asking and by when" in answer.text
     assert "Posted to <#C0APPEALS>." in answer.text
     update = fetch(database, StatusUpdate)
     assert (update.rag, update.summary, update.asks, update.author_id) == (
@@ -143,7 +145,7 @@ def test_program_status_is_recorded_and_posted_to_the_program_channel(pulse: Pul
     )
     [post] = posts_to(pulse.stub, APPEALS_CHANNEL)
     assert "AMBER *TNS-APPEALS* Appeals SLA reduction" in post
-    assert "Vendor ramp slipped a week" in post and "*Ask:* 2 extra reviewers" in post
+    assert "Vendor ramp slipped a week" in post and "*Ask:* *2 extra reviewers*" in post
 
     better = ok(pulse.command("/program", f"status {APPEALS} green Vendor caught up"))
     assert first_line(better) == ":large_green_circle: GREEN recorded for *TNS-APPEALS* (↑ improving)."
