@@ -51,6 +51,7 @@ CODES: Mapping[str, frozenset[str]] = {
         "missing_title": ("command", "sub"),
         "extra_words": ("extra",),
         "edit_takes_fields": (),
+        "title_twice": (),
     }.items()
 }
 

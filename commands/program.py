@@ -20,7 +20,7 @@ from commands.problems import UsageError
 from commands.registry import Args, Command, field_
 from domain import milestones, programs
 from domain.inputs import NumberRef
-from domain.milestones import MilestoneCreate
+from domain.milestones import MilestoneCreate, MilestoneUpdate
 from domain.programs import ProgramCreate, ProgramEdit, ProgramQuery, ProgramRef, StatusReport
 from store.ids import Kind
 from store.models import Rag
@@ -131,11 +131,27 @@ def milestone(args: Args, _ctx: ParseContext) -> MilestoneCreate:
     usage="M-n",
     summary="Mark a milestone done (program owner or admin).",
     runs=milestones.complete,
-    examples=["program milestone-done M-3"],
+    examples=["program milestone-done M-2"],
     min_words=1,
 )
 def milestone_done(args: Args, _ctx: ParseContext) -> NumberRef:
     return NumberRef(number=parse_id(Kind.MILESTONE)(args.words[0]))
+
+
+@COMMAND.sub(
+    "milestone-update",
+    usage="M-n [Title...] [due:DATE]",
+    summary="Rename or re-date a milestone (program owner or admin); a new date keeps the first one promised, "
+    "so the slip shows.",
+    runs=milestones.update,
+    fields=[field_("due", parse_date)],
+    examples=["program milestone-update M-1 due:Dec 18", "program milestone-update M-1 Routing rules live in EU"],
+    min_words=1,
+)
+def milestone_update(args: Args, _ctx: ParseContext) -> MilestoneUpdate:
+    return MilestoneUpdate(
+        number=parse_id(Kind.MILESTONE)(args.words[0]), title=args.text(1) or None, due=args.values.get("due")
+    )
 
 
 @COMMAND.sub(
@@ -144,7 +160,7 @@ def milestone_done(args: Args, _ctx: ParseContext) -> NumberRef:
     summary="Change a program's details (program owner or admin); members and channels replace the old lists.",
     runs=programs.edit,
     fields=[field_("title", parse_text), *PROGRAM_FIELDS],
-    examples=["program edit TNS-HASH restricted:yes members:@jun,@sam channels:#tns-hash-vendor"],
+    examples=["program edit TNS-HASH-MIGRATION restricted:yes members:@jun,@sam channels:#tns-hash-vendor"],
     min_words=1,
 )
 def edit(args: Args, _ctx: ParseContext) -> ProgramEdit:
@@ -168,7 +184,7 @@ def edit(args: Args, _ctx: ParseContext) -> ProgramEdit:
     usage="KEY",
     summary="Archive a program (program owner or admin); nothing is deleted.",
     runs=programs.archive,
-    examples=["program archive TNS-OLD"],
+    examples=["program archive TNS-SCAMS"],
     min_words=1,
 )
 def archive(args: Args, _ctx: ParseContext) -> ProgramRef:

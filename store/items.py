@@ -32,3 +32,11 @@ def by_number(
     if lock:
         statement = statement.with_for_update()
     return session.exec(statement).first()
+
+
+def numbers_of(session: Session, model: type[Risk] | type[Decision], row_ids: list[int]) -> dict[int, int]:
+    """Row id -> human number of the given rows of `model`, in one query."""
+    if not row_ids:
+        return {}
+    statement = select(model.id, model.number).where(col(model.id).in_(row_ids))
+    return {int(row_id): int(number) for row_id, number in session.exec(statement) if row_id is not None}

@@ -228,7 +228,7 @@ def test_bare_risk_and_help_show_usage_with_examples(pulse: PulseHarness, databa
         assert f"`/risk {sub} " in answer.text
     assert "`/risk add KEY Title... likelihood:1-5 impact:1-5 [owner:@u] [review:DATE]" in answer.text
     assert "e.g. `/risk add TNS-APPEALS Vendor cannot hire in time likelihood:4 impact:5" in answer.text
-    assert "e.g. `/risk close R-12 Second vendor signed and staffed`" in answer.text
+    assert "e.g. `/risk close R-1 Second vendor signed and staffed`" in answer.text
 
 
 def test_unknown_subcommand_shows_usage_with_a_note(pulse: PulseHarness, database: Database) -> None:
@@ -277,7 +277,7 @@ RISK_ERRORS = [
     ("update R-1 status:closed", "Close a risk with `/risk close R-1 Reason...` so the reason is recorded."),
     ("update R-1 status:gone", "`gone` is not a status Pulse knows: use one of `open`, `mitigating`, `accepted`"),
     ("update R-1 impcat:2", "`impcat:` is not a field here. Did you mean `impact:`?"),
-    ("update R-2 impact:3", "R-2 is closed; add a new risk instead of reopening it."),
+    ("update R-2 impact:3", "R-2 is closed; reopen it first with `/risk reopen R-2`."),
     ("close R-1", "Say why the risk is closed, e.g. `/risk close R-1 Second vendor signed`."),
     ("close R-2 Again", "R-2 is already closed."),
     ("close R-99 Gone", "R-99 not found."),
