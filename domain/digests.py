@@ -30,7 +30,6 @@ from store.settings import workspace_settings
 
 DEFAULT_LOOKBACK = dt.timedelta(days=7)
 UPCOMING_DAYS = 14
-THIS_WEEK_DAYS = 7  # an ask due within this many days (or late, or undated) needs leadership this week
 TOP_RISKS = 5
 NEXT_ITEMS = 5
 PROGRAMS_PER_DETAIL = 6
@@ -128,12 +127,6 @@ def program_digest(
     )
 
 
-def _needs_this_week(facts: ProgramFacts, today: dt.date) -> bool:
-    """An open ask that is late, undated, or due within the week."""
-    horizon = today + dt.timedelta(days=THIS_WEEK_DAYS)
-    return any(ask.due is None or ask.due <= horizon for ask in facts.open_asks)
-
-
 def portfolio_digest(
     session: Session, viewer: Actor, *, since: dt.datetime | None, now: dt.datetime, today: dt.date
 ) -> Digest:
@@ -152,7 +145,6 @@ def portfolio_digest(
         "today": today,
         "since": start,
         "needs_you": needs_you,
-        "need_leadership": [f.program.key for f in needs_you if _needs_this_week(f, today)],
         "watermelons": [f for f in facts if f.watermelon],
         "quiet": [f for f in facts if f.never_reported] + [f for f in facts if f.stale and not f.never_reported],
         "overdue_total": sum(len(f.overdue_actions) for f in facts),

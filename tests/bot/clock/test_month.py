@@ -101,8 +101,9 @@ STALE_APPEALS, STALE_CLASSIFY, STALE_HASH = (f"stale {k}" for k in (APPEALS, CLA
 
 # (person, their local date) -> what their one DM of the day is about. All arrive at 09:00 their time.
 EXPECTED_DMS: dict[tuple[str, dt.date], list[str]] = {
-    # Ana (London): A-1 due Tue 2nd -> due tomorrow on Mon 1st, step 1 Wed 3rd, step 2 Fri 5th (program owner told too); R-1 due
-    # for review Wed 10th -> Thu 11th, reviewed then (next review 25th -> Fri 26th); TNS-CLASSIFY stale weekly.
+    # Ana (London): A-1 due Tue 2nd -> due tomorrow on Mon 1st, step 1 Wed 3rd, step 2 Fri 5th (program owner told
+    # too); R-1 due for review Wed 10th -> Thu 11th, reviewed then (next review 25th -> Fri 26th); TNS-CLASSIFY
+    # stale weekly.
     (ANA, day(1)): ["tomorrow A-1"],
     (ANA, day(3)): ["A-1"],
     (ANA, day(5)): ["A-1 escalated"],
@@ -113,7 +114,8 @@ EXPECTED_DMS: dict[tuple[str, dt.date], list[str]] = {
     (ANA, day(26)): ["review R-1"],
     (ANA, day(29)): [STALE_CLASSIFY],
     # Priya (New York) owns TNS-APPEALS: step 2 of A-1 (Fri 5th) and of A-2 (Thu 18th, after its snooze);
-    # her own A-3 due Thu 18th -> due tomorrow on Wed 17th, step 1 Mon 22nd (the 19th is a holiday), step 2 Wed 24th; stale from the 9th.
+    # her own A-3 due Thu 18th -> due tomorrow on Wed 17th, step 1 Mon 22nd (the 19th is a holiday), step 2 Wed
+    # 24th; stale from the 9th.
     (PRIYA, day(5)): ["team A-1"],
     (PRIYA, day(9)): [STALE_APPEALS],
     (PRIYA, day(16)): [STALE_APPEALS],
