@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlmodel import Session
 
 from domain.status import RAG_RANK, status_of
-from store import actions, asks, audit, decisions, milestones, risks
+from store import audit, decisions, items
 from store.models import Action, Ask, AskState, Decision, DecisionStatus, Milestone, Program, Rag, Risk
 from store.settings import workspace_settings
 
@@ -103,12 +104,9 @@ def since(session: Session, team_id: str, programs: list[Program], moment: dt.da
     for decision in current_ones:
         older = [d for d in replaced if d.superseded_by_id == decision.id]
         changes.decisions.append(DecisionNews(decision, by_id[decision.program_id], older))
-    changes.done_milestones = [(m, by_id[m.program_id]) for m in milestones.done_since(session, ids, moment)]
-    changes.closed_risks = [(r, by_id[r.program_id]) for r in risks.closed_since(session, team_id, ids, moment)]
-    changes.answered_asks = [
-        (a, by_id[a.program_id])
-        for a in asks.closed_since(session, team_id, ids, moment)
-        if a.state == AskState.ANSWERED
-    ]
-    changes.done_actions = [(a, by_id[a.program_id]) for a in actions.done_since(session, team_id, ids, moment)]
+    ended = partial(items.ended_since, session, team_id=team_id, program_ids=ids, moment=moment)
+    changes.done_milestones = [(m, by_id[m.program_id]) for m in ended(Milestone)]
+    changes.closed_risks = [(r, by_id[r.program_id]) for r in ended(Risk)]
+    changes.answered_asks = [(a, by_id[a.program_id]) for a in ended(Ask) if a.state == AskState.ANSWERED]
+    changes.done_actions = [(a, by_id[a.program_id]) for a in ended(Action)]
     return changes

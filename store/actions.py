@@ -29,13 +29,3 @@ def query(
     if due_before is not None:
         statement = statement.where(col(Action.due) < due_before)
     return list(session.exec(statement.order_by(col(Action.due), col(Action.number))))
-
-
-def done_since(session: Session, team_id: str, program_ids: list[int], moment: dt.datetime) -> list[Action]:
-    """Actions of the given programs done at or after `moment`, in the order they were done."""
-    if not program_ids:
-        return []
-    statement = select(Action).where(
-        col(Action.team_id) == team_id, col(Action.program_id).in_(program_ids), col(Action.done_at) >= moment
-    )
-    return list(session.exec(statement.order_by(col(Action.done_at), col(Action.number))))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlmodel import Session, col, select
 
 from store.models import Ask, AskState
@@ -17,16 +15,6 @@ def for_programs(session: Session, team_id: str, program_ids: list[int], *, open
     if open_only:
         statement = statement.where(col(Ask.state) == AskState.OPEN)
     return list(session.exec(statement.order_by(col(Ask.due).is_(None), col(Ask.due), col(Ask.number))))
-
-
-def closed_since(session: Session, team_id: str, program_ids: list[int], moment: dt.datetime) -> list[Ask]:
-    """Asks of the given programs answered or withdrawn at or after `moment`, oldest first."""
-    if not program_ids:
-        return []
-    statement = select(Ask).where(
-        col(Ask.team_id) == team_id, col(Ask.program_id).in_(program_ids), col(Ask.closed_at) >= moment
-    )
-    return list(session.exec(statement.order_by(col(Ask.closed_at), col(Ask.number))))
 
 
 def open_with_text(session: Session, team_id: str, program_id: int, text: str) -> Ask | None:

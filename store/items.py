@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TypeVar
 
 from sqlmodel import Session, col, select
@@ -40,3 +41,21 @@ def numbers_of(session: Session, model: type[Risk] | type[Decision], row_ids: li
         return {}
     statement = select(model.id, model.number).where(col(model.id).in_(row_ids))
     return {int(row_id): int(number) for row_id, number in session.exec(statement) if row_id is not None}
+
+
+Dated = TypeVar("Dated", Action, Milestone, Risk, Ask)
+ENDED_AT = {Action: "done_at", Milestone: "done_at", Risk: "closed_at", Ask: "closed_at"}
+
+
+def ended_since(
+    session: Session, model: type[Dated], team_id: str, program_ids: list[int], moment: dt.datetime
+) -> list[Dated]:
+    """Items of the given programs done, closed or answered (`done_at` or `closed_at`) at or after `moment`, in
+    the order that happened."""
+    if not program_ids:
+        return []
+    ended = col(getattr(model, ENDED_AT[model]))
+    statement = select(model).where(
+        col(model.team_id) == team_id, col(model.program_id).in_(program_ids), ended >= moment
+    )
+    return list(session.exec(statement.order_by(ended, col(model.number))))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlmodel import Session, col, select
 
 from store.models import Risk, RiskStatus
@@ -31,13 +29,3 @@ def query(
     if owner_id is not None:
         statement = statement.where(col(Risk.owner_id) == owner_id)
     return list(session.exec(statement.order_by(col(Risk.score).desc(), col(Risk.number))))
-
-
-def closed_since(session: Session, team_id: str, program_ids: list[int], moment: dt.datetime) -> list[Risk]:
-    """Risks of the given programs closed at or after `moment`, in the order they were closed."""
-    if not program_ids:
-        return []
-    statement = select(Risk).where(
-        col(Risk.team_id) == team_id, col(Risk.program_id).in_(program_ids), col(Risk.closed_at) >= moment
-    )
-    return list(session.exec(statement.order_by(col(Risk.closed_at), col(Risk.number))))
