@@ -180,4 +180,4 @@ def test_migrate_and_demo_on_postgresql(tmp_path: Path, scratch_pg_url: str) -> 
     check_demo_output(first.stdout)
     assert first.stdout.startswith("Seeded the demo portfolio.")
     counts = row_counts(scratch_pg_url)
-    assert counts["program"] == 6 and counts["status_update"] > 6 and counts["audit_event"] > 30
+    assert counts["program"] == 7 and counts["status_update"] > 7 and counts["audit_event"] > 30
