@@ -121,7 +121,7 @@ def test_program_show_gathers_status_milestones_risks_actions_and_decisions(puls
     text = shown.text
     assert first_line(shown) == "TNS-APPEALS: Appeals SLA reduction"
     assert ":large_orange_circle: AMBER" in text
-    assert "_Vendor ramp slipped_" in text and "*Ask:* 2 extra reviewers" in text
+    assert "_Vendor ramp slipped_" in text and "*Ask:* *2 extra reviewers* → nobody named, no date (ASK-1)" in text
     assert "M-1 Vendor at full capacity · due Fri 2030-02-01 · <@U0OWNER>" in text
     assert "*Top risks* (2 open)" in text
     assert text.index("R-2 Vendor cannot hire · 20 (4x5)") < text.index("R-1 Budget cut · 4 (2x2)")
