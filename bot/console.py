@@ -33,6 +33,7 @@ from bot.slack_stub import SlackStub
 from bot.startup import database_or_exit, fail, settings_or_exit
 from bot.terminal import to_terminal
 from commands.parse import names
+from domain.spelling import did_you_mean
 from store.db import Database
 from store.programs import workspaces
 
@@ -43,6 +44,10 @@ QUIT_WORDS = frozenset({"quit", "exit", "q", "/quit", "/exit"})
 HELP_WORDS = frozenset({"help", "?", "/help"})
 AS_WORDS = frozenset({"/as", "as"})
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+# What Slack escapes in a command's text when the command asks it to: @person, #channel, @here and friends.
+TYPED_MENTION = re.compile(r"(?<![\w<@#|/])@([a-z][a-z0-9._-]*)", re.IGNORECASE)
+TYPED_CHANNEL = re.compile(r"(?<![\w<@#|/&])#([a-z0-9][a-z0-9_-]*)", re.IGNORECASE)
+BROADCASTS = {"here", "channel", "everyone"}
 CHANNEL_ID = re.compile(r"^[CDG][A-Z0-9]{2,}$")
 TEAM_ID = re.compile(r"^T[A-Z0-9]{2,}$")
 
@@ -105,6 +110,27 @@ def resolve_user(text: str) -> str | None:
     if word.lower() in by_name:
         return by_name[word.lower()]
     return word if USER_ID.match(word) else None
+
+
+def slack_escaped(text: str) -> str:
+    """`text` as Slack sends it for a command that escapes names: `@priya` -> `<@U0PRIYA|priya>`, `#tns-appeals`
+    -> `<#C0APPEALS|tns-appeals>`, `@here` -> `<!here>`. Names Slack would not know stay as typed."""
+    people = {short_name(uid).lower(): uid for uid in DEMO_USERS}
+    channels = {name: cid for cid, name in DEMO_CHANNELS.items()}
+
+    def person(match: re.Match[str]) -> str:
+        name = match.group(1).rstrip(".")
+        rest = match.group(1)[len(name) :]
+        if name.lower() in BROADCASTS:
+            return f"<!{name.lower()}>{rest}"
+        found = people.get(name.lower())
+        return f"<@{found}|{name.lower()}>{rest}" if found else match.group(0)
+
+    def channel(match: re.Match[str]) -> str:
+        found = channels.get(match.group(1).lower())
+        return f"<#{found}|{match.group(1).lower()}>" if found else match.group(0)
+
+    return TYPED_CHANNEL.sub(channel, TYPED_MENTION.sub(person, text))
 
 
 def blocks_markup(payload: dict[str, Any]) -> str:
@@ -202,9 +228,12 @@ class Console:
         prefix = self.settings.command_prefix
         base = name.removeprefix(prefix) if prefix and name.startswith(prefix) else name
         if base not in names():
+            close = did_you_mean(base, names())
+            if close is not None:
+                return f"`{word}` is not a Pulse command. Did you mean `{self.settings.command_name(close)}`?"
             known = ", ".join(self.settings.command_name(c) for c in names())
             return f"`{word}` is not a Pulse command. Try one of {known}, or help."
-        return self.command(base, rest.strip()).text()
+        return self.command(base, slack_escaped(rest.strip())).text()
 
     def switch_user(self, text: str) -> str:
         """Act as the user `text` names from now on; says who you are when `text` is empty."""

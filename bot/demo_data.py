@@ -1,4 +1,5 @@
-"""A realistic Trust & Safety portfolio for the demo, seeded through the use cases (so it is audited)."""
+"""A realistic Trust & Safety portfolio for the demo, seeded through the use cases (so it is audited), with a week
+of history: reports, asks raised and answered, decisions made and superseded, a milestone done, a risk closed."""
 
 from __future__ import annotations
 
@@ -8,17 +9,20 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from domain import actions, decisions, milestones, programs, risks
+from domain import actions, asks, decisions, milestones, programs, risks
 from domain.access import Actor
 from domain.actions import ActionCreate
+from domain.asks import AskAnswer, AskTo
 from domain.context import Context
-from domain.decisions import DecisionCreate
+from domain.decisions import DecisionCreate, DecisionSupersede
+from domain.inputs import NumberRef
 from domain.messages import UseCase
 from domain.milestones import MilestoneCreate
 from domain.programs import ProgramCreate, StatusReport
-from domain.risks import RiskCreate
+from domain.risks import RiskClose, RiskCreate
+from store import asks as ask_rows
 from store import programs as program_rows
-from store.models import Decision, Program, Rag, Risk, RiskResponse, StatusUpdate
+from store.models import Decision, Milestone, Program, Rag, Risk, RiskResponse, StatusUpdate
 
 DEMO_TEAM = "T0DEMO"
 DEMO_USERS = {
@@ -38,47 +42,83 @@ DEMO_CHANNELS = {
     "C0VENDORQA": "tns-vendor-qa",
     "C0ELECTION": "tns-elections",
     "C0HASH": "tns-hash-vendor",
+    "C0SCAMS": "tns-scams",
     "C0LEADS": "tns-leadership",
 }
 
 
+Report = tuple[int, Rag, str, str | None, AskTo | None, int | None]  # days ago, RAG, summary, ask, to, due in days
+
+
 class _Seeder:
-    """Runs use cases as the demo's people, recording history quietly (no alerts, no posts)."""
+    """Runs use cases as the demo's people, days ago when history needs it, quietly (no alerts, no posts)."""
 
     def __init__(self, session: Session, now: dt.datetime) -> None:
         self.session, self.now = session, now
+        self.today = now.date()
 
-    def run(self, user: str, case: UseCase[Any], data: Any, created: str) -> Any:
+    def run(self, user: str, case: UseCase[Any], data: Any, created: str, days_ago: int = 0) -> Any:
         actor = Actor(team_id=DEMO_TEAM, user_id=user, is_admin=user == DEMO_ADMIN)
-        ctx = Context(self.session, actor, self.now, ZoneInfo("UTC"), quiet=True)
-        return case(ctx, data).message.context.get(created)
+        when = self.now - dt.timedelta(days=days_ago)
+        made = case(Context(self.session, actor, when, ZoneInfo("UTC"), quiet=True), data).message.context.get(created)
+        if days_ago and made is not None and hasattr(made, "created_at"):
+            made.created_at = when  # demo history: back-date what was made then
+            self.session.add(made)
+        return made
 
     def program(self, key: str, name: str, owner: str, channel: str, target: dt.date, **extra: Any) -> str:
+        days_ago = extra.pop("days_ago", 30)
         data = ProgramCreate(key=key, name=name, owner_id=owner, channel_id=channel, target_date=target, **extra)
-        program: Program = self.run(DEMO_ADMIN, programs.create, data, "program")
+        program: Program = self.run(DEMO_ADMIN, programs.create, data, "program", days_ago)
         return program.owner_id
 
-    def statuses(self, owner: str, key: str, history: list[tuple[int, Rag, str, str | None]]) -> None:
-        for days_ago, rag, summary, asks in history:
-            update: StatusUpdate = self.run(
-                owner, programs.report_status, StatusReport(key=key, rag=rag, summary=summary, asks=asks), "update"
-            )
-            update.created_at = self.now - dt.timedelta(days=days_ago)  # demo history: back-date the reports
+    def statuses(self, owner: str, key: str, history: list[Report]) -> None:
+        for days_ago, rag, summary, asked, to, due_in in history:
+            by = self.today + dt.timedelta(days=due_in - days_ago) if due_in is not None else None
+            report = StatusReport(key=key, rag=rag, summary=summary, asks=asked, ask_to=to, ask_by=by)
+            update: StatusUpdate = self.run(owner, programs.report_status, report, "update", days_ago)
+            update.created_at = self.now - dt.timedelta(days=days_ago)
             self.session.add(update)
+            for ask in ask_rows.for_programs(self.session, DEMO_TEAM, [update.program_id]):
+                if ask.created_at > update.created_at:
+                    ask.created_at = update.created_at
+                    self.session.add(ask)
 
-    def milestone(self, owner: str, key: str, title: str, due: dt.date, milestone_owner: str) -> None:
-        self.run(owner, milestones.add, MilestoneCreate(key=key, title=title, due=due, owner_id=milestone_owner), "")
+    def answer(self, user: str, key: str, asked: str, answer: str, days_ago: int) -> None:
+        program = program_rows.by_key(self.session, DEMO_TEAM, key)
+        ask = ask_rows.open_with_text(self.session, DEMO_TEAM, program.id or 0 if program else 0, asked)
+        assert ask is not None, asked
+        self.run(user, asks.answer, AskAnswer(number=ask.number, answer=answer), "", days_ago)
 
-    def risk(self, owner: str, key: str, **fields: Any) -> Risk:
-        risk: Risk = self.run(owner, risks.add, RiskCreate(key=key, **fields), "risk")
+    def milestone(
+        self, owner: str, key: str, title: str, due: dt.date, milestone_owner: str, done_days_ago: int | None = None
+    ) -> None:
+        data = MilestoneCreate(key=key, title=title, due=due, owner_id=milestone_owner)
+        made: Milestone = self.run(owner, milestones.add, data, "milestone", 20)
+        if done_days_ago is not None:
+            self.run(owner, milestones.complete, NumberRef(number=made.number), "", done_days_ago)
+
+    def risk(self, owner: str, key: str, days_ago: int = 20, **fields: Any) -> Risk:
+        risk: Risk = self.run(owner, risks.add, RiskCreate(key=key, **fields), "risk", days_ago)
         return risk
 
-    def decision(self, owner: str, key: str, **fields: Any) -> Decision:
-        decision: Decision = self.run(owner, decisions.log, DecisionCreate(key=key, **fields), "decision")
+    def close_risk(self, owner: str, number: int, reason: str, days_ago: int) -> None:
+        self.run(owner, risks.close, RiskClose(number=number, reason=reason), "", days_ago)
+
+    def decision(self, owner: str, key: str, days_ago: int, **fields: Any) -> Decision:
+        decision: Decision = self.run(owner, decisions.log, DecisionCreate(key=key, **fields), "decision", days_ago)
+        if decision.decided_at is not None:
+            decision.decided_at = decision.created_at
         return decision
 
+    def supersede(self, owner: str, old: int, new: int, days_ago: int) -> None:
+        self.run(owner, decisions.supersede, DecisionSupersede(old=old, new=new), "", days_ago)
+
     def action(self, owner: str, key: str, **fields: Any) -> None:
-        self.run(owner, actions.add, ActionCreate(key=key, **fields), "")
+        self.run(owner, actions.add, ActionCreate(key=key, **fields), "", 10)
+
+
+FINANCE, LEGAL = AskTo(user_id="U0OMAR"), AskTo(function="Legal")
 
 
 def seed(session: Session, today: dt.date, now: dt.datetime) -> bool:
@@ -87,22 +127,33 @@ def seed(session: Session, today: dt.date, now: dt.datetime) -> bool:
         return False
     demo = _Seeder(session, now)
     day = dt.timedelta(days=1)
+    friday = (4 - today.weekday()) % 7 or 7  # days until the next Friday
 
     priya = demo.program("TNS-APPEALS", "Appeals SLA reduction (72h to 24h)", "U0PRIYA", "C0APPEALS", today + 60 * day)
     demo.statuses(
         priya,
         "TNS-APPEALS",
         [
-            (21, Rag.GREEN, "Routing rules drafted; queue model agreed with Data Science.", None),
-            (14, Rag.AMBER, "Backlog grew 18% after the policy change; SLA at 41h.", "Two extra reviewers for 3 weeks"),
+            (21, Rag.GREEN, "Routing rules drafted; queue model agreed with Data Science.", None, None, None),
+            (
+                14,
+                Rag.AMBER,
+                "Backlog up 18% after the policy change; SLA at 41h against the 24h target.",
+                "Two extra vendor reviewers for 3 weeks",
+                AskTo(user_id="U0MARCO"),
+                4,
+            ),
             (
                 2,
                 Rag.RED,
-                "Vendor ramp slipped two weeks; 24h SLA not reachable by target without more reviewers.",
-                "Decision on overtime budget (Finance) by Friday",
+                "Vendor ramp slipped two weeks: 31 of 50 reviewers hired; SLA at 52h, 24h not reachable by target.",
+                "Approve overtime budget: 3 weeks, about $18k",
+                FINANCE,
+                friday + 2,
             ),
         ],
     )
+    demo.answer("U0MARCO", "TNS-APPEALS", "Two extra vendor reviewers for 3 weeks", "Vendor adds 2 reviewers", 10)
     demo.milestone(priya, "TNS-APPEALS", "Routing rules live in all locales", today - 5 * day, "U0MARCO")
     demo.milestone(priya, "TNS-APPEALS", "Vendor reviewers at full capacity", today + 10 * day, "U0PRIYA")
     r1 = demo.risk(
@@ -132,6 +183,7 @@ def seed(session: Session, today: dt.date, now: dt.datetime) -> bool:
     d1 = demo.decision(
         priya,
         "TNS-APPEALS",
+        12,
         title="Prioritise appeals on account suspensions",
         decider_id="U0ADMIN",
         rationale="Highest user harm per hour of delay",
@@ -160,9 +212,19 @@ def seed(session: Session, today: dt.date, now: dt.datetime) -> bool:
         lena,
         "TNS-CLASSIFIER",
         [
-            (16, Rag.AMBER, "Precision below target in two languages.", "Labelled data for PT and TR"),
-            (3, Rag.GREEN, "Precision at 0.93 after retraining; shadow mode from Monday.", None),
+            (
+                16,
+                Rag.AMBER,
+                "Precision 0.81 in PT and TR against the 0.90 target.",
+                "Labelled data for PT and TR: 2k samples each",
+                AskTo(user_id="U0MARCO"),
+                7,
+            ),
+            (3, Rag.GREEN, "Precision at 0.93 after retraining; shadow mode from Monday.", None, None, None),
         ],
+    )
+    demo.answer(
+        "U0MARCO", "TNS-CLASSIFIER", "Labelled data for PT and TR: 2k samples each", "4k samples labelled and sent", 6
     )
     demo.milestone(lena, "TNS-CLASSIFIER", "Shadow mode in all markets", today + 5 * day, "U0LENA")
     demo.milestone(lena, "TNS-CLASSIFIER", "Enforcement at 10% traffic", today + 20 * day, "U0MARCO")
@@ -186,9 +248,20 @@ def seed(session: Session, today: dt.date, now: dt.datetime) -> bool:
         owner_id="U0MARCO",
         category="engineering",
     )
+    labelling = demo.risk(
+        lena,
+        "TNS-CLASSIFIER",
+        title="Labelling vendor misses the PT and TR deadline",
+        likelihood=3,
+        impact=3,
+        owner_id="U0LENA",
+        category="vendor",
+    )
+    demo.close_risk(lena, labelling.number, "4k samples delivered on time", 5)
     demo.decision(
         lena,
         "TNS-CLASSIFIER",
+        4,
         title="Roll out by market, smallest first",
         decider_id="U0MARCO",
         rationale="Limits blast radius",
@@ -201,8 +274,8 @@ def seed(session: Session, today: dt.date, now: dt.datetime) -> bool:
         jun,
         "TNS-WELLNESS",
         [
-            (30, Rag.GREEN, "Counselling vendor shortlisted.", None),
-            (12, Rag.GREEN, "Contract with counselling vendor signed.", None),
+            (30, Rag.GREEN, "Counselling vendor shortlisted.", None, None, None),
+            (12, Rag.GREEN, "Contract with counselling vendor signed.", None, None, None),
         ],
     )
     demo.milestone(jun, "TNS-WELLNESS", "Exposure caps in rota tool", today - 8 * day, "U0MARCO")
@@ -224,8 +297,15 @@ def seed(session: Session, today: dt.date, now: dt.datetime) -> bool:
         marco,
         "TNS-VENDOR-QA",
         [
-            (9, Rag.GREEN, "Calibration sessions weekly; agreement at 87%.", None),
-            (1, Rag.AMBER, "Agreement dropped to 81% on new spam policy.", "Policy clarification from Legal"),
+            (9, Rag.GREEN, "Calibration sessions weekly; agreement at 87%.", None, None, None),
+            (
+                1,
+                Rag.AMBER,
+                "Agreement dropped from 87% to 81% on the new spam policy; 2 of 5 queues below the 85% bar.",
+                "Clarify the spam policy's borderline examples",
+                LEGAL,
+                6,
+            ),
         ],
     )
     demo.risk(
@@ -240,7 +320,8 @@ def seed(session: Session, today: dt.date, now: dt.datetime) -> bool:
     demo.action(marco, "TNS-VENDOR-QA", title="Clarify spam policy examples", owner_id="U0SAM", due=today + 2 * day)
 
     sam = demo.program("TNS-ELECTION", "Election integrity readiness", "U0SAM", "C0ELECTION", today + 120 * day)
-    demo.statuses(sam, "TNS-ELECTION", [(4, Rag.GREEN, "War-room rota and escalation paths agreed.", None)])
+    demo.statuses(sam, "TNS-ELECTION", [(4, Rag.GREEN, "War-room rota and escalation paths agreed.", None, None, None)])
+    demo.milestone(sam, "TNS-ELECTION", "War-room rota signed off", today - 3 * day, "U0SAM", done_days_ago=2)
     demo.milestone(sam, "TNS-ELECTION", "Tabletop exercise with Legal and Comms", today + 2 * day, "U0SAM")
     demo.risk(
         sam,
@@ -253,14 +334,26 @@ def seed(session: Session, today: dt.date, now: dt.datetime) -> bool:
         mitigation="Surge staffing plan",
         category="threat",
     )
-    demo.decision(
+    two_weeks = demo.decision(
         sam,
         "TNS-ELECTION",
-        title="Freeze ranking changes four weeks before polling day",
+        6,
+        title="Freeze ranking changes two weeks before polling day",
         decider_id="U0ADMIN",
         rationale="Reduce unplanned interactions",
+    )
+    four_weeks = demo.decision(
+        sam,
+        "TNS-ELECTION",
+        5,
+        title="Freeze ranking changes four weeks before polling day",
+        decider_id="U0ADMIN",
+        rationale="Two weeks leaves no time to roll back a bad change",
         consulted=["U0MARCO"],
     )
+    demo.supersede(sam, two_weeks.number, four_weeks.number, 5)
+
+    demo.program("TNS-SCAMS", "Scam ads enforcement", "U0MARCO", "C0SCAMS", today + 100 * day, days_ago=3)
 
     omar = demo.program(
         "TNS-HASH-MIGRATION",
@@ -275,8 +368,15 @@ def seed(session: Session, today: dt.date, now: dt.datetime) -> bool:
         omar,
         "TNS-HASH-MIGRATION",
         [
-            (20, Rag.AMBER, "Contract redlines with new vendor open.", "Legal review slot"),
-            (8, Rag.AMBER, "Contract signed; data-transfer assessment pending.", None),
+            (20, Rag.AMBER, "Contract redlines with new vendor open.", None, None, None),
+            (
+                8,
+                Rag.AMBER,
+                "Contract signed; data-transfer assessment pending.",
+                "Sign off the data-transfer assessment",
+                LEGAL,
+                10,
+            ),
         ],
     )
     demo.milestone(omar, "TNS-HASH-MIGRATION", "Parallel run of both vendors", today + 25 * day, "U0JUN")

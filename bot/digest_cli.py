@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+from bot.directory import Directory
 from bot.present import markup
+from bot.settings import Settings
+from bot.slack_client import make_web_client
 from bot.startup import database_or_exit, fail, settings_or_exit
 from bot.terminal import to_terminal
 from domain.access import Actor, channel_viewer
@@ -17,6 +21,8 @@ from store.programs import workspaces
 from store.types import utcnow
 from templates import error_text
 
+MENTIONED = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
 
 def digest_text(
     database: Database,
@@ -27,8 +33,10 @@ def digest_text(
     now: dt.datetime,
     today: dt.date,
     names: dict[str, str] | None = None,
+    directory: Directory | None = None,
 ) -> str:
-    """The digest as terminal text: leadership view (all programs) unless a channel is given."""
+    """The digest as terminal text: leadership view (all programs) unless a channel is given. People read as their
+    names: `names`, else the profile cache, else (with a `directory`) what Slack says."""
     viewer = channel_viewer(team_id, channel_id) if channel_id else Actor(team_id, "cli", None, is_admin=True)
     with database.session() as session:
         if key:
@@ -36,12 +44,24 @@ def digest_text(
         else:
             digest = portfolio_digest(session, viewer, since=None, now=now, today=today)
         labels = profiles.display_names(session, team_id) | (names or {})
-    parts = [to_terminal(markup(m, ""), labels) for m in digest.messages()]
+    texts = [markup(m, "") for m in digest.messages()]
+    unknown = sorted({uid for text in texts for uid in MENTIONED.findall(text)} - set(labels))
+    if unknown and directory is not None:
+        labels |= directory.names(team_id, unknown)
+    parts = [to_terminal(text, labels) for text in texts]
     return (
         ("\n\n" + "·" * 72 + "\n  in the thread:\n\n").join([parts[0], "\n\n".join(parts[1:])])
         if len(parts) > 1
         else parts[0]
     )
+
+
+def _directory(settings: Settings, database: Database) -> Directory | None:
+    """Slack's directory of names, when a bot token is configured."""
+    if settings.slack_bot_token is None:
+        return None
+    client = make_web_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    return Directory(database, client, settings.tz)
 
 
 def run_preview(key: str | None, team: str | None, channel: str | None) -> None:
@@ -58,7 +78,13 @@ def run_preview(key: str | None, team: str | None, channel: str | None) -> None:
     try:
         print(
             digest_text(
-                database, team_id=team, key=key, channel_id=channel, now=now, today=now.astimezone(settings.tz).date()
+                database,
+                team_id=team,
+                key=key,
+                channel_id=channel,
+                now=now,
+                today=now.astimezone(settings.tz).date(),
+                directory=_directory(settings, database),
             )
         )
     except NotFound as exc:

@@ -56,6 +56,17 @@ class Directory:
             zones[user_id] = _zone(profile.tz if profile else None, self.default_tz)
         return zones
 
+    def names(self, team_id: str, user_ids: list[str]) -> dict[str, str]:
+        """Display names of `user_ids` as people read them: the cache, users.info for the rest (then cached)."""
+        with self.database.session(write=True) as session:
+            cached = profiles.cached(session, team_id, user_ids)
+            for user_id in user_ids:
+                if user_id not in cached or not cached[user_id].display_name:
+                    fetched = self._fetch(team_id, user_id)
+                    if fetched is not None:
+                        cached[user_id] = session.merge(fetched)
+            return {uid: profile.display_name for uid, profile in cached.items() if profile.display_name}
+
     def _refresh(self, team_id: str, user_id: str) -> UserProfile | None:
         profile = self._fetch(team_id, user_id)
         if profile is not None:

@@ -15,6 +15,7 @@ class SlashCommand(_Payload):
     """A slash command (form-encoded)."""
 
     team_id: str
+    team_domain: str | None = None
     user_id: str
     channel_id: str | None = None
     command: str

@@ -38,6 +38,7 @@ def queue_posts(session: Session, team_id: str, posts: list[Post], prefix: str) 
             kind=post.kind,
             markup=markup(post.message, prefix),
             channel_id=post.channel_id,
+            user_id=post.user_id,
             entity_ref=post.entity_ref,
             buttons=_buttons(post),
         )

@@ -61,4 +61,6 @@ EMOJI_TEXT = {
     ":lock:": "[restricted]",
     ":hourglass:": "[late]",
     ":white_check_mark:": "[done]",
+    ":raising_hand:": "[ask]",
+    ":repeat:": "[again]",
 }

@@ -6,7 +6,7 @@ from commands.common import program_key, scope_key, title
 from commands.grammar import ParseContext, parse_date, parse_id, parse_user
 from commands.registry import Args, Command, field_
 from domain import actions
-from domain.actions import ActionCreate, ActionQuery, ActionSnooze
+from domain.actions import ActionCreate, ActionQuery, ActionSnooze, ActionUpdate
 from domain.inputs import NumberRef
 from store.ids import Kind
 
@@ -28,7 +28,7 @@ def _number(args: Args) -> int:
         field_("risk", lambda raw, _ctx: parse_id(Kind.RISK)(raw)),
         field_("decision", lambda raw, _ctx: parse_id(Kind.DECISION)(raw)),
     ],
-    examples=["action add TNS-APPEALS Send overtime request to Finance owner:@omar due:fri risk:R-12"],
+    examples=["action add TNS-APPEALS Send overtime request to Finance owner:@omar due:fri risk:R-1"],
 )
 def add(args: Args, _ctx: ParseContext) -> ActionCreate:
     values = args.values
@@ -65,10 +65,38 @@ def list_(args: Args, _ctx: ParseContext) -> ActionQuery:
     usage="A-n",
     summary="Mark an action done (its owner, the program owner or an admin).",
     runs=actions.complete,
-    examples=["action done A-7"],
+    examples=["action done A-2"],
     min_words=1,
 )
 def done(args: Args, _ctx: ParseContext) -> NumberRef:
+    return NumberRef(number=_number(args))
+
+
+@COMMAND.sub(
+    "update",
+    usage="A-n [Title...] [owner:@u] [due:DATE]",
+    summary="Change an action's title, owner or due date (its owner, the program owner or an admin); "
+    "a new owner is told by DM.",
+    runs=actions.update,
+    fields=[field_("owner", parse_user), field_("due", parse_date)],
+    examples=["action update A-1 due:next friday", "action update A-1 Send the revised request owner:@omar"],
+    min_words=1,
+)
+def update(args: Args, _ctx: ParseContext) -> ActionUpdate:
+    return ActionUpdate(
+        number=_number(args), title=args.text(1) or None, owner_id=args.values.get("owner"), due=args.values.get("due")
+    )
+
+
+@COMMAND.sub(
+    "reopen",
+    usage="A-n",
+    summary="Undo done: the action is open again (its owner, the program owner or an admin).",
+    runs=actions.reopen,
+    examples=["action reopen A-1"],
+    min_words=1,
+)
+def reopen(args: Args, _ctx: ParseContext) -> NumberRef:
     return NumberRef(number=_number(args))
 
 
@@ -78,7 +106,7 @@ def done(args: Args, _ctx: ParseContext) -> NumberRef:
     summary="Hold reminders for an action until a date (its owner, the program owner or an admin).",
     runs=actions.snooze,
     fields=[field_("until", parse_date, required=True)],
-    examples=["action snooze A-7 until:+3d"],
+    examples=["action snooze A-2 until:+3d"],
     min_words=1,
 )
 def snooze(args: Args, _ctx: ParseContext) -> ActionSnooze:

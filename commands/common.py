@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands.grammar import UsageError
+from commands.problems import UsageError
 from commands.registry import Args
 
 

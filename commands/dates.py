@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
 
-from commands.problems import GrammarError
+from commands.problems import UsageError
 
 PHRASE_WORDS = 4  # the longest date phrase: `end of the month`
 FRIDAY = 4  # the end of the (working) week
@@ -56,7 +56,7 @@ class Ask:
 
 
 def parse_date(raw: str, *, today: dt.date, past: bool = False, day_first: bool = False) -> dt.date:
-    """The date `raw` means; GrammarError `date_invalid` (with examples of the accepted forms) when none.
+    """The date `raw` means; UsageError `date_invalid` (with examples of the accepted forms) when none.
 
     `past` is for past-facing fields (`since:`): a weekday or a date without a year is the most recent one, and
     `yesterday`, `-1w`, `3 days ago` work. Otherwise they are the next one, and the past-only forms are refused.
@@ -70,7 +70,7 @@ def parse_date(raw: str, *, today: dt.date, past: bool = False, day_first: bool 
                 return rule(match, ask)
             except (ValueError, OverflowError):  # no such day (Feb 30), or past year 9999
                 break
-    raise GrammarError("date_invalid", value=raw, examples=_examples(ask))
+    raise UsageError("date_invalid", value=raw, examples=_examples(ask))
 
 
 def is_date_phrase(raw: str) -> bool:
@@ -106,7 +106,7 @@ def _examples(ask: Ask) -> tuple[str, ...]:
 
 def _past_only(ask: Ask) -> None:
     if not ask.past:
-        raise GrammarError("date_past_only", value=ask.raw, examples=_examples(ask))
+        raise UsageError("date_past_only", value=ask.raw, examples=_examples(ask))
 
 
 # The forms --------------------------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ def _numeric(match: re.Match[str], ask: Ask) -> dt.date:
     if month > 12 >= day:
         swapped = _calendar_day(day, month, match.group("year"), ask)
         order = "day/month" if ask.day_first else "month/day"
-        raise GrammarError("date_order", value=ask.raw, order=order, suggestion=swapped.isoformat())
+        raise UsageError("date_order", value=ask.raw, order=order, suggestion=swapped.isoformat())
     return _calendar_day(month, day, match.group("year"), ask)
 
 

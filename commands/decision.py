@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from commands.common import program_key, scope_key, title
-from commands.grammar import ParseContext, choice, parse_date, parse_id, parse_text, parse_user, parse_users
+from commands.grammar import ParseContext, choice, parse_id, parse_past_date, parse_text, parse_user, parse_users
 from commands.registry import Args, Command, field_
 from domain import decisions
-from domain.decisions import DecisionCreate, DecisionQuery, DecisionSupersede
+from domain.decisions import DecisionCreate, DecisionEdit, DecisionQuery, DecisionSupersede
 from domain.inputs import NumberRef
 from store.ids import Kind
 from store.models import DecisionStatus
@@ -33,7 +33,7 @@ def _number(args: Args, index: int) -> int:
         field_("consulted", parse_users),
         field_("informed", parse_users),
         field_("context", parse_text),
-        field_("status", choice(DecisionStatus)),
+        field_("status", choice(DecisionStatus, "status")),
     ],
     examples=[
         'decision log TNS-APPEALS Prioritise suspension appeals decider:@alex why:"highest harm per hour" '
@@ -60,7 +60,7 @@ def log(args: Args, _ctx: ParseContext) -> DecisionCreate:
     usage="[KEY] [q:words] [since:DATE]",
     summary="Decisions, newest first; `q:` searches titles, rationale and options.",
     runs=decisions.list_,
-    fields=[field_("q", parse_text), field_("since", parse_date)],
+    fields=[field_("q", parse_text), field_("since", parse_past_date)],
     examples=["decision list TNS-APPEALS q:vendor", "decision list since:2026-10-01"],
 )
 def list_(args: Args, ctx: ParseContext) -> DecisionQuery:
@@ -74,7 +74,7 @@ def list_(args: Args, ctx: ParseContext) -> DecisionQuery:
     usage="D-n",
     summary="One decision in full, with what superseded it.",
     runs=decisions.show,
-    examples=["decision show D-4"],
+    examples=["decision show D-1"],
     min_words=1,
 )
 def show(args: Args, _ctx: ParseContext) -> NumberRef:
@@ -82,11 +82,32 @@ def show(args: Args, _ctx: ParseContext) -> NumberRef:
 
 
 @COMMAND.sub(
+    "edit",
+    usage="D-n [Title...] [why:...] [options:...] [correction:...]",
+    summary="Change a decision while it is proposed (its decider, the program owner or an admin); once decided, "
+    "only as a correction that says why (`correction:`), kept in its audit trail.",
+    runs=decisions.edit,
+    fields=[field_("why", parse_text), field_("options", parse_text), field_("correction", parse_text)],
+    examples=["decision edit D-1 why:Highest harm per hour correction:the rationale was logged on the wrong decision"],
+    min_words=1,
+)
+def edit(args: Args, _ctx: ParseContext) -> DecisionEdit:
+    values = args.values
+    return DecisionEdit(
+        number=_number(args, 0),
+        title=args.text(1) or None,
+        rationale=values.get("why"),
+        options=values.get("options"),
+        correction=values.get("correction"),
+    )
+
+
+@COMMAND.sub(
     "supersede",
     usage="D-old D-new",
     summary="Mark an older decision superseded by a later one (its decider, the program owner or an admin).",
     runs=decisions.supersede,
-    examples=["decision supersede D-4 D-9"],
+    examples=["decision supersede D-3 D-4"],
     min_words=2,
 )
 def supersede(args: Args, _ctx: ParseContext) -> DecisionSupersede:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from commands.grammar import ParseContext, UsageError, parse_channel, parse_id
+from commands.grammar import ParseContext, parse_channel, parse_id
+from commands.problems import UsageError
 from commands.registry import Args, Command, field_
 from domain import digests, schedules
 from domain.calendar import parse_days, parse_time
@@ -20,21 +21,21 @@ def _days(raw: str, _ctx: ParseContext) -> str:
     try:
         return parse_days(raw)
     except ValueError:
-        raise UsageError("not_a_day", raw=raw) from None
+        raise UsageError("not_a_day", value=raw) from None
 
 
 def _time(raw: str, _ctx: ParseContext) -> str:
     try:
         return parse_time(raw).strftime("%H:%M")
     except ValueError:
-        raise UsageError("not_a_time", raw=raw) from None
+        raise UsageError("not_a_time", value=raw) from None
 
 
 def _zone(raw: str, _ctx: ParseContext) -> str:
     try:
         ZoneInfo(raw)
     except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError("not_a_zone", raw=raw) from None
+        raise UsageError("not_a_zone", value=raw) from None
     return raw
 
 

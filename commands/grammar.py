@@ -1,4 +1,7 @@
-"""The grammar every command shares: `name:value` fields, free text, mentions, dates and IDs."""
+"""The field values every command shares: people, channels, dates, scales, choices and IDs.
+
+Splitting text into words and fields is `commands.tokens`; every problem is a `UsageError` (commands.problems).
+"""
 
 from __future__ import annotations
 
@@ -10,92 +13,29 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from commands import dates
+from commands.problems import UsageError
+from commands.suggest import pick
+from domain.asks import AskTo
+from domain.spelling import undashed_id
 from store.ids import Kind, parse_ref
 
-SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
-FIELD_TOKEN = re.compile(r'(?P<name>[A-Za-z][A-Za-z_-]*):(?P<value>"[^"]*"|[^\s"]\S*)?')
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 CHANNEL_MENTION = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>$")
-BROADCAST = re.compile(r"<!(here|channel|everyone|subteam\^[A-Z0-9]+)(?:\|([^>]*))?>")
-WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-RELATIVE = re.compile(r"^\+(\d{1,3})([dw])$")
-
-
-class UsageError(Exception):
-    """The text does not fit the command's grammar: `code` names its wording (templates/errors.j2)."""
-
-    def __init__(self, code: str, **values: Any) -> None:
-        super().__init__(code, values)
-        self.code = code
-        self.values = values
-
-
-@dataclass
-class Tokens:
-    """A command's text split into free words, `name:value` fields and their raw spelling."""
-
-    words: list[str] = field(default_factory=list)
-    fields: dict[str, str] = field(default_factory=dict)
-
-
-def tokenize(text: str) -> Tokens:
-    """Split text into words and fields; a quoted value or quoted words keep their spaces."""
-    # NUL never belongs in typed text and PostgreSQL cannot store it: drop it rather than fail on save.
-    text = text.translate(SMART_QUOTES).replace("\x00", "").strip()
-    # @here/@channel/@everyone and user groups typed into a title must not ping a whole channel when reposted.
-    text = BROADCAST.sub(lambda m: "@" + (m.group(2) or m.group(1)).lstrip("@"), text)
-    tokens = Tokens()
-    position = 0
-    pending: str | None = None  # a field written as `owner: @ana` takes the next word
-    while position < len(text):
-        if text[position].isspace():
-            position += 1
-            continue
-        match = FIELD_TOKEN.match(text, position)
-        boundary_ok = match is not None and (match.end() == len(text) or text[match.end()].isspace())
-        if match and boundary_ok and not text.startswith(("http:", "https:", "mailto:"), position):
-            name, value = match.group("name").lower(), match.group("value")
-            if name in tokens.fields or name == pending:
-                raise UsageError("field_twice", field=name)
-            position = match.end()
-            if value is None:
-                pending = name
-                continue
-            tokens.fields[name] = value[1:-1] if value.startswith('"') else value
-            continue
-        if text[position] == '"':
-            end = text.find('"', position + 1)
-            if end < 0:
-                raise UsageError("quote_open")
-            word, position = text[position + 1 : end], end + 1
-        else:
-            end = position
-            while end < len(text) and not text[end].isspace():
-                end += 1
-            word, position = text[position:end], end
-            if '"' in word and word.count('"') % 2:
-                raise UsageError("quote_open")
-        if pending is not None:
-            tokens.fields[pending], pending = word, None
-        else:
-            tokens.words.append(word)
-    if pending is not None:
-        raise UsageError("field_no_value", field=pending)
-    return tokens
-
-
-# Field value types -----------------------------------------------------------------------------------
+FUNCTION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&.' -]{0,39}")
 
 
 @dataclass(frozen=True)
 class ParseContext:
-    """What parsing needs to know about the caller: who, their local date, how to find a `#channel`."""
+    """What parsing needs to know about the caller: who, their local date, how to find a `#channel`, and how
+    their workspace writes `12/5` (month/day unless `day_first`)."""
 
     user_id: str
     today: dt.date
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     resolve_channel: Callable[[str], str | None] = lambda _name: None
     command_prefix: str = ""  # PULSE_COMMAND_PREFIX, for usage lines
+    day_first: bool = False
 
 
 Parser = Callable[[str, ParseContext], Any]
@@ -110,7 +50,7 @@ def parse_user(raw: str, ctx: ParseContext) -> str:
         return match.group(1)
     if re.fullmatch(r"[UW][A-Z0-9]{5,}", raw):
         return raw
-    raise UsageError("not_a_person", raw=raw)
+    raise UsageError("not_a_person", value=raw)
 
 
 def parse_users(raw: str, ctx: ParseContext) -> list[str]:
@@ -119,6 +59,15 @@ def parse_users(raw: str, ctx: ParseContext) -> list[str]:
     if not users:
         raise UsageError("no_people")
     return list(dict.fromkeys(users))
+
+
+def parse_addressee(raw: str, ctx: ParseContext) -> AskTo:
+    """Whom an ask is for: a person (`@omar`, `me`) or a function by name (`Finance`, `"Trust and Safety"`)."""
+    if raw.lower() == "me" or USER_MENTION.match(raw):
+        return AskTo(user_id=parse_user(raw, ctx))
+    if not FUNCTION_NAME.fullmatch(raw.strip()):
+        raise UsageError("not_an_addressee", value=raw)
+    return AskTo(function=raw.strip())
 
 
 def parse_channel(raw: str, ctx: ParseContext) -> str:
@@ -130,8 +79,8 @@ def parse_channel(raw: str, ctx: ParseContext) -> str:
         channel_id = ctx.resolve_channel(raw[1:].lower())
         if channel_id:
             return channel_id
-        raise UsageError("channel_unknown", raw=raw)
-    raise UsageError("not_a_channel", raw=raw)
+        raise UsageError("channel_unknown", value=raw)
+    raise UsageError("not_a_channel", value=raw)
 
 
 def parse_channels(raw: str, ctx: ParseContext) -> list[str]:
@@ -143,47 +92,26 @@ def parse_channels(raw: str, ctx: ParseContext) -> list[str]:
 
 
 def parse_date(raw: str, ctx: ParseContext) -> dt.date:
-    """YYYY-MM-DD, today, tomorrow, mon..sun (the next one), +3d, +2w; in the caller's time zone."""
-    word = raw.lower()
-    if word == "today":
-        return ctx.today
-    if word == "tomorrow":
-        return ctx.today + dt.timedelta(days=1)
-    short = word[:3]
-    if short in WEEKDAYS and word in {short, *_weekday_names(short)}:
-        ahead = (WEEKDAYS.index(short) - ctx.today.weekday()) % 7 or 7
-        return ctx.today + dt.timedelta(days=ahead)
-    relative = RELATIVE.match(word)
-    if relative:
-        count, unit = int(relative.group(1)), relative.group(2)
-        return ctx.today + dt.timedelta(days=count * (7 if unit == "w" else 1))
-    try:
-        return dt.date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else _bad_date(raw)
-    except ValueError:
-        return _bad_date(raw)
+    """A date to come, as people write it (`fri`, `Dec 5`, `12/5`, `in 2 weeks`, `eoq`), in the caller's zone."""
+    return dates.parse_date(raw, today=ctx.today, day_first=ctx.day_first)
 
 
-def _weekday_names(short: str) -> set[str]:
-    full = {
-        "mon": "monday",
-        "tue": "tuesday",
-        "wed": "wednesday",
-        "thu": "thursday",
-        "fri": "friday",
-        "sat": "saturday",
-        "sun": "sunday",
-    }[short]
-    return {full, {"tue": "tues", "thu": "thurs"}.get(short, full)}
-
-
-def _bad_date(raw: str) -> dt.date:
-    raise UsageError("not_a_date", raw=raw)
+def parse_past_date(raw: str, ctx: ParseContext) -> dt.date:
+    """A date gone by (`since:`): `mon` is the most recent Monday, `-1w` a week ago."""
+    return dates.parse_date(raw, today=ctx.today, past=True, day_first=ctx.day_first)
 
 
 def parse_int_1_5(raw: str, _ctx: ParseContext) -> int:
     """A whole number from 1 to 5 (likelihood and impact)."""
     if not re.fullmatch(r"[1-5]", raw.strip()):
-        raise UsageError("not_on_scale", raw=raw)
+        raise UsageError("not_on_scale", value=raw)
+    return int(raw)
+
+
+def parse_page(raw: str, _ctx: ParseContext) -> int:
+    """A page number: 1, 2, ..."""
+    if not re.fullmatch(r"[1-9][0-9]{0,3}", raw.strip()):
+        raise UsageError("not_a_number", value=raw)
     return int(raw)
 
 
@@ -194,37 +122,38 @@ def parse_bool(raw: str, _ctx: ParseContext) -> bool:
         return True
     if word in {"no", "false", "off", "n"}:
         return False
-    raise UsageError("not_yes_no", raw=raw)
+    raise UsageError("not_yes_no", value=raw)
 
 
 def parse_text(raw: str, _ctx: ParseContext) -> str:
-    """Free text (quote it when it has spaces)."""
+    """Free text: it runs to the next field (quote it only when it holds a field's `name:`)."""
     if not raw.strip():
         raise UsageError("empty_text")
     return raw.strip()
 
 
-def choice(enum: type[StrEnum]) -> Parser:
-    """One of an enum's values, case-insensitive."""
+def choice(enum: type[StrEnum], name: str) -> Parser:
+    """One of an enum's values, case-insensitive, with a did-you-mean (`ambr` -> amber); `name` is what the
+    value is (a field's name, or `status` for the word of `/program status`)."""
     allowed = [m.value for m in enum]
 
     def parse(raw: str, _ctx: ParseContext) -> StrEnum:
-        try:
-            return enum(raw.lower())
-        except ValueError:
-            raise UsageError("not_one_of", raw=raw, allowed=allowed) from None
+        return enum(pick(raw, allowed, code="unknown_choice", field=name, allowed=allowed))
 
     parse.__doc__ = "|".join(allowed)
     return parse
 
 
 def parse_id(kind: Kind) -> Callable[[str], int]:
-    """A human ID of one kind (`R-12`, case-insensitive) -> its number."""
+    """A human ID of one kind (`R-12`, case-insensitive) -> its number; `R12` gets a did-you-mean."""
 
     def parse(raw: str) -> int:
         parsed = parse_ref(raw)
-        if parsed is None or parsed[0] != kind:
-            raise UsageError("not_an_id", raw=raw, kind=kind.value)
-        return parsed[1]
+        if parsed is not None and parsed[0] == kind:
+            return parsed[1]
+        dashed = undashed_id(raw, {kind.value})
+        if dashed is not None:
+            raise UsageError("id_without_dash", value=raw, suggestion=dashed)
+        raise UsageError("not_an_id", value=raw, kind=kind.value)
 
     return parse

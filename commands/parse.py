@@ -8,14 +8,26 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from commands import action, decision, digest, program, pulse, risk
-from commands.grammar import ParseContext, UsageError
+from commands import action, ask, decision, digest, program, pulse, risk
+from commands.grammar import ParseContext
+from commands.problems import UsageError
 from commands.registry import Args, Command, Subcommand
+from commands.suggest import pick
 from domain.inputs import Input, invalid
 from domain.messages import Message, Reply, error
+from domain.spelling import did_you_mean
 
 COMMANDS: dict[str, Command] = {
-    c.name: c for c in (program.COMMAND, risk.COMMAND, decision.COMMAND, action.COMMAND, digest.COMMAND, pulse.COMMAND)
+    c.name: c
+    for c in (
+        program.COMMAND,
+        risk.COMMAND,
+        decision.COMMAND,
+        action.COMMAND,
+        ask.COMMAND,
+        digest.COMMAND,
+        pulse.COMMAND,
+    )
 }
 
 
@@ -47,11 +59,7 @@ def usage_reply(command: Command, ctx: ParseContext, note: dict[str, Any] | None
 def help_reply(args: Args, ctx: ParseContext) -> Reply:
     """`/pulse help`: every command, or the usage of the one named."""
     if args.words:
-        name = args.words[0].lower().lstrip("/").removeprefix(ctx.command_prefix)
-        if name not in COMMANDS:
-            slashes = [f"/{ctx.command_prefix}{c}" for c in sorted(COMMANDS)]
-            raise UsageError("not_a_command", word=args.words[0], commands=slashes)
-        return usage_reply(COMMANDS[name], ctx)
+        return usage_reply(COMMANDS[command_named(args.words[0], ctx)], ctx)
     listed = [
         (f"/{ctx.command_prefix}{name}", COMMANDS[name].summary, sorted(COMMANDS[name].subs))
         for name in sorted(COMMANDS)
@@ -59,11 +67,18 @@ def help_reply(args: Args, ctx: ParseContext) -> Reply:
     return Reply(Message("help", {"commands": listed, "slash": f"/{ctx.command_prefix}pulse"}))
 
 
+def command_named(word: str, ctx: ParseContext) -> str:
+    """The command `word` names (`risk`, `/risk`, `/pm-risk`), else a UsageError with a did-you-mean."""
+    name = word.lower().lstrip("/").removeprefix(ctx.command_prefix)
+    return pick(name, COMMANDS, code="unknown_command")
+
+
 def parse(command: str, text: str, ctx: ParseContext) -> Parsed | Reply:
     """The use case and input `/command text` asks for, or the grammar's own reply."""
-    found = COMMANDS.get(command)
-    if found is None:
-        return error("unknown_command", {"command": command})
+    try:
+        found = COMMANDS[command_named(command, ctx)]
+    except UsageError as exc:
+        return error(exc.code, exc.values)
     text = text.strip()
     if not text or (text.lower() in {"help", "?"} and "help" not in found.subs):
         return usage_reply(found, ctx)
@@ -71,8 +86,13 @@ def parse(command: str, text: str, ctx: ParseContext) -> Parsed | Reply:
     head, rest = [*text.split(None, 1), "", ""][:2]
     sub = found.subs.get(head.lower())
     if sub is None:
-        note = {"code": "not_a_subcommand", "values": {"text": f"/{ctx.command_prefix}{command} {head}"}}
-        return usage_reply(found, ctx, note=note)
+        slash = f"{ctx.command_prefix}{found.name}"
+        close = did_you_mean(head, found.subs)
+        if close is None:
+            note = {"code": "unknown_subcommand", "values": {"value": head, "command": slash}}
+            return usage_reply(found, ctx, note=note)
+        values = {"value": head, "command": slash, "suggestion": close}
+        return error("unknown_subcommand_suggestion", values, found.subs[close].usage_line(ctx.command_prefix))
     try:
         args = sub.parse(rest, ctx)
         if sub.runs is None:

@@ -1,7 +1,7 @@
-"""Grammar errors as data: a code and its values, no prose (the wording lives in templates).
+"""The grammar's one error type: a code and its values, no prose (the wording is a macro in templates/errors.j2).
 
-`CODES` is the schema: every code and the exact names of the values it carries. A `GrammarError` with an
-unknown code or other values is a programming error and fails at once, so a template can rely on its values.
+`CODES` is the schema: every code and the exact names of the values it carries. A `UsageError` with an unknown
+code or other values is a programming error and fails at once, so a template can rely on its values.
 Codes ending in `_suggestion` carry a did-you-mean `suggestion`; their plain twin has none.
 """
 
@@ -21,22 +21,42 @@ CODES: Mapping[str, frozenset[str]] = {
         "date_invalid": ("value", "examples"),
         "date_past_only": ("value", "examples"),
         "date_order": ("value", "order", "suggestion"),
-        # Names checked against a list (commands.suggest.pick): commands, subcommands, program keys, enum values.
+        # Names checked against a list (commands.suggest.pick): commands, subcommands, enum values.
         "unknown_command": ("value",),
         "unknown_command_suggestion": ("value", "suggestion"),
         "unknown_subcommand": ("value", "command"),
         "unknown_subcommand_suggestion": ("value", "command", "suggestion"),
-        "unknown_program": ("value",),
-        "unknown_program_suggestion": ("value", "suggestion"),
         "unknown_choice": ("value", "field", "allowed"),
         "unknown_choice_suggestion": ("value", "field", "allowed", "suggestion"),
-        # An ID typed without its dash (commands.suggest.undashed_id).
+        # IDs (commands.grammar.parse_id); one typed without its dash gets its dashed form.
+        "not_an_id": ("value", "kind"),
         "id_without_dash": ("value", "suggestion"),
+        # Other field values (commands.grammar and the command modules).
+        "not_a_person": ("value",),
+        "not_an_addressee": ("value",),
+        "no_people": (),
+        "channel_unknown": ("value",),
+        "not_a_channel": ("value",),
+        "no_channels": (),
+        "not_on_scale": ("value",),
+        "not_yes_no": ("value",),
+        "empty_text": (),
+        "not_a_number": ("value",),
+        "not_a_day": ("value",),
+        "not_a_time": ("value",),
+        "not_a_zone": ("value",),
+        # The shape of a subcommand's text (commands.registry and commands.common).
+        "field_required": ("field",),
+        "missing_words": ("command", "sub"),
+        "missing_title": ("command", "sub"),
+        "extra_words": ("extra",),
+        "edit_takes_fields": (),
+        "title_twice": (),
     }.items()
 }
 
 
-class GrammarError(Exception):
+class UsageError(Exception):
     """The text does not fit the grammar: `code` names the problem, `values` fill in its wording."""
 
     def __init__(self, code: str, **values: object) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from commands.common import program_key, title
 from commands.grammar import (
     ParseContext,
-    UsageError,
     choice,
+    parse_addressee,
     parse_bool,
     parse_channel,
     parse_channels,
@@ -16,10 +16,11 @@ from commands.grammar import (
     parse_user,
     parse_users,
 )
+from commands.problems import UsageError
 from commands.registry import Args, Command, field_
 from domain import milestones, programs
 from domain.inputs import NumberRef
-from domain.milestones import MilestoneCreate
+from domain.milestones import MilestoneCreate, MilestoneUpdate
 from domain.programs import ProgramCreate, ProgramEdit, ProgramQuery, ProgramRef, StatusReport
 from store.ids import Kind
 from store.models import Rag
@@ -63,7 +64,7 @@ def new(args: Args, _ctx: ParseContext) -> ProgramCreate:
     usage="[status:red|amber|green] [owner:@u|me] [all]",
     summary="Programs you may see, red first; `all` includes archived ones.",
     runs=programs.list_,
-    fields=[field_("status", choice(Rag)), field_("owner", parse_user)],
+    fields=[field_("status", choice(Rag, "status")), field_("owner", parse_user)],
     flags=["all"],
     examples=["program list status:red", "program list owner:me"],
 )
@@ -87,20 +88,28 @@ def show(args: Args, _ctx: ParseContext) -> ProgramRef:
 
 @COMMAND.sub(
     "status",
-    usage='KEY green|amber|red Summary... [asks:"..."]',
-    summary="Report RAG status (program owner or admin); amber and red need a summary. Posted to the channel.",
+    usage="KEY green|amber|red Summary... [asks:...] [ask-to:@u|Function] [ask-by:DATE]",
+    summary="Report RAG status (program owner or admin); amber and red need a summary. Posted to the channel. "
+    "An ask is what you need from someone (a person, or a function such as Finance) by a date.",
     runs=programs.report_status,
-    fields=[field_("asks", parse_text)],
-    examples=['program status TNS-APPEALS amber Vendor ramp slipped a week asks:"2 extra reviewers"'],
+    fields=[field_("asks", parse_text), field_("ask-to", parse_addressee), field_("ask-by", parse_date)],
+    examples=[
+        "program status TNS-APPEALS amber Vendor ramp slipped a week; SLA at 41h asks:Approve 2 extra reviewers "
+        "ask-to:@omar ask-by:fri"
+    ],
     min_words=2,
 )
-def status(args: Args, _ctx: ParseContext) -> StatusReport:
-    word = args.words[1]
-    try:
-        rag = Rag(word.lower())
-    except ValueError:
-        raise UsageError("not_a_status", word=word) from None
-    return StatusReport(key=program_key(args), rag=rag, summary=args.text(2), asks=args.values.get("asks"))
+def status(args: Args, ctx: ParseContext) -> StatusReport:
+    rag = choice(Rag, "status")(args.words[1], ctx)
+    values = args.values
+    return StatusReport(
+        key=program_key(args),
+        rag=rag,
+        summary=args.text(2),
+        asks=values.get("asks"),
+        ask_to=values.get("ask-to"),
+        ask_by=values.get("ask-by"),
+    )
 
 
 @COMMAND.sub(
@@ -122,11 +131,27 @@ def milestone(args: Args, _ctx: ParseContext) -> MilestoneCreate:
     usage="M-n",
     summary="Mark a milestone done (program owner or admin).",
     runs=milestones.complete,
-    examples=["program milestone-done M-3"],
+    examples=["program milestone-done M-2"],
     min_words=1,
 )
 def milestone_done(args: Args, _ctx: ParseContext) -> NumberRef:
     return NumberRef(number=parse_id(Kind.MILESTONE)(args.words[0]))
+
+
+@COMMAND.sub(
+    "milestone-update",
+    usage="M-n [Title...] [due:DATE]",
+    summary="Rename or re-date a milestone (program owner or admin); a new date keeps the first one promised, "
+    "so the slip shows.",
+    runs=milestones.update,
+    fields=[field_("due", parse_date)],
+    examples=["program milestone-update M-1 due:Dec 18", "program milestone-update M-1 Routing rules live in EU"],
+    min_words=1,
+)
+def milestone_update(args: Args, _ctx: ParseContext) -> MilestoneUpdate:
+    return MilestoneUpdate(
+        number=parse_id(Kind.MILESTONE)(args.words[0]), title=args.text(1) or None, due=args.values.get("due")
+    )
 
 
 @COMMAND.sub(
@@ -135,7 +160,7 @@ def milestone_done(args: Args, _ctx: ParseContext) -> NumberRef:
     summary="Change a program's details (program owner or admin); members and channels replace the old lists.",
     runs=programs.edit,
     fields=[field_("title", parse_text), *PROGRAM_FIELDS],
-    examples=["program edit TNS-HASH restricted:yes members:@jun,@sam channels:#tns-hash-vendor"],
+    examples=["program edit TNS-HASH-MIGRATION restricted:yes members:@jun,@sam channels:#tns-hash-vendor"],
     min_words=1,
 )
 def edit(args: Args, _ctx: ParseContext) -> ProgramEdit:
@@ -159,7 +184,7 @@ def edit(args: Args, _ctx: ParseContext) -> ProgramEdit:
     usage="KEY",
     summary="Archive a program (program owner or admin); nothing is deleted.",
     runs=programs.archive,
-    examples=["program archive TNS-OLD"],
+    examples=["program archive TNS-SCAMS"],
     min_words=1,
 )
 def archive(args: Args, _ctx: ParseContext) -> ProgramRef:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from commands.grammar import ParseContext
-from commands.registry import Args, Command
+from commands.grammar import ParseContext, parse_page
+from commands.registry import Args, Command, field_
 from domain import audit_trail, workspace
 from domain.audit_trail import AuditQuery
 from domain.inputs import Nothing
@@ -31,14 +31,15 @@ def whoami(_args: Args, _ctx: ParseContext) -> Nothing:
 
 @COMMAND.sub(
     "audit",
-    usage="KEY|R-n|D-n|A-n|M-n",
+    usage="KEY|R-n|D-n|A-n|M-n|S-n|ASK-n [page:N]",
     summary="Who changed what and when, with the fields that changed (anyone who may see the item).",
     runs=audit_trail.trail,
-    examples=["pulse audit R-12", "pulse audit TNS-APPEALS"],
+    fields=[field_("page", parse_page)],
+    examples=["pulse audit R-1", "pulse audit TNS-APPEALS page:2"],
     min_words=1,
 )
 def audit(args: Args, _ctx: ParseContext) -> AuditQuery:
-    return AuditQuery(target=args.words[0])
+    return AuditQuery(target=args.words[0], page=args.values.get("page", 1))
 
 
 @COMMAND.sub(

@@ -7,18 +7,27 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from commands.grammar import ParseContext, Parser, UsageError, tokenize
+from commands.grammar import ParseContext, Parser, parse_date, parse_past_date, parse_text
+from commands.problems import UsageError
+from commands.tokens import Shape, tokenize
 from domain.inputs import Input
 from domain.messages import UseCase
+
+# How far a field's value runs follows from what it parses: text to the next field, a date over its phrase.
+SHAPES: dict[Parser, Shape] = {parse_text: Shape.TEXT, parse_date: Shape.DATE, parse_past_date: Shape.DATE}
 
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """A `name:value` field a subcommand accepts."""
+    """A `name:value` field a subcommand accepts, and how far its value runs in the text."""
 
     name: str
     parse: Parser
     required: bool = False
+
+    @property
+    def shape(self) -> Shape:
+        return SHAPES.get(self.parse, Shape.WORD)
 
 
 def field_(name: str, parse: Parser, *, required: bool = False) -> FieldSpec:
@@ -71,18 +80,19 @@ class Subcommand:
         return f"/{prefix}{self.command} {self.name} {self.usage}".strip()
 
     def parse(self, text: str, ctx: ParseContext) -> Args:
-        """Check `text` against this subcommand's grammar and convert field values."""
-        tokens = tokenize(text)
+        """Check `text` against this subcommand's grammar and convert field values.
+
+        Only this subcommand's fields are fields; any other `word:` is text. A text field runs to the next field,
+        so positional words and flags come before it."""
         known = {spec.name: spec for spec in self.fields}
-        unknown = sorted(set(tokens.fields) - set(known))
-        if unknown:
-            raise UsageError("unknown_fields", fields=unknown, allowed=list(known))
+        tokens = tokenize(text, {name: spec.shape for name, spec in known.items()})
         values = {name: known[name].parse(raw, ctx) for name, raw in tokens.fields.items()}
         for spec in self.fields:
             if spec.required and spec.name not in values:
                 raise UsageError("field_required", field=spec.name)
-        flags = frozenset(w.lower() for w in tokens.words if w.lower() in self.flags)
-        words = [w for w in tokens.words if w.lower() not in self.flags]
+        free = tokens.strings()
+        flags = frozenset(w.lower() for w in free if w.lower() in self.flags)
+        words = [w for w in free if w.lower() not in self.flags]
         if len(words) < self.min_words:
             raise UsageError("missing_words", command=self.command, sub=self.name)
         return Args(command=self.command, sub=self.name, words=words, values=values, flags=flags)

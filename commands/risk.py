@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from commands.common import program_key, scope_key, title
 from commands.grammar import ParseContext, choice, parse_date, parse_id, parse_int_1_5, parse_text, parse_user
+from commands.problems import UsageError
 from commands.registry import Args, Command, field_
 from domain import risks
 from domain.bands import Band
@@ -18,7 +19,7 @@ RISK_FIELDS = [
     field_("owner", parse_user),
     field_("review", parse_date),
     field_("mitigation", parse_text),
-    field_("response", choice(RiskResponse)),
+    field_("response", choice(RiskResponse, "response")),
     field_("category", parse_text),
     field_("trigger", parse_text),
 ]
@@ -55,7 +56,7 @@ def add(args: Args, _ctx: ParseContext) -> RiskCreate:
     usage="[KEY] [band:low|medium|high|critical] [owner:@u|me] [all]",
     summary="Open risks by score (highest first); `all` includes closed ones.",
     runs=risks.list_,
-    fields=[field_("band", choice(Band)), field_("owner", parse_user)],
+    fields=[field_("band", choice(Band, "band")), field_("owner", parse_user)],
     flags=["all"],
     examples=["risk list band:critical", "risk list TNS-APPEALS owner:me"],
 )
@@ -68,30 +69,47 @@ def list_(args: Args, _ctx: ParseContext) -> RiskQuery:
     )
 
 
-@COMMAND.sub(
-    "show", usage="R-n", summary="One risk in full.", runs=risks.show, examples=["risk show R-12"], min_words=1
-)
+@COMMAND.sub("show", usage="R-n", summary="One risk in full.", runs=risks.show, examples=["risk show R-1"], min_words=1)
 def show(args: Args, _ctx: ParseContext) -> NumberRef:
     return NumberRef(number=_risk_number(args))
 
 
 @COMMAND.sub(
     "update",
-    usage="R-n [likelihood:] [impact:] [owner:] [review:] [mitigation:] [response:] [status:open|mitigating|accepted]",
-    summary="Change a risk (its owner, the program owner or an admin).",
+    usage="R-n [Title...] [likelihood:] [impact:] [owner:] [review:] [mitigation:] [response:] "
+    "[status:open|mitigating|accepted]",
+    summary="Change a risk (its owner, the program owner or an admin); words after R-n are its new title; "
+    "a new owner is told by DM.",
     runs=risks.update,
     fields=[
         field_("likelihood", parse_int_1_5),
         field_("impact", parse_int_1_5),
         *RISK_FIELDS,
-        field_("status", choice(RiskStatus)),
+        field_("status", choice(RiskStatus, "status")),
         field_("title", parse_text),
     ],
-    examples=["risk update R-12 impact:3 status:mitigating", "risk update R-12 review:+2w"],
+    examples=["risk update R-1 impact:3 status:mitigating", "risk update R-1 review:+2w"],
     min_words=1,
 )
 def update(args: Args, _ctx: ParseContext) -> RiskUpdate:
-    return RiskUpdate(number=_risk_number(args), **{FIELD_NAMES.get(k, k): v for k, v in args.values.items()})
+    values = {FIELD_NAMES.get(k, k): v for k, v in args.values.items()}
+    if args.text(1):
+        if "title" in values:
+            raise UsageError("title_twice")
+        values["title"] = args.text(1)
+    return RiskUpdate(number=_risk_number(args), **values)
+
+
+@COMMAND.sub(
+    "reopen",
+    usage="R-n",
+    summary="Undo a close: the risk is open again with its scores (its owner, the program owner or an admin).",
+    runs=risks.reopen,
+    examples=["risk reopen R-1"],
+    min_words=1,
+)
+def reopen(args: Args, _ctx: ParseContext) -> NumberRef:
+    return NumberRef(number=_risk_number(args))
 
 
 @COMMAND.sub(
@@ -99,7 +117,7 @@ def update(args: Args, _ctx: ParseContext) -> RiskUpdate:
     usage="R-n Reason...",
     summary="Close a risk with a reason (its owner, the program owner or an admin); it stays on record.",
     runs=risks.close,
-    examples=["risk close R-12 Second vendor signed and staffed"],
+    examples=["risk close R-1 Second vendor signed and staffed"],
     min_words=1,
 )
 def close(args: Args, _ctx: ParseContext) -> RiskClose:
@@ -112,7 +130,7 @@ def close(args: Args, _ctx: ParseContext) -> RiskClose:
     summary="Record a review that keeps the scores; the next review defaults to two weeks on.",
     runs=risks.review,
     fields=[field_("next", parse_date)],
-    examples=["risk review R-12", "risk review R-12 next:+1w"],
+    examples=["risk review R-1", "risk review R-1 next:+1w"],
     min_words=1,
 )
 def review(args: Args, _ctx: ParseContext) -> RiskReview:

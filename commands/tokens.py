@@ -15,12 +15,10 @@ from enum import StrEnum
 from itertools import takewhile
 
 from commands.dates import PHRASE_WORDS, date_phrase_length
-from commands.problems import GrammarError
-from commands.suggest import did_you_mean
+from commands.problems import UsageError
+from domain.spelling import did_you_mean
 
 SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
-# @here/@channel/@everyone and user groups typed into a title must not ping a whole channel when reposted.
-BROADCAST = re.compile(r"<!(here|channel|everyone|subteam\^[A-Z0-9]+)(?:\|([^>]*))?>")
 ENTITY = re.compile(r"<(?:[@#!]|[A-Za-z][A-Za-z0-9+.-]*:)[^<>\n]*>")
 FIELD_NAME = re.compile(r"([A-Za-z][A-Za-z_-]*):")
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -79,7 +77,7 @@ class _Lex:
 
 
 def tokenize(text: str, fields: Mapping[str, Shape], *, date_phrase: DatePhrase = date_phrase_length) -> Tokens:
-    """Split `text` into free words and the values of `fields`; GrammarError when it cannot be read."""
+    """Split `text` into free words and the values of `fields`; UsageError when it cannot be read."""
     clean = normalise(text)
     lexes = list(_lexes(clean, fields))
     words: list[Word] = []
@@ -92,15 +90,15 @@ def tokenize(text: str, fields: Mapping[str, Shape], *, date_phrase: DatePhrase 
             index += 1
             continue
         if lex.field in values:
-            raise GrammarError("field_twice", field=lex.field)
+            raise UsageError("field_twice", field=lex.field)
         values[lex.field], index = _value(lexes, index, fields[lex.field], date_phrase)
     return Tokens(text=clean, words=tuple(words), fields=values)
 
 
 def normalise(text: str) -> str:
-    """Smart quotes become `"`, NUL goes (PostgreSQL cannot store it), broadcasts are defused, ends trimmed."""
-    text = text.translate(SMART_QUOTES).replace("\x00", "")
-    return BROADCAST.sub(lambda m: "@" + (m.group(2) or m.group(1)).lstrip("@"), text).strip()
+    """Smart quotes become `"`, NUL goes (PostgreSQL cannot store it), ends trimmed. Broadcasts (`<!here>`) stay
+    as typed: text is escaped for Slack where it is rendered, not here."""
+    return text.translate(SMART_QUOTES).replace("\x00", "").strip()
 
 
 def _value(lexes: list[_Lex], index: int, shape: Shape, date_phrase: DatePhrase) -> tuple[str, int]:
@@ -117,9 +115,9 @@ def _value(lexes: list[_Lex], index: int, shape: Shape, date_phrase: DatePhrase)
         following = lexes[index + 1]
         head, quoted, rest = following.text, following.quoted, index + 2
     else:
-        raise GrammarError("field_no_value", field=lex.field)
+        raise UsageError("field_no_value", field=lex.field)
     if not head:
-        raise GrammarError("field_no_value", field=lex.field)
+        raise UsageError("field_no_value", field=lex.field)
     if quoted:
         return head, rest
     free = _free_run(lexes, rest)
@@ -181,7 +179,7 @@ def _scan(text: str, position: int) -> tuple[int, str, bool]:
         elif char == '"':
             close = text.find('"', position + 1)
             if close < 0:
-                raise GrammarError("quote_unclosed", near=text[position : position + 30])
+                raise UsageError("quote_unclosed", near=text[position : position + 30])
             pieces.append(text[position + 1 : close])
             quoted, position = True, close + 1
         else:
@@ -203,4 +201,4 @@ def _refuse_misspelling(name: str, known: Iterable[str], *, spaced: bool) -> Non
     lowered, wanted = name.lower(), suggestion.lower()
     if spaced and (lowered.startswith(wanted) or wanted.startswith(lowered)):
         return
-    raise GrammarError("unknown_field_suggestion", field=name, suggestion=suggestion)
+    raise UsageError("unknown_field_suggestion", field=name, suggestion=suggestion)

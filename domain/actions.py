@@ -9,11 +9,12 @@ from domain.context import Context
 from domain.errors import Conflict, Invalid
 from domain.inputs import Input, NumberRef
 from domain.lookup import item, item_to_change, program, visible_programs
-from domain.messages import Reply, reply, use_case
+from domain.messages import Message, Post, Reply, reply, tell, use_case
 from domain.pages import page
 from store import actions
+from store.audit import snapshot
 from store.ids import Kind, next_number, ref
-from store.models import Action, ActionStatus, Decision, Risk
+from store.models import Action, ActionStatus, Decision, Program, Risk
 
 
 class ActionCreate(Input):
@@ -28,6 +29,15 @@ class ActionCreate(Input):
 class ActionSnooze(Input):
     number: int
     until: dt.date
+
+
+class ActionUpdate(Input):
+    """Fields to change; None means unchanged."""
+
+    number: int
+    title: str | None = None
+    owner_id: str | None = None
+    due: dt.date | None = None
 
 
 class ActionQuery(Input):
@@ -71,8 +81,57 @@ def add(ctx: Context, data: ActionCreate) -> Reply:
         decision_id=decision.id if decision else None,
         created_by=ctx.actor.user_id,
     )
-    ctx.created(action, "action", ref(Kind.ACTION, action.number), owning)
-    return reply("action_added", action=action, program=owning, risk=risk, decision=decision, today=ctx.today)
+    label = ref(Kind.ACTION, action.number)
+    ctx.created(action, "action", label, owning)
+    answer = reply("action_added", action=action, program=owning, risk=risk, decision=decision, today=ctx.today)
+    answer.posts = _tell_owner(ctx, action, owning, label)
+    return answer
+
+
+def _tell_owner(ctx: Context, action: Action, owning: Program, label: str) -> list[Post]:
+    """A DM to the action's owner when someone else gave it to them."""
+    context = {"ref": label, "title": action.title, "program": owning, "by": ctx.actor.user_id, "due": action.due}
+    return tell(ctx, action.owner_id, Message("assigned_dm", {**context, "what": "action"}), label)
+
+
+@use_case(writes=True)
+def update(ctx: Context, data: ActionUpdate) -> Reply:
+    """Change an action's title, owner or due date (its owner, the program owner or an admin); a new owner is
+    told by DM."""
+    action, owning, label = item_to_change(
+        ctx.session, ctx.actor, Action, Kind.ACTION, data.number, role="action_owner", act="update"
+    )
+    if action.status == ActionStatus.DONE:
+        raise Conflict("action_done_reopen", ref=label)
+    if data.title is not None and not data.title.strip():
+        raise Invalid("action_needs_title", field="title")
+    if data.owner_id is not None:
+        require_cleared(ctx.actor, owning, data.owner_id, "action_owner")
+    owner_before = action.owner_id
+    with ctx.changing(action, "action", label, "update", owning) as before:
+        for name, value in data.model_dump(exclude={"number"}, exclude_none=True).items():
+            setattr(action, name, value.strip() if isinstance(value, str) and name == "title" else value)
+        if snapshot(action) == before:
+            raise Invalid("nothing_to_change", example=f"/action update {label} due:fri")
+    answer = reply("action_updated", action=action, program=owning, before=before, today=ctx.today)
+    if action.owner_id != owner_before:
+        answer.posts = _tell_owner(ctx, action, owning, label)
+    return answer
+
+
+@use_case(writes=True)
+def reopen(ctx: Context, data: NumberRef) -> Reply:
+    """Undo `done`: the action is open again (its owner, the program owner or an admin)."""
+    action, owning, label = item_to_change(
+        ctx.session, ctx.actor, Action, Kind.ACTION, data.number, role="action_owner", act="reopen"
+    )
+    if action.status != ActionStatus.DONE:
+        raise Conflict("not_done", ref=label)
+    with ctx.changing(action, "action", label, "reopen", owning):
+        action.status = ActionStatus.OPEN
+        action.done_at = None
+        action.done_by = None
+    return reply("action_reopened", action=action, program=owning, overdue=is_overdue(action, ctx.today))
 
 
 @use_case(writes=True)

@@ -60,9 +60,10 @@ class Context:
         action: str,
         program: Program | None,
         before: dict[str, Any] | None,
-        after: SQLModel,
+        after: SQLModel | dict[str, Any],
     ) -> None:
-        """Record a change the actor made, in this transaction."""
+        """Record a change the actor made (`after`: the row, or what an act without a row of its own did), in this
+        transaction."""
         audit.record(
             self.session,
             team_id=self.actor.team_id,
@@ -73,4 +74,5 @@ class Context:
             program=program,
             before=before,
             after=after,
+            at=self.now,
         )

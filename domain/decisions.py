@@ -12,6 +12,7 @@ from domain.lookup import item, program, visible_programs
 from domain.messages import Message, Reply, post_to, reply, use_case
 from domain.pages import page
 from store import decisions
+from store.audit import snapshot
 from store.ids import Kind, next_number, ref
 from store.models import Decision, DecisionStatus
 
@@ -32,6 +33,16 @@ class DecisionCreate(Input):
 class DecisionSupersede(Input):
     old: int
     new: int
+
+
+class DecisionEdit(Input):
+    """Fields to change (None: unchanged). Once decided, an edit is a correction and says why (`correction`)."""
+
+    number: int
+    title: str | None = None
+    rationale: str | None = None
+    options: str | None = None
+    correction: str | None = None
 
 
 class DecisionQuery(Input):
@@ -97,6 +108,32 @@ def supersede(ctx: Context, data: DecisionSupersede) -> Reply:
         old.status = DecisionStatus.SUPERSEDED
         old.superseded_by_id = new.id
     return reply("decision_superseded", old=old, new=new, program=old_program)
+
+
+@use_case(writes=True)
+def edit(ctx: Context, data: DecisionEdit) -> Reply:
+    """Change a decision's title, rationale or options (its decider, the program owner or an admin): freely while
+    it is proposed; after that only as an audited correction with a note saying why."""
+    decision, owning = item(ctx.session, ctx.actor, Decision, Kind.DECISION, data.number, lock=True)
+    label = ref(Kind.DECISION, decision.number)
+    require_owner_of(ctx.actor, owning, decision.decider_id, "decider", "edit", label)
+    note = (data.correction or "").strip()
+    if decision.status != DecisionStatus.PROPOSED and not note:
+        raise Invalid("decision_needs_correction", field="correction", ref=label, status=decision.status.value)
+    if data.title is not None and not data.title.strip():
+        raise Invalid("decision_needs_title", field="title")
+    before = snapshot(decision)
+    changes = data.model_dump(exclude={"number", "correction"}, exclude_none=True)
+    for name, value in changes.items():
+        setattr(decision, name, value.strip())
+    if "title" in changes:
+        decision.decision = decision.title
+    if snapshot(decision) == before:
+        raise Invalid("nothing_to_change", example=f"/decision edit {label} why:...")
+    ctx.session.add(decision)
+    after = {**(snapshot(decision) or {}), **({"correction": note} if note else {})}
+    ctx.record("decision", label, "correct" if note else "edit", owning, before, after)
+    return reply("decision_edited", decision=decision, program=owning, correction=note or None)
 
 
 @use_case(writes=False)

@@ -1,6 +1,9 @@
-"""Digests: the team digest of one program and the leadership digest of the portfolio; when they are due.
+"""Digests: the team digest of one program and the leadership digest of the portfolio.
 
-A digest is a summary message for the channel and detail messages for its thread.
+A digest is a summary message for the channel and detail messages for its thread. The leadership summary answers,
+in this order: the counts; what needs leadership (red and amber programs, their asks, evidence, critical risks and
+overdue actions); what looks green but is not, and why; what improved, what has not reported, what was achieved;
+totals. Program detail goes in the thread.
 """
 
 from __future__ import annotations
@@ -11,22 +14,27 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from domain import changes
+from domain import changes, links
 from domain.access import Actor, channel_viewer, may_post_in
+from domain.asks import is_overdue as ask_overdue
 from domain.bands import Band, band_for
 from domain.context import Context
-from domain.errors import Forbidden, Invalid
+from domain.errors import Conflict, Forbidden, Invalid
 from domain.inputs import Input
 from domain.lookup import program as find_program
 from domain.messages import Message, Post, Reply, reply, use_case
 from domain.portfolio import ProgramFacts, facts_for, portfolio
+from store import audit
 from store.models import Program, Rag
 from store.settings import workspace_settings
 
 DEFAULT_LOOKBACK = dt.timedelta(days=7)
 UPCOMING_DAYS = 14
 TOP_RISKS = 5
+NEXT_ITEMS = 5
 PROGRAMS_PER_DETAIL = 6
+SEND_COOLDOWN = dt.timedelta(hours=1)  # between two sends of the same digest to the same channel
+SENDS_LOOKED_AT = 50  # recent sends of one digest searched for the last one to a channel
 PORTFOLIO = "portfolio"
 SUMMARY_KIND, DETAIL_KIND = "digest", "digest_detail"
 
@@ -53,29 +61,67 @@ class Digest:
         )
 
 
+def _refs(facts: list[ProgramFacts], moved: changes.Changes) -> list[str]:
+    """Every item a digest may name that can have a channel post to link to."""
+    refs = [f"{f.program.key}/status" for f in facts]
+    refs += [f"R-{r.number}" for f in facts for r in f.risks]
+    refs += [f"ASK-{a.number}" for a, _ in moved.answered_asks]
+    refs += [f"D-{news.decision.number}" for news in moved.decisions]
+    refs += [f"R-{r.number}" for r, _ in moved.closed_risks]
+    return refs
+
+
+def _owed(facts: ProgramFacts, today: dt.date) -> list[tuple[str, str, list[tuple[str, bool]]]]:
+    """Who owes what in one program: (kind `user`|`function`, who, [(item ID, late)]), most items first."""
+    owed: dict[tuple[str, str], list[tuple[str, bool]]] = {}
+    for action in facts.open_actions:
+        owed.setdefault(("user", action.owner_id), []).append((f"A-{action.number}", action in facts.overdue_actions))
+    for milestone in facts.open_milestones:
+        owed.setdefault(("user", milestone.owner_id), []).append(
+            (f"M-{milestone.number}", milestone in facts.slipped_milestones)
+        )
+    for ask in facts.open_asks:
+        who = ("user", ask.to_user) if ask.to_user else ("function", ask.to_function or "")
+        if who[1]:
+            owed.setdefault(who, []).append((f"ASK-{ask.number}", ask_overdue(ask, today)))
+    ranked = sorted(owed.items(), key=lambda entry: (-len(entry[1]), entry[0]))
+    return [(kind, who, sorted(items, key=lambda item: not item[1])) for (kind, who), items in ranked]
+
+
 def program_digest(
     session: Session, program: Program, *, since: dt.datetime | None, now: dt.datetime, today: dt.date
 ) -> Digest:
-    """The team digest of one program."""
+    """The team digest of one program: what changed, what is next, what is late, who owes what."""
     start = since or now - DEFAULT_LOOKBACK
     facts = facts_for(session, program.team_id, [program], today=today, now=now)[0]
     settings = workspace_settings(session, program.team_id)
     soon = today + dt.timedelta(days=UPCOMING_DAYS)
+    moved = changes.since(session, program.team_id, [program], start)
+    upcoming = sorted(
+        [("M", m.number, m.title, m.due, m.owner_id) for m in facts.open_milestones if today <= m.due <= soon]
+        + [("A", a.number, a.title, a.due, a.owner_id) for a in facts.open_actions if today <= a.due <= soon],
+        key=lambda item: (item[3], item[0], item[1]),
+    )
     context = {
         "f": facts,
         "program": program,
         "now": now,
         "today": today,
         "since": start,
+        "changes": moved,
+        "late": [
+            *(("M", m.number, m.title, m.due, m.owner_id) for m in facts.slipped_milestones),
+            *(("A", a.number, a.title, a.due, a.owner_id) for a in facts.overdue_actions),
+            *(("ASK", a.number, a.text, a.due, a.to_user) for a in facts.open_asks if ask_overdue(a, today)),
+        ],
+        "next": upcoming[:NEXT_ITEMS],
+        "more_next": max(0, len(upcoming) - NEXT_ITEMS),
+        "owed": _owed(facts, today),
         "upcoming": [m for m in facts.open_milestones if today <= m.due <= soon],
         "risks": [(r, band_for(r.score, settings)) for r in facts.risks[:TOP_RISKS]],
         "more_risks": max(0, len(facts.risks) - TOP_RISKS),
+        "links": links.permalinks(session, program.team_id, _refs([facts], moved)),
     }
-    moved = changes.since(session, program.team_id, [program], start)
-    current = facts.status.current
-    context["decisions"] = [decision for decision, _ in moved.decisions]
-    context["new_critical"] = moved.new_critical
-    context["nothing_changed"] = moved.nothing and (current is None or current.created_at < start)
     return Digest(
         summary=Message("digest_program_summary", context), details=[Message("digest_program_detail", context)]
     )
@@ -84,12 +130,13 @@ def program_digest(
 def portfolio_digest(
     session: Session, viewer: Actor, *, since: dt.datetime | None, now: dt.datetime, today: dt.date
 ) -> Digest:
-    """The leadership digest of every program `viewer` may see."""
+    """The leadership digest of every program `viewer` may see (a channel, or one person for a preview)."""
     start = since or now - DEFAULT_LOOKBACK
     facts = portfolio(session, viewer, today=today, now=now)
     moved = changes.since(session, viewer.team_id, [f.program for f in facts], start)
     counts = {rag.value: sum(1 for f in facts if f.rag == rag) for rag in Rag}
     counts["none"] = sum(1 for f in facts if f.rag is None)
+    needs_you = [f for f in facts if f.rag in (Rag.RED, Rag.AMBER)]
     context = {
         "facts": facts,
         "counts": counts,
@@ -97,9 +144,13 @@ def portfolio_digest(
         "now": now,
         "today": today,
         "since": start,
-        "red": [f for f in facts if f.rag == Rag.RED],
+        "needs_you": needs_you,
         "watermelons": [f for f in facts if f.watermelon],
-        "stale": [f for f in facts if f.stale],
+        "quiet": [f for f in facts if f.never_reported] + [f for f in facts if f.stale and not f.never_reported],
+        "overdue_total": sum(len(f.overdue_actions) for f in facts),
+        # A person's preview may hold restricted programs a channel would not get: it says so, and marks them.
+        "restricted_shown": bool(viewer.user_id) and any(f.program.restricted for f in facts),
+        "links": links.permalinks(session, viewer.team_id, _refs(facts, moved)),
         "bands": Band,
     }
     details = [
@@ -139,17 +190,34 @@ def preview(ctx: Context, data: DigestTarget) -> Reply:
 
 @use_case(writes=True)
 def send(ctx: Context, data: DigestTarget) -> Reply:
-    """Post a digest now: to `channel_id`, else the program's channel, else the caller's channel."""
+    """Post a digest now: to `channel_id`, else the program's channel, else the caller's channel.
+
+    Anyone may post a digest to the channel they are in; another channel is for admins and (for a program's
+    digest) its owner. The same digest goes to the same channel at most once per SEND_COOLDOWN."""
     program = _target(ctx, data.key)
     channel = data.channel_id or (program.channel_id if program else None) or ctx.actor.channel_id
     if channel is None:
         raise Invalid("digest_needs_channel", field="channel_id")
+    if channel != ctx.actor.channel_id and not (
+        ctx.actor.is_admin or (program and program.owner_id == ctx.actor.user_id)
+    ):
+        raise Forbidden("digest_elsewhere", channel=channel, key=program.key if program else None)
     if program is not None and not may_post_in(program, channel):
         raise Forbidden("restricted_channel", key=program.key, channel=channel)
+    which = program.key if program else PORTFOLIO
+    sends = audit.history(ctx.session, ctx.team_id, "digest", which, limit=SENDS_LOOKED_AT)
+    last = next((e for e in sends if (e.after or {}).get("channel_id") == channel), None)
+    if last is not None and ctx.now - last.created_at < SEND_COOLDOWN:
+        raise Conflict(
+            "digest_just_sent",
+            channel=channel,
+            at=last.created_at,
+            by=last.actor_id,
+            again=last.created_at + SEND_COOLDOWN,
+        )
     digest = _build(ctx, program, channel)
-    post = digest.post(
-        channel, dedupe_key=f"digest-now:{uuid.uuid4().hex}", entity_ref=program.key if program else PORTFOLIO
-    )
+    post = digest.post(channel, dedupe_key=f"digest-now:{uuid.uuid4().hex}", entity_ref=which)
+    ctx.record("digest", which, "send", program, None, {"channel_id": channel})
     answer = reply("digest_sent", program=program, channel=channel, parts=len(digest.messages()))
     answer.posts = [post]
     return answer

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field
 from sqlmodel import Session
 
+from domain import links
 from domain.access import may_post_in, may_see
 from domain.bands import band_for
 from domain.calendar import WorkCalendar
@@ -17,7 +18,7 @@ from domain.errors import Conflict, PulseError
 from domain.inputs import Input
 from domain.messages import Message, Post, Reply, use_case
 from domain.status import status_of
-from store import alerts, items, programs
+from store import alerts, asks, items, programs
 from store.ids import Kind, parse_ref
 from store.models import Alert, Program, Risk
 from store.settings import workspace_settings
@@ -74,18 +75,27 @@ def posts_of(
     ]
 
 
-def subject(session: Session, alert: Alert, program: Program) -> Message:
-    """What the alert is about, as it stands now: the program's status, or the risk."""
+def subject(session: Session, alert: Alert, program: Program, today: dt.date) -> Message:
+    """What the alert is about, as it stands now: the program's status (and its first open ask), or the risk."""
     if alert.kind == PROGRAM_RED:
         status = status_of(session, [program])[program.id or 0]
         if status.current is not None:
-            return Message("status_post", {"program": program, "update": status.current, "status": status})
-    parsed = parse_ref(alert.entity_ref)
-    risk = items.by_number(session, Risk, alert.team_id, parsed[1]) if parsed and parsed[0] == Kind.RISK else None
-    if alert.kind == RISK_CRITICAL and risk is not None:
+            ask = next(iter(asks.for_programs(session, alert.team_id, [program.id or 0])), None)
+            context = {"program": program, "update": status.current, "status": status, "ask": ask, "today": today}
+            return Message("status_post", context)
+    risk = _risk(session, alert)
+    if risk is not None:
         band = band_for(risk.score, workspace_settings(session, alert.team_id))
         return Message("risk_post", {"program": program, "risk": risk, "band": band})
     return Message("alert_subject", {"alert": alert, "program": program})
+
+
+def _risk(session: Session, alert: Alert) -> Risk | None:
+    """The risk a risk alert is about."""
+    parsed = parse_ref(alert.entity_ref)
+    if alert.kind != RISK_CRITICAL or parsed is None or parsed[0] != Kind.RISK:
+        return None
+    return items.by_number(session, Risk, alert.team_id, parsed[1])
 
 
 def resolve(ctx: Context, *, kind: str, entity_ref: str, program: Program) -> None:
@@ -115,7 +125,7 @@ def acknowledge(ctx: Context, data: AlertAck) -> Reply:
         alert.acknowledged_by = ctx.actor.user_id
     copies = [(m.sent_channel, m.sent_ts) for m in alerts.sent_messages(ctx.session, alert)]
     context = {
-        "body": subject(ctx.session, alert, program),
+        "body": subject(ctx.session, alert, program, ctx.today),
         "acknowledged_by": alert.acknowledged_by,
         "acknowledged_at": alert.acknowledged_at,
         "copies": copies,
@@ -132,17 +142,35 @@ class Repeat:
     round: int
 
     def posts(self, session: Session, escalation_channel: str | None) -> list[Post]:
-        """The repeat's posts: a reminder with what the alert is about, as it stands now."""
-        message = Message(
-            "alert_repeat",
-            {
-                "alert": self.alert,
-                "round": self.round,
-                "limit": MAX_REPEATS,
-                "body": subject(session, self.alert, self.program),
-            },
-        )
-        return posts_of(self.alert, self.program, message, escalation_channel, self.round)
+        """The repeat: one line with a link to the original alert, in the first channel the alert went to (the
+        escalation channel when it is cleared for the program), where the people who can act on it are. The
+        program's own channel has the alert already; repeating it there adds nothing."""
+        channels = alert_channels(self.program, escalation_channel)[:1]
+        if not channels:
+            return []
+        channel = channels[0]
+        domain = links.team_domain(session, self.alert.team_id)
+        original = next((m for m in alerts.sent_messages(session, self.alert) if m.sent_channel == channel), None)
+        context = {
+            "alert": self.alert,
+            "program": self.program,
+            "round": self.round,
+            "limit": MAX_REPEATS,
+            "risk": _risk(session, self.alert),
+            "link": links.permalink(domain, channel, original.sent_ts)
+            if domain and original and original.sent_ts
+            else None,
+        }
+        message = Message("alert_repeat", context)
+        return [
+            Post(
+                channel,
+                message,
+                entity_ref=f"alert:{self.alert.id}",
+                kind=ALERT_KIND,
+                dedupe_key=f"alert:{self.alert.id}:{self.round}:{channel}",
+            )
+        ]
 
 
 def repeats_due(session: Session, *, now: dt.datetime, calendar: WorkCalendar, workspace_tz: ZoneInfo) -> list[Repeat]:

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from domain.access import Actor, may_see, require_owner_of, require_program_owner
 from domain.errors import Conflict, NotFound
+from domain.spelling import did_you_mean
 from store import items, programs
 from store.ids import Kind, ref
 from store.items import Numbered
@@ -15,11 +16,13 @@ from store.models import Action, Program, Risk
 
 
 def program(session: Session, actor: Actor, key: str) -> Program:
-    """The program with `key`, or NotFound when it does not exist or the actor may not see it."""
+    """The program with `key`, or NotFound when it does not exist or the actor may not see it (with the closest
+    key the actor may see, if one is close: restricted programs they may not see are never suggested)."""
     key = key.upper()
     found = programs.by_key(session, actor.team_id, key)
     if found is None or not may_see(actor, found):
-        raise NotFound(key)
+        visible = [p.key for p in visible_programs(session, actor, include_archived=True)]
+        raise NotFound(key, did_you_mean(key, visible))
     return found
 
 

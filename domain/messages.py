@@ -21,18 +21,24 @@ class Message:
 
 @dataclass
 class Post:
-    """A message a channel should see because of a change, queued in the change's transaction.
+    """A message a channel (or one person, by DM: `user_id`) should see because of a change, queued in the
+    change's transaction; exactly one of `channel_id` and `user_id` is set.
 
     `entity_ref` names what it is about (to find and update it later); `thread` are replies posted under it;
     `dedupe_key` makes queueing idempotent (a fresh key per post when None).
     """
 
-    channel_id: str
+    channel_id: str | None
     message: Message
     entity_ref: str
     kind: str = "channel_post"
     dedupe_key: str | None = None
     thread: list[Message] = field(default_factory=list)
+    user_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.channel_id is None) == (self.user_id is None):
+            raise ValueError("a post goes to exactly one channel or one person")
 
 
 @dataclass
@@ -59,6 +65,11 @@ def error(code: str, values: dict[str, Any], usage: str | None = None, *, field:
 def post_to(channel_id: str | None, message: Message, entity_ref: str) -> list[Post]:
     """A channel post when the program has a channel, else nothing."""
     return [Post(channel_id, message, entity_ref)] if channel_id else []
+
+
+def tell(ctx: Context, user_id: str, message: Message, entity_ref: str) -> list[Post]:
+    """A DM to `user_id`, unless they are the one acting (they know already)."""
+    return [] if user_id == ctx.actor.user_id else [Post(None, message, entity_ref, kind="notice_dm", user_id=user_id)]
 
 
 In = TypeVar("In", bound=BaseModel)

@@ -10,6 +10,7 @@ from domain.errors import Conflict, Invalid
 from domain.inputs import Input, NumberRef
 from domain.lookup import item, program_to_change
 from domain.messages import Reply, reply, use_case
+from store.audit import snapshot
 from store.ids import Kind, next_number, ref
 from store.models import Milestone
 
@@ -19,6 +20,14 @@ class MilestoneCreate(Input):
     title: str
     due: dt.date
     owner_id: str | None = None  # the program owner when not given
+
+
+class MilestoneUpdate(Input):
+    """Fields to change (None: unchanged); a new date re-baselines the milestone."""
+
+    number: int
+    title: str | None = None
+    due: dt.date | None = None
 
 
 @use_case(writes=True)
@@ -40,6 +49,30 @@ def add(ctx: Context, data: MilestoneCreate) -> Reply:
     )
     ctx.created(milestone, "milestone", ref(Kind.MILESTONE, milestone.number), owning)
     return reply("milestone_added", program=owning, milestone=milestone, today=ctx.today)
+
+
+@use_case(writes=True)
+def update(ctx: Context, data: MilestoneUpdate) -> Reply:
+    """Rename or re-date a milestone (program owner or admin). A new date is a re-baseline: the first date
+    promised is kept, so the slip shows."""
+    milestone, owning = item(ctx.session, ctx.actor, Milestone, Kind.MILESTONE, data.number, lock=True)
+    require_program_owner(ctx.actor, owning, "update_milestone")
+    label = ref(Kind.MILESTONE, milestone.number)
+    if milestone.done_at is not None:
+        raise Conflict("milestone_done_already", ref=label)
+    if data.title is not None and not data.title.strip():
+        raise Invalid("milestone_needs_title", field="title")
+    with ctx.changing(milestone, "milestone", label, "update", owning) as before:
+        if data.title is not None:
+            milestone.title = data.title.strip()
+        if data.due is not None and data.due != milestone.due:
+            milestone.baseline_due = milestone.baseline_due or milestone.due
+            milestone.due = data.due
+        if snapshot(milestone) == before:
+            raise Invalid("nothing_to_change", example=f"/program milestone-update {label} due:+2w")
+    first = milestone.baseline_due
+    slip = (milestone.due - first).days if first else 0
+    return reply("milestone_updated", program=owning, milestone=milestone, slip=slip, today=ctx.today)
 
 
 @use_case(writes=True)

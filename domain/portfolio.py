@@ -12,8 +12,8 @@ from domain.actions import is_overdue
 from domain.bands import Band, band_for
 from domain.lookup import visible_programs
 from domain.status import ProgramStatus, Trend, status_of
-from store import actions, milestones, risks
-from store.models import Action, Milestone, Program, Rag, Risk
+from store import actions, asks, milestones, risks
+from store.models import Action, Ask, Milestone, Program, Rag, Risk
 from store.settings import workspace_settings
 
 STALE_AFTER_DAYS = 7
@@ -27,10 +27,13 @@ class ProgramFacts:
     status: ProgramStatus
     risks: list[Risk] = field(default_factory=list)
     risk_bands: dict[Band, int] = field(default_factory=dict)
+    critical: list[Risk] = field(default_factory=list)  # its critical risks, highest score first
     open_actions: list[Action] = field(default_factory=list)
     overdue_actions: list[Action] = field(default_factory=list)
     open_milestones: list[Milestone] = field(default_factory=list)
     slipped_milestones: list[Milestone] = field(default_factory=list)
+    open_asks: list[Ask] = field(default_factory=list)  # soonest due first
+    quiet_days: int = 0  # days since its last status report, or since it was created when it has none
     stale: bool = False
 
     @property
@@ -42,6 +45,10 @@ class ProgramFacts:
         return self.status.trend
 
     @property
+    def never_reported(self) -> bool:
+        return self.status.current is None
+
+    @property
     def critical_risks(self) -> int:
         return self.risk_bands.get(Band.CRITICAL, 0)
 
@@ -49,6 +56,16 @@ class ProgramFacts:
     def watermelon(self) -> bool:
         """Reported green while its facts are red."""
         return self.rag == Rag.GREEN and bool(self.slipped_milestones or self.critical_risks or self.overdue_actions)
+
+    @property
+    def red_facts(self) -> list[tuple[str, Milestone | Risk | Action]]:
+        """Why a green report is not believed, as (kind, item): slipped milestones, critical risks, overdue actions
+        (two of each at most)."""
+        return [
+            *(("milestone", m) for m in self.slipped_milestones[:2]),
+            *(("risk", r) for r in self.critical[:2]),
+            *(("action", a) for a in self.overdue_actions[:2]),
+        ]
 
     @property
     def next_milestone(self) -> Milestone | None:
@@ -80,6 +97,8 @@ def facts_for(
         item.risks.append(risk)
         band = band_for(risk.score, settings)
         item.risk_bands[band] = item.risk_bands.get(band, 0) + 1
+        if band == Band.CRITICAL:
+            item.critical.append(risk)
     for action in actions.query(session, team_id, ids):
         item = facts[action.program_id]
         item.open_actions.append(action)
@@ -90,8 +109,10 @@ def facts_for(
         item.open_milestones.append(milestone)
         if milestone.due < today:
             item.slipped_milestones.append(milestone)
-    stale_before = now - dt.timedelta(days=STALE_AFTER_DAYS)
+    for ask in asks.for_programs(session, team_id, ids):
+        facts[ask.program_id].open_asks.append(ask)
     for item in facts.values():
         current = item.status.current
-        item.stale = item.program.archived_at is None and (current is None or current.created_at < stale_before)
+        item.quiet_days = (now - (current.created_at if current else item.program.created_at)).days
+        item.stale = item.program.archived_at is None and item.quiet_days >= STALE_AFTER_DAYS
     return sorted(facts.values(), key=lambda f: (RAG_SORT[f.rag], f.program.key))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from domain import escalation
+from domain import asks, escalation
 from domain.access import require_program_owner
+from domain.asks import AskTo
 from domain.bands import band_for
 from domain.context import Context
 from domain.errors import Conflict, Invalid
@@ -19,6 +20,7 @@ from domain.portfolio import facts_for, portfolio
 from domain.status import ProgramStatus, status_of
 from store import actions, decisions, programs, risks
 from store.audit import snapshot
+from store.ids import parse_ref
 from store.models import Program, Rag, StatusUpdate
 from store.settings import workspace_settings
 
@@ -56,10 +58,15 @@ class ProgramEdit(Input):
 
 
 class StatusReport(Input):
+    """A RAG report; `asks` is what the program asks of someone (`ask_to`: a person's ID or a function such as
+    Finance), answered by `ask_by`."""
+
     key: str
     rag: Rag
     summary: str = ""
     asks: str | None = None
+    ask_to: AskTo | None = None
+    ask_by: dt.date | None = None
 
 
 class ProgramQuery(Input):
@@ -71,7 +78,7 @@ class ProgramQuery(Input):
 def validate_key(key: str) -> str:
     """Program keys: letters, digits and dashes, stored upper-case."""
     key = key.upper()
-    if not KEY_PATTERN.match(key) or re.fullmatch(r"[RDAMS]-\d+", key):
+    if not KEY_PATTERN.match(key) or parse_ref(key) is not None:
         raise Invalid("bad_key", field="key", key=key)
     return key
 
@@ -119,24 +126,38 @@ def report_status(ctx: Context, data: StatusReport) -> Reply:
     program = program_to_change(ctx.session, ctx.actor, data.key, "status")
     if data.rag != Rag.GREEN and not data.summary.strip():
         raise Invalid("status_needs_summary", field="summary", rag=data.rag.value, key=program.key)
+    asked = (data.asks or "").strip()
+    if not asked and (data.ask_to is not None or data.ask_by is not None):
+        raise Invalid("ask_needs_text", field="asks", key=program.key)
     before = status_of(ctx.session, [program])[program.id or 0]
     update = StatusUpdate(
         team_id=ctx.team_id,
         program_id=program.id or 0,
         rag=data.rag,
         summary=data.summary.strip(),
-        asks=data.asks or None,
+        asks=asked or None,
         author_id=ctx.actor.user_id,
     )
     ctx.session.add(update)
     program.updated_at = ctx.now
     ctx.session.add(program)
     ctx.record("program", program.key, "status", program, snapshot(before.current), update)
+    ask = asks.raise_with_report(ctx, program, asked, data.ask_to, data.ask_by) if asked else None
     moved = ProgramStatus(current=update, previous=before.current)
-    context = {"program": program, "update": update, "status": moved}
+    was_red = moved.previous is not None and moved.previous.rag == Rag.RED
+    context = {
+        "program": program,
+        "update": update,
+        "status": moved,
+        "ask": ask[0] if ask else None,
+        "ask_is_new": bool(ask and ask[1]),
+        "today": ctx.today,
+        "alerts_nobody": data.rag == Rag.RED
+        and not was_red
+        and not escalation.alert_channels(program, ctx.escalation_channel),
+    }
     post = Message("status_post", context)
     answer = Reply(Message("status_reported", context))
-    was_red = moved.previous is not None and moved.previous.rag == Rag.RED
     if data.rag == Rag.RED and not was_red:
         answer.posts = escalation.raise_alert(
             ctx, kind=escalation.PROGRAM_RED, program=program, entity_ref=program.key, body=post

@@ -1,5 +1,9 @@
 """What each person is told today: one gathered DM per person per working day, 09:00-10:00 their time,
-and the ladder's step-3 channel posts. Each item reaches each recipient at most once (the reminder ledger)."""
+and the ladder's step-3 channel posts. Each item reaches each recipient at most once (the reminder ledger).
+
+A DM gathers: their overdue actions (and those of programs they own, from step 2), actions due tomorrow, asks put
+to them that are past their date, risks due for review, stale programs they own, milestones due soon, and the
+decisions they are Informed of (each once)."""
 
 from __future__ import annotations
 
@@ -16,12 +20,13 @@ from domain.calendar import WorkCalendar, in_local_window
 from domain.ladder import ladder_step, step_key
 from domain.portfolio import STALE_AFTER_DAYS
 from domain.status import status_of
-from store import actions, milestones, outbox, programs, reminders, risks
-from store.models import Action, Milestone, Program, Risk
+from store import actions, asks, decisions, milestones, outbox, programs, reminders, risks
+from store.models import Action, Ask, Decision, Milestone, Program, Risk
 from store.settings import workspace_settings
 
 DM_START, DM_END = dt.time(9, 0), dt.time(10, 0)
 MILESTONE_SOON_DAYS = 3
+INFORMED_WITHIN = dt.timedelta(days=7)  # decisions older than this are not news to their Informed people
 
 
 @dataclass
@@ -31,12 +36,24 @@ class Inbox:
     overdue: list[tuple[Action, Program, int]] = field(default_factory=list)  # (action, program, step)
     team_overdue: list[tuple[Action, Program]] = field(default_factory=list)
     reviews: list[tuple[Risk, Program]] = field(default_factory=list)
-    stale: list[tuple[Program, int]] = field(default_factory=list)
+    stale: list[tuple[Program, int, bool]] = field(default_factory=list)  # (program, quiet days, never reported)
     milestones: list[tuple[Milestone, Program]] = field(default_factory=list)
+    due_tomorrow: list[tuple[Action, Program]] = field(default_factory=list)
+    asks: list[tuple[Ask, Program]] = field(default_factory=list)  # put to them and past their date
+    informed: list[tuple[Decision, Program]] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.overdue or self.team_overdue or self.reviews or self.stale or self.milestones)
+        return bool(
+            self.overdue
+            or self.team_overdue
+            or self.reviews
+            or self.stale
+            or self.milestones
+            or self.due_tomorrow
+            or self.asks
+            or self.informed
+        )
 
 
 @dataclass(frozen=True)
@@ -73,6 +90,18 @@ def _milestone_key(milestone: Milestone) -> str:
     return f"milestone:M-{milestone.number}:{milestone.due.isoformat()}"
 
 
+def _tomorrow_key(action: Action) -> str:
+    return f"action:A-{action.number}:due:{action.due.isoformat()}"
+
+
+def _ask_key(ask: Ask) -> str:
+    return f"ask:ASK-{ask.number}:{ask.due.isoformat() if ask.due else ''}"
+
+
+def _informed_key(decision: Decision) -> str:
+    return f"informed:D-{decision.number}"
+
+
 def due(
     session: Session,
     team_id: str,
@@ -94,6 +123,8 @@ def due(
     open_actions = actions.query(session, team_id, ids)
     open_risks = [r for r in risks.query(session, team_id, ids) if r.review_date is not None]
     open_milestones = milestones.for_programs(session, ids)
+    open_asks = [a for a in asks.for_programs(session, team_id, ids) if a.to_user and a.due]
+    recent = [d for d in decisions.query(session, team_id, ids, since=now - INFORMED_WITHIN) if d.informed]
     statuses = status_of(session, active)
 
     people = (
@@ -101,6 +132,8 @@ def due(
         | {r.owner_id for r in open_risks}
         | {m.owner_id for m in open_milestones}
         | {p.owner_id for p in active}
+        | {a.to_user for a in open_asks if a.to_user}
+        | {person for d in recent for person in d.informed}
     )
     zones = tz_for(sorted(people))
     inboxes: dict[str, Inbox] = defaultdict(Inbox)
@@ -124,6 +157,19 @@ def due(
             elif step >= 2:
                 inboxes[person].team_overdue.append((action, program))
                 inboxes[person].keys.append(step_key(action, 2, calendar))
+    for action in open_actions:
+        if action.owner_id in awake and action.due == local_today[action.owner_id] + dt.timedelta(days=1):
+            inboxes[action.owner_id].due_tomorrow.append((action, by_id[action.program_id]))
+            inboxes[action.owner_id].keys.append(_tomorrow_key(action))
+    for ask in open_asks:
+        person = ask.to_user or ""
+        if person in awake and ask.due and ask.due < local_today[person]:
+            inboxes[person].asks.append((ask, by_id[ask.program_id]))
+            inboxes[person].keys.append(_ask_key(ask))
+    for decision in reversed(recent):
+        for person in set(decision.informed) & awake:
+            inboxes[person].informed.append((decision, by_id[decision.program_id]))
+            inboxes[person].keys.append(_informed_key(decision))
     for risk in open_risks:
         if risk.owner_id in awake and risk.review_date and risk.review_date < local_today[risk.owner_id]:
             inboxes[risk.owner_id].reviews.append((risk, by_id[risk.program_id]))
@@ -136,7 +182,7 @@ def due(
         since = current.created_at if current else program.created_at
         days = (now - since).days
         if days >= STALE_AFTER_DAYS:
-            inboxes[owner].stale.append((program, days))
+            inboxes[owner].stale.append((program, days, current is None))
             inboxes[owner].keys.append(f"stale:{program.key}:{current.id if current else 0}:{days // STALE_AFTER_DAYS}")
     for milestone in open_milestones:
         owner = milestone.owner_id
@@ -196,8 +242,11 @@ def _only_fresh(inbox: Inbox, user: str, fresh: set[tuple[str, str]], calendar: 
         overdue=[(a, p, s) for a, p, s in inbox.overdue if ok(step_key(a, s, calendar))],
         team_overdue=[(a, p) for a, p in inbox.team_overdue if ok(step_key(a, 2, calendar))],
         reviews=[(r, p) for r, p in inbox.reviews if ok(_review_key(r))],
-        stale=[(p, d) for p, d in inbox.stale if any(k.startswith(f"stale:{p.key}:") and ok(k) for k in inbox.keys)],
+        stale=[s for s in inbox.stale if any(k.startswith(f"stale:{s[0].key}:") and ok(k) for k in inbox.keys)],
         milestones=[(m, p) for m, p in inbox.milestones if ok(_milestone_key(m))],
+        due_tomorrow=[(a, p) for a, p in inbox.due_tomorrow if ok(_tomorrow_key(a))],
+        asks=[(a, p) for a, p in inbox.asks if ok(_ask_key(a))],
+        informed=[(d, p) for d, p in inbox.informed if ok(_informed_key(d))],
     )
 
 

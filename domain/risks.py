@@ -11,7 +11,7 @@ from domain.context import Context
 from domain.errors import Conflict, Invalid
 from domain.inputs import Input, NumberRef
 from domain.lookup import item, item_to_change, program, visible_programs
-from domain.messages import Message, Reply, post_to, reply, use_case
+from domain.messages import Message, Post, Reply, post_to, reply, tell, use_case
 from domain.pages import page
 from store import risks
 from store.audit import snapshot
@@ -97,8 +97,17 @@ def add(ctx: Context, data: RiskCreate) -> Reply:
     )
     ctx.created(risk, "risk", ref(Kind.RISK, risk.number), owning)
     band = band_for(risk.score, workspace_settings(ctx.session, ctx.team_id))
-    context = {"program": owning, "risk": risk, "band": band}
-    return _announce(ctx, Reply(Message("risk_added", context)), owning, risk, context, before=None, band=band)
+    context = {"program": owning, "risk": risk, "band": band, "today": ctx.today}
+    answer = _announce(ctx, Reply(Message("risk_added", context)), owning, risk, context, before=None, band=band)
+    answer.posts += _tell_owner(ctx, risk, owning, band)
+    return answer
+
+
+def _tell_owner(ctx: Context, risk: Risk, owning: Program, band: Band) -> list[Post]:
+    """A DM to the risk's owner when someone else made them its owner."""
+    label = ref(Kind.RISK, risk.number)
+    context = {"ref": label, "title": risk.title, "program": owning, "by": ctx.actor.user_id, "what": "risk"}
+    return tell(ctx, risk.owner_id, Message("assigned_dm", {**context, "band": band, "due": risk.review_date}), label)
 
 
 @use_case(writes=True)
@@ -115,7 +124,7 @@ def update(ctx: Context, data: RiskUpdate) -> Reply:
     if data.owner_id is not None:
         require_cleared(ctx.actor, owning, data.owner_id, "risk_owner")
     settings = workspace_settings(ctx.session, ctx.team_id)
-    before_score, before_band = risk.score, band_for(risk.score, settings)
+    before_score, before_band, owner_before = risk.score, band_for(risk.score, settings), risk.owner_id
     with ctx.changing(risk, "risk", label, "update", owning) as before:
         for name, value in data.model_dump(exclude={"number"}, exclude_none=True).items():
             setattr(risk, name, value)
@@ -124,8 +133,20 @@ def update(ctx: Context, data: RiskUpdate) -> Reply:
             raise Invalid("nothing_to_change", example=f"/risk update {label} impact:3")
         risk.updated_at = ctx.now
     band = band_for(risk.score, settings)
-    context = {"program": owning, "risk": risk, "band": band, "before_score": before_score, "before_band": before_band}
-    return _announce(ctx, Reply(Message("risk_updated", context)), owning, risk, context, before=before_band, band=band)
+    context = {
+        "program": owning,
+        "risk": risk,
+        "band": band,
+        "before_score": before_score,
+        "before_band": before_band,
+        "today": ctx.today,
+    }
+    answer = _announce(
+        ctx, Reply(Message("risk_updated", context)), owning, risk, context, before=before_band, band=band
+    )
+    if risk.owner_id != owner_before:
+        answer.posts += _tell_owner(ctx, risk, owning, band)
+    return answer
 
 
 @use_case(writes=True)
@@ -158,7 +179,26 @@ def review(ctx: Context, data: RiskReview) -> Reply:
     with ctx.changing(risk, "risk", label, "review", owning):
         risk.reviewed_at = ctx.now
         risk.review_date = data.next_review or ctx.today + dt.timedelta(days=REVIEW_EVERY_DAYS)
-    return reply("risk_reviewed", risk=risk, program=owning)
+    return reply("risk_reviewed", risk=risk, program=owning, today=ctx.today)
+
+
+@use_case(writes=True)
+def reopen(ctx: Context, data: NumberRef) -> Reply:
+    """Undo a close: the risk is open again with its scores (its owner, the program owner or an admin); a
+    critical one alerts again."""
+    risk, owning, label = item_to_change(
+        ctx.session, ctx.actor, Risk, Kind.RISK, data.number, role="risk_owner", act="reopen"
+    )
+    if risk.status != RiskStatus.CLOSED:
+        raise Conflict("not_closed", ref=label)
+    with ctx.changing(risk, "risk", label, "reopen", owning):
+        risk.status = RiskStatus.OPEN
+        risk.closed_at = None
+        risk.close_reason = None  # the reason it was closed stays in its audit trail
+        risk.updated_at = ctx.now
+    band = band_for(risk.score, workspace_settings(ctx.session, ctx.team_id))
+    context = {"program": owning, "risk": risk, "band": band, "today": ctx.today}
+    return _announce(ctx, Reply(Message("risk_reopened", context)), owning, risk, context, before=None, band=band)
 
 
 @use_case(writes=False)

@@ -44,6 +44,11 @@ def create(ctx: Context, data: ScheduleCreate) -> Reply:
             raise Forbidden("schedule_owner_channel", owner=program.owner_id, key=program.key)
         if not may_post_in(program, data.channel_id):
             raise Forbidden("restricted_channel", key=program.key, channel=data.channel_id)
+    same = [
+        s
+        for s in schedules.active(ctx.session, ctx.team_id)
+        if (s.channel_id, s.program_id) == (data.channel_id, program.id if program else None)
+    ]
     schedule = DigestSchedule(
         team_id=ctx.team_id,
         number=next_number(ctx.session, ctx.team_id, Kind.SCHEDULE),
@@ -55,10 +60,10 @@ def create(ctx: Context, data: ScheduleCreate) -> Reply:
         created_by=ctx.actor.user_id,
     )
     ctx.created(schedule, "schedule", ref(Kind.SCHEDULE, schedule.number), program)
-    return reply("digest_scheduled", schedule=schedule, program=program)
+    return reply("digest_scheduled", schedule=schedule, program=program, same=same)
 
 
-def _schedule(ctx: Context, number: int, *, lock: bool = False) -> tuple[DigestSchedule, Program | None]:
+def schedule_for(ctx: Context, number: int, *, lock: bool = False) -> tuple[DigestSchedule, Program | None]:
     """A schedule by number, or NotFound when it (or its program) is hidden from the actor."""
     schedule = items.by_number(ctx.session, DigestSchedule, ctx.team_id, number, lock=lock)
     if schedule is None:
@@ -72,7 +77,7 @@ def _schedule(ctx: Context, number: int, *, lock: bool = False) -> tuple[DigestS
 @use_case(writes=True)
 def remove(ctx: Context, data: NumberRef) -> Reply:
     """Stop a schedule (who may create it); the row is kept."""
-    schedule, program = _schedule(ctx, data.number, lock=True)
+    schedule, program = schedule_for(ctx, data.number, lock=True)
     label = ref(Kind.SCHEDULE, schedule.number)
     if not (ctx.actor.is_admin or _owner_of_own_channel(ctx, program, schedule.channel_id)):
         raise Forbidden("remove_schedule_forbidden", ref=label)

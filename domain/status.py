@@ -18,7 +18,8 @@ class Trend(StrEnum):
     IMPROVING = "improving"
     WORSENING = "worsening"
     UNCHANGED = "unchanged"
-    INSUFFICIENT = "insufficient data"
+    INSUFFICIENT = "insufficient data"  # one report: its first
+    NEVER = "never reported"
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,9 @@ class ProgramStatus:
 
     @property
     def trend(self) -> Trend:
-        if self.current is None or self.previous is None:
+        if self.current is None:
+            return Trend.NEVER
+        if self.previous is None:
             return Trend.INSUFFICIENT
         delta = RAG_RANK[self.current.rag] - RAG_RANK[self.previous.rag]
         return Trend.WORSENING if delta > 0 else Trend.IMPROVING if delta < 0 else Trend.UNCHANGED

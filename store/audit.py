@@ -26,8 +26,9 @@ def record(
     program: Program | None,
     before: dict[str, Any] | None,
     after: SQLModel | dict[str, Any] | None,
+    at: dt.datetime | None = None,
 ) -> AuditEvent:
-    """Add one audit event to the session (flushed with the change it describes)."""
+    """Add one audit event to the session (flushed with the change it describes), made `at` (now by default)."""
     session.flush()
     event = AuditEvent(
         team_id=team_id,
@@ -39,12 +40,16 @@ def record(
         before=before,
         after=after if isinstance(after, dict) or after is None else snapshot(after),
     )
+    if at is not None:
+        event.created_at = at
     session.add(event)
     return event
 
 
-def history(session: Session, team_id: str, entity_type: str, entity_ref: str, limit: int = 50) -> list[AuditEvent]:
-    """The newest audit events for one entity, newest first."""
+def history(
+    session: Session, team_id: str, entity_type: str, entity_ref: str, limit: int = 50, offset: int = 0
+) -> list[AuditEvent]:
+    """The newest audit events for one entity, newest first (skipping the `offset` newest)."""
     statement = (
         select(AuditEvent)
         .where(
@@ -53,17 +58,19 @@ def history(session: Session, team_id: str, entity_type: str, entity_ref: str, l
             col(AuditEvent.entity_ref) == entity_ref,
         )
         .order_by(col(AuditEvent.id).desc())
+        .offset(offset)
         .limit(limit)
     )
     return list(session.exec(statement))
 
 
-def program_history(session: Session, program: Program, limit: int = 50) -> list[AuditEvent]:
-    """The newest audit events of a program and everything in it, newest first."""
+def program_history(session: Session, program: Program, limit: int = 50, offset: int = 0) -> list[AuditEvent]:
+    """The newest audit events of a program and everything in it, newest first (skipping the `offset` newest)."""
     statement = (
         select(AuditEvent)
         .where(col(AuditEvent.team_id) == program.team_id, col(AuditEvent.program_id) == program.id)
         .order_by(col(AuditEvent.id).desc())
+        .offset(offset)
         .limit(limit)
     )
     return list(session.exec(statement))

@@ -40,3 +40,11 @@ def query(
 def by_id(session: Session, decision_id: int | None) -> Decision | None:
     """A decision by primary key (e.g. the one that superseded another)."""
     return session.get(Decision, decision_id) if decision_id else None
+
+
+def superseded_by(session: Session, successor_ids: list[int]) -> list[Decision]:
+    """The decisions the given decisions superseded, oldest first."""
+    if not successor_ids:
+        return []
+    statement = select(Decision).where(col(Decision.superseded_by_id).in_(successor_ids))
+    return list(session.exec(statement.order_by(col(Decision.number))))

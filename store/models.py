@@ -44,6 +44,12 @@ class ActionStatus(StrEnum):
     DONE = "done"
 
 
+class AskState(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    WITHDRAWN = "withdrawn"
+
+
 def _enum(enum: type[StrEnum], default: Any = None) -> Any:
     """A StrEnum stored as its lower-case value in a VARCHAR (no database enum types to migrate)."""
     column_type = SAEnum(enum, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
@@ -75,6 +81,8 @@ class WorkspaceSettings(SQLModel, table=True):
     band_critical_min: int = 20
     ladder_step2_days: int = 2
     ladder_step3_days: int = 5
+    day_first: bool = False  # `12/5` is 12 May (day/month) rather than December 5 (month/day)
+    team_domain: str | None = Field(default=None, max_length=64)  # `acme` of acme.slack.com, for permalinks
     updated_at: dt.datetime = _created()
 
 
@@ -138,6 +146,7 @@ class Milestone(SQLModel, table=True):
     program_id: int = Field(foreign_key="program.id", index=True)
     title: str = Field(max_length=300)
     due: dt.date
+    baseline_due: dt.date | None = None  # the first date promised, kept when the milestone is re-baselined
     owner_id: str = Field(max_length=32)
     created_by: str = Field(max_length=32)
     created_at: dt.datetime = _created()
@@ -221,6 +230,28 @@ class Action(SQLModel, table=True):
     created_at: dt.datetime = _created()
     done_at: dt.datetime | None = _instant()
     done_by: str | None = Field(default=None, max_length=32)
+
+
+class Ask(SQLModel, table=True):
+    """What a program asks of a person or a function (ASK-n), by a date; open until answered or withdrawn."""
+
+    __tablename__ = "ask"
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_ask_team_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    number: int
+    program_id: int = Field(foreign_key="program.id", index=True)
+    text: str = Field(max_length=2000)
+    to_user: str | None = Field(default=None, max_length=32)  # a person, or
+    to_function: str | None = Field(default=None, max_length=40)  # a function such as Finance or Legal
+    due: dt.date | None = None
+    state: AskState = _enum(AskState, AskState.OPEN)
+    answer: str | None = Field(default=None, max_length=2000)
+    created_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+    closed_at: dt.datetime | None = _instant()
+    closed_by: str | None = Field(default=None, max_length=32)
 
 
 class AuditEvent(SQLModel, table=True):

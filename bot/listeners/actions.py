@@ -37,7 +37,7 @@ SNOOZE_DAYS = {ActionId.ACTION_SNOOZE_DAY: 1, ActionId.ACTION_SNOOZE_WEEK: 7}
 def _number(value: str, kind: Kind) -> int:
     parsed = parse_ref(value)
     if parsed is None or parsed[0] != kind:
-        raise PulseError("not_an_id", raw=value, kind=kind.value)
+        raise PulseError("not_an_id", value=value, kind=kind.value)
     return parsed[1]
 
 

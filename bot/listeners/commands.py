@@ -16,6 +16,7 @@ from bot.runtime import Runtime
 from commands.grammar import ParseContext
 from commands.parse import Parsed, names, parse
 from domain.messages import Message, Reply, error
+from store.settings import remember_team_domain, workspace_settings
 from store.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -28,12 +29,18 @@ def answer_command(runtime: Runtime, request: SlashCommand) -> dict[str, Any]:
     actor = runtime.actor(request.team_id, request.user_id, request.channel_id)
     tz = runtime.directory.tz_for(request.team_id, request.user_id)
     now = utcnow()
+    with runtime.database.session() as session:
+        workspace = workspace_settings(session, request.team_id)
+    if request.team_domain and request.team_domain != workspace.team_domain:  # for permalinks in what Pulse posts
+        with runtime.database.session(write=True) as session:
+            remember_team_domain(session, request.team_id, request.team_domain)
     ctx = ParseContext(
         user_id=request.user_id,
         today=now.astimezone(tz).date(),
         tz=tz,
         resolve_channel=lambda name: runtime.directory.channel_id(request.team_id, name),
         command_prefix=settings.command_prefix,
+        day_first=workspace.day_first,
     )
     parsed = parse(request.command.lstrip("/").removeprefix(settings.command_prefix), request.text, ctx)
     if isinstance(parsed, Parsed):

@@ -131,14 +131,17 @@ def test_a_database_password_is_never_printed(tmp_path: Path) -> None:
 
 
 def check_demo_output(output: str) -> None:
-    assert re.search(r"portfolio: 6 programs", output, re.IGNORECASE), output
-    counts = re.search(r"(\d+) red · (\d+) amber · (\d+) green", output)
+    assert re.search(r"portfolio: 7 programs", output, re.IGNORECASE), output
+    counts = re.search(r"(\d+) red · (\d+) amber · (\d+) green · (\d+) not reported", output)
     assert counts, output
-    red, amber, green = (int(n) for n in counts.groups())
-    assert red >= 1 and amber >= 1 and green >= 1 and red + amber + green == 6
+    red, amber, green, silent = (int(n) for n in counts.groups())
+    assert red >= 1 and amber >= 1 and green >= 1 and silent >= 1 and red + amber + green + silent == 7
     assert "watermelon" in output.lower()
-    for key in ("TNS-APPEALS", "TNS-CLASSIFIER", "TNS-WELLNESS", "TNS-VENDOR-QA", "TNS-ELECTION", "TNS-HASH-MIGRATION"):
+    keys = ("TNS-APPEALS", "TNS-CLASSIFIER", "TNS-WELLNESS", "TNS-VENDOR-QA", "TNS-ELECTION", "TNS-SCAMS")
+    for key in (*keys, "TNS-HASH-MIGRATION"):
         assert key in output
+    digest = output.split("The leadership digest")[1]
+    assert "TNS-HASH-MIGRATION" not in digest  # restricted: not in the leadership channel's digest
     assert "<@" not in output  # user ids are shown as names in the terminal
 
 
@@ -150,7 +153,7 @@ def test_demo_seeds_once_and_prints_the_portfolio(tmp_path: Path) -> None:
     check_demo_output(first.stdout)
     url = f"sqlite:///{tmp_path / 'pulse.db'}"
     counts = row_counts(url)
-    assert counts["program"] == 6 and counts["risk"] > 0 and counts["audit_event"] > 0
+    assert counts["program"] == 7 and counts["risk"] > 0 and counts["audit_event"] > 0
 
     again = pulse("demo", cwd=tmp_path, DATABASE_URL=url)  # the same file, named explicitly
     assert again.returncode == 0, again.stderr
@@ -177,4 +180,4 @@ def test_migrate_and_demo_on_postgresql(tmp_path: Path, scratch_pg_url: str) -> 
     check_demo_output(first.stdout)
     assert first.stdout.startswith("Seeded the demo portfolio.")
     counts = row_counts(scratch_pg_url)
-    assert counts["program"] == 6 and counts["status_update"] > 6 and counts["audit_event"] > 30
+    assert counts["program"] == 7 and counts["status_update"] > 7 and counts["audit_event"] > 30

@@ -1,4 +1,5 @@
-"""The demo portfolio shows everything Pulse does: every band, every RAG, overdue work, history, a watermelon."""
+"""The demo portfolio shows everything Pulse does: every band, every RAG, overdue work, history, a watermelon,
+asks (open, answered, to a person and to a function), a program that never reported, and a week of achievements."""
 
 from __future__ import annotations
 
@@ -12,7 +13,20 @@ from domain.access import Actor
 from domain.bands import Band, band_for
 from domain.portfolio import portfolio
 from store.db import Database
-from store.models import Action, AuditEvent, Decision, Milestone, Program, Rag, Risk, StatusUpdate
+from store.models import (
+    Action,
+    Ask,
+    AskState,
+    AuditEvent,
+    Decision,
+    DecisionStatus,
+    Milestone,
+    Program,
+    Rag,
+    Risk,
+    RiskStatus,
+    StatusUpdate,
+)
 from store.settings import workspace_settings
 from tests.support.store import row_counts
 
@@ -35,18 +49,19 @@ def test_seeding_twice_adds_nothing(seeded: Database) -> None:
     assert row_counts(seeded) == counts
 
 
-def test_the_demo_has_six_programs_in_every_rag_with_a_watermelon(seeded: Database) -> None:
+def test_the_demo_has_seven_programs_in_every_rag_with_a_watermelon(seeded: Database) -> None:
     with seeded.session() as session:
         facts = portfolio(session, VIEWER, today=TODAY, now=NOW)
-    assert len(facts) == 6
-    assert {f.rag for f in facts} == {Rag.RED, Rag.AMBER, Rag.GREEN}
+    assert len(facts) == 7
+    assert {f.rag for f in facts} == {Rag.RED, Rag.AMBER, Rag.GREEN, None}
+    assert [f.program.key for f in facts if f.never_reported] == ["TNS-SCAMS"]
     order = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
     assert [order[f.rag] for f in facts if f.rag] == sorted(order[f.rag] for f in facts if f.rag)
     assert any(f.watermelon for f in facts)
     assert any(f.program.restricted for f in facts)
     assert any(f.stale for f in facts)
     assert any(f.slipped_milestones for f in facts)
-    assert {f.trend.value for f in facts} >= {"improving", "worsening", "unchanged"}
+    assert {f.trend.value for f in facts} >= {"improving", "worsening", "unchanged", "never reported"}
 
 
 def test_the_demo_data_covers_every_band_and_kind_of_item(seeded: Database) -> None:
@@ -59,17 +74,24 @@ def test_the_demo_data_covers_every_band_and_kind_of_item(seeded: Database) -> N
         decisions_ = session.exec(select(Decision)).all()
         milestones_ = session.exec(select(Milestone)).all()
         audits = session.exec(select(AuditEvent)).all()
+        demo_asks = session.exec(select(Ask)).all()
     assert {band_for(r.score, settings) for r in demo_risks} == set(Band)
     assert any(a.due < TODAY for a in demo_actions)  # overdue
     assert any(a.due >= TODAY for a in demo_actions)  # open, not yet due
     per_program = {p.id: sum(u.program_id == p.id for u in updates) for p in programs_}
-    assert max(per_program.values()) >= 3 and all(n >= 1 for n in per_program.values())  # status history
-    assert len(decisions_) >= 3
-    assert len(milestones_) >= 5
+    assert max(per_program.values()) >= 3  # status history
+    assert sorted(per_program.values())[:2] == [0, 1]  # one program never reported, the others have
+    assert len(decisions_) >= 3 and any(d.status == DecisionStatus.SUPERSEDED for d in decisions_)
+    assert len(milestones_) >= 5 and any(m.done_at for m in milestones_)
+    assert any(r.status == RiskStatus.CLOSED for r in demo_risks)
+    assert {a.state for a in demo_asks} == {AskState.OPEN, AskState.ANSWERED}
+    assert any(a.to_user for a in demo_asks) and any(a.to_function for a in demo_asks)
     assert all(u.created_at <= NOW for u in updates)
-    # seeded through the service layer: one audit event per row created
-    created = len(programs_) + len(updates) + len(demo_risks) + len(demo_actions) + len(decisions_) + len(milestones_)
-    assert len(audits) == created
+    # seeded through the use cases: one audit event per row created, then one per later change
+    rows = [*programs_, *demo_risks, *demo_actions, *decisions_, *milestones_, *demo_asks]
+    assert len([e for e in audits if e.action == "create"]) == len(rows)
+    assert len([e for e in audits if e.action == "status"]) == len(updates)
+    assert {e.action for e in audits} >= {"create", "status", "answer", "close", "done", "supersede"}
     assert all(e.team_id == demo.DEMO_TEAM for e in audits)
 
 
@@ -77,5 +99,5 @@ def test_a_demo_member_without_clearance_does_not_see_the_restricted_program(see
     marco = Actor(team_id=demo.DEMO_TEAM, user_id="U0MARCO")
     with seeded.session() as session:
         keys = [f.program.key for f in portfolio(session, marco, today=TODAY, now=NOW)]
-    assert len(keys) == 5
+    assert len(keys) == 6
     assert "TNS-HASH-MIGRATION" not in keys

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from commands.dates import date_phrase_length, is_date_phrase, parse_date
-from commands.problems import GrammarError
+from commands.problems import UsageError
 
 TODAY = dt.date(2026, 12, 1)  # a Tuesday
 D = dt.date
@@ -132,7 +132,7 @@ def test_the_workspace_order_reads_numeric_dates(raw: str, month_first: dt.date,
 def test_a_date_in_the_other_order_is_refused_with_a_suggestion(
     raw: str, day_first: bool, order: str, suggestion: str
 ) -> None:
-    with pytest.raises(GrammarError) as raised:
+    with pytest.raises(UsageError) as raised:
         parse_date(raw, today=TODAY, day_first=day_first)
     assert raised.value.code == "date_order"
     assert raised.value.values == {"value": raw, "order": order, "suggestion": suggestion}
@@ -221,14 +221,14 @@ def test_the_clock_is_never_read() -> None:
     ],
 )
 def test_what_is_not_a_date(raw: str) -> None:
-    with pytest.raises(GrammarError) as raised:
+    with pytest.raises(UsageError) as raised:
         parse_date(raw, today=TODAY)
     assert raised.value.code == "date_invalid"
     assert raised.value.values["value"] == raw
 
 
 def test_a_date_past_year_9999_is_not_a_date() -> None:
-    with pytest.raises(GrammarError) as raised:
+    with pytest.raises(UsageError) as raised:
         parse_date("+2w", today=D(9999, 12, 25))
     assert raised.value.code == "date_invalid"
     found = raised.value.values["examples"]
@@ -236,7 +236,7 @@ def test_a_date_past_year_9999_is_not_a_date() -> None:
 
 
 def examples(today: dt.date = TODAY, *, past: bool = False, day_first: bool = False) -> tuple[str, ...]:
-    with pytest.raises(GrammarError) as raised:
+    with pytest.raises(UsageError) as raised:
         parse_date("someday", today=today, past=past, day_first=day_first)
     found = raised.value.values["examples"]
     assert isinstance(found, tuple)
@@ -262,7 +262,7 @@ def test_every_example_is_accepted(today: dt.date, past: bool, day_first: bool) 
 @pytest.mark.parametrize("raw", ["yesterday", "Yesterday", "-1w", "-3d", "3 days ago", "a week ago"])
 def test_past_only_forms_are_refused_in_a_future_facing_field(raw: str) -> None:
     assert parse_date(raw, today=TODAY, past=True) < TODAY
-    with pytest.raises(GrammarError) as raised:
+    with pytest.raises(UsageError) as raised:
         parse_date(raw, today=TODAY)
     assert raised.value.code == "date_past_only"
     assert raised.value.values["value"] == raw

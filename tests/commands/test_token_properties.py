@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from commands.problems import GrammarError
-from commands.suggest import did_you_mean
+from commands.problems import UsageError
 from commands.tokens import Shape, tokenize
+from domain.spelling import did_you_mean
 
 FIELDS = {
     "asks": Shape.TEXT,
@@ -115,6 +115,6 @@ def test_a_quoted_value_is_taken_whole_whatever_it_contains(
 @given(texts(), st.sampled_from(sorted(FIELDS)), st.sampled_from(sorted(FIELDS)))
 def test_a_field_given_twice_is_always_refused(sample: tuple[str, list[str]], first: str, other: str) -> None:
     text, _words = sample
-    with pytest.raises(GrammarError) as raised:
+    with pytest.raises(UsageError) as raised:
         tokenize(f"{first}:x {text} {other}:y {first.upper()}:z", FIELDS)
     assert (raised.value.code, raised.value.values) == ("field_twice", {"field": first})

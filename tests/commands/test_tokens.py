@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from commands.problems import GrammarError
+from commands.problems import UsageError
 from commands.tokens import Shape, Tokens, Word, tokenize
 
 FIELDS = {
@@ -29,7 +29,7 @@ def split(text: str) -> tuple[list[str], dict[str, str]]:
 
 
 def refusal(text: str) -> tuple[str, dict[str, object]]:
-    with pytest.raises(GrammarError) as raised:
+    with pytest.raises(UsageError) as raised:
         tokenize(text, FIELDS)
     return raised.value.code, raised.value.values
 
@@ -81,9 +81,9 @@ def refusal(text: str) -> tuple[str, dict[str, object]]:
         ('"owner:@ana" x', ["owner:@ana", "x"], {}),
         ('say"hi there" ok', ["sayhi there", "ok"], {}),
         ("„low“ «high»", ["low", "high"], {}),
-        # NUL is dropped; broadcasts are defused.
+        # NUL is dropped; broadcasts stay as typed (they are escaped where text is rendered for Slack).
         ("Vendor\x00 slow", ["Vendor", "slow"], {}),
-        ("<!here> see <!subteam^S1|@leads>", ["@here", "see", "@leads"], {}),
+        ("<!here> see <!subteam^S1|@leads>", ["<!here>", "see", "<!subteam^S1|@leads>"], {}),
         # Any whitespace separates.
         ("a\tb\u00a0c\nd", ["a", "b", "c", "d"], {}),
         ("", [], {}),

@@ -84,14 +84,16 @@ def test_program_create_status_and_archive_are_audited(database: Database) -> No
         programs.report_status(
             session, OWNER, get_program(session, "TNS-APPEALS"), rag=Rag.RED, summary="Vendor slipped", asks="Budget"
         )
-    event = one_new_event(database, 2)
+    event, ask = audit_events(database)[2:]
     assert event.before is not None and event.after is not None
     assert (event.before["rag"], event.before["id"]) == ("green", first.id)
     assert (event.after["rag"], event.after["asks"]) == ("red", "Budget")
+    check(ask, actor=OWNER.user_id, entity_type="ask", ref="ASK-1", action="create", program_id=program.id)
+    assert ask.after is not None and (ask.after["text"], ask.after["state"]) == ("Budget", "open")
 
     with database.session(write=True) as session:
         programs.archive(session, ADMIN, get_program(session, "TNS-APPEALS"))
-    event = one_new_event(database, 3)
+    event = one_new_event(database, 4)
     check(event, actor=ADMIN.user_id, entity_type="program", ref="TNS-APPEALS", action="archive", program_id=program.id)
     diff = changed(event)
     assert diff["archived_at"][0] is None and diff["archived_at"][1] is not None

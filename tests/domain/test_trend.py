@@ -63,11 +63,11 @@ def test_trend_follows_the_last_two_reports(database: Database) -> None:
         assert stored.current is not None and stored.current.summary == f"report {len(history) - 1}"
 
 
-def test_a_program_without_reports_has_no_status_and_insufficient_data(database: Database) -> None:
+def test_a_program_without_reports_has_never_reported(database: Database) -> None:
     new_program(database)
     status = current(database, "TNS-X")
-    assert (status.rag, status.current, status.previous, status.trend) == (None, None, None, Trend.INSUFFICIENT)
-    assert Trend.INSUFFICIENT.value == "insufficient data"
+    assert (status.rag, status.current, status.previous, status.trend) == (None, None, None, Trend.NEVER)
+    assert Trend.NEVER.value == "never reported"  # how it reads (not "first report", which it has not made)
 
 
 def test_status_of_many_programs_keeps_each_programs_own_history(database: Database) -> None:
@@ -81,7 +81,7 @@ def test_status_of_many_programs_keeps_each_programs_own_history(database: Datab
     assert [(statuses[p.id or 0].rag, statuses[p.id or 0].trend) for p in listed] == [
         (A, Trend.IMPROVING),
         (R, Trend.WORSENING),
-        (None, Trend.INSUFFICIENT),
+        (None, Trend.NEVER),
     ]
 
 

@@ -102,7 +102,7 @@ def check_outsider(seeded: Database, who: str, actor: Actor) -> None:
     # the same workspace without the program gives the very same words: existence does not leak
     seeded_other_team = Actor(team_id="T-NONE", user_id=actor.user_id)
     assert hidden == not_found_message(seeded, seeded_other_team, "tns-secret") == "TNS-SECRET not found.", who
-    assert not_found_message(seeded, actor, "TNS-NOPE") == "TNS-NOPE not found."
+    assert not_found_message(seeded, actor, "TNS-ABSENT") == "TNS-ABSENT not found."
     with seeded.session() as session:
         secret = program_by_key(session, ADMIN, "TNS-SECRET")
         assert not may_see(actor, secret), who

@@ -95,3 +95,61 @@ def test_upgrade_twice_is_harmless(empty_url: str) -> None:
     upgrade(empty_url)
     upgrade(empty_url)
     assert schema_differences(empty_url) == []
+
+
+def test_upgrading_a_database_with_data_keeps_every_row_and_turns_current_asks_into_open_asks(empty_url: str) -> None:
+    command.upgrade(alembic_config(empty_url), "0004")
+    engine = create_engine(empty_url)
+    try:
+        with engine.begin() as conn:
+            for pid, key in ((1, "TNS-APPEALS"), (2, "TNS-QUIET")):
+                conn.execute(
+                    text(
+                        "INSERT INTO program (id, team_id, key, name, owner_id, restricted, members, allowed_channels,"
+                        " created_by, created_at, updated_at) VALUES (:id, 'T1', :key, 'P', 'U1', false, '[]', '[]',"
+                        " 'U1', '2026-11-01 09:00:00', '2026-11-01 09:00:00')"
+                    ),
+                    {"id": pid, "key": key},
+                )
+            reports = [  # (program, asks, day): APPEALS asks now; QUIET asked once, then stopped asking
+                (1, None, 2),
+                (1, "Two extra reviewers", 9),
+                (2, "Legal review slot", 3),
+                (2, None, 8),
+            ]
+            for pid, asks, day in reports:
+                conn.execute(
+                    text(
+                        "INSERT INTO status_update (team_id, program_id, rag, summary, asks, author_id, created_at)"
+                        " VALUES ('T1', :pid, 'amber', 'Late', :asks, 'U1', :at)"
+                    ),
+                    {"pid": pid, "asks": asks, "at": f"2026-11-{day:02d} 09:00:00"},
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO milestone (team_id, number, program_id, title, due, owner_id, created_by, created_at)"
+                    " VALUES ('T1', 1, 1, 'Vendor signed', '2026-12-01', 'U1', 'U1', '2026-11-01 09:00:00')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO workspace_settings (team_id, band_medium_min, band_high_min,"
+                    " band_critical_min, ladder_step2_days, ladder_step3_days, updated_at)"
+                    " VALUES ('T1', 5, 10, 20, 2, 5, '2026-11-01 09:00:00')"
+                )
+            )
+        upgrade(empty_url)
+        assert schema_differences(empty_url) == []
+        with engine.connect() as conn:
+            ask_rows = conn.execute(text("SELECT number, program_id, text, state, to_user, due FROM ask")).all()
+            counter = conn.execute(text("SELECT value FROM id_counter WHERE team_id = 'T1' AND kind = 'ASK'")).all()
+            milestone = conn.execute(text("SELECT due, baseline_due FROM milestone")).one()
+            day_first = conn.execute(text("SELECT day_first FROM workspace_settings")).scalar_one()
+            reports_kept = conn.execute(text("SELECT count(*) FROM status_update")).scalar_one()
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in ask_rows] == [(1, 1, "Two extra reviewers", "open", None, None)]
+    assert [tuple(row) for row in counter] == [(1,)]  # the next ask is ASK-2
+    assert (str(milestone[0]), milestone[1]) == ("2026-12-01", None)
+    assert not day_first  # month/day until the workspace says otherwise
+    assert reports_kept == 4

@@ -153,8 +153,9 @@ def add_milestone(
 
 
 # The directory's cache of Slack profiles (time zones) is filled on a user's first command, before the command
-# itself runs and whatever it turns out to be: it may gain rows when nothing else may change.
-CACHES = {"user_profile"}
+# itself runs and whatever it turns out to be, and so is the workspace's Slack domain (for permalinks): they may
+# gain rows when nothing else may change.
+CACHES = {"user_profile", "workspace_settings"}
 Snapshot = dict[str, list[tuple[Any, ...]]]  # every row of every table
 
 

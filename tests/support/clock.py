@@ -199,7 +199,8 @@ def local(instant: dt.datetime, user: str) -> dt.datetime:
 
 
 def dm_items(text: str) -> list[str]:
-    """What a reminder DM is about, e.g. ["A-1", "review R-2", "stale TNS-X", "team A-4", "milestone M-1"].
+    """What a reminder DM is about, e.g. ["A-1", "review R-2", "stale TNS-X", "team A-4", "milestone M-1",
+    "tomorrow A-3", "ask ASK-1", "informed D-2"].
 
     An own overdue action reads "A-n escalated" once the program owner was told too.
     """
@@ -216,6 +217,12 @@ def dm_items(text: str) -> list[str]:
             items.append(f"A-{match[1]}" + (" escalated" if "now escalated" in line else ""))
         elif (match := re.match(r":hourglass: A-(\d+) ", line)) and section == "team":
             items.append(f"team A-{match[1]}")
+        elif match := re.match(r":calendar: \*A-(\d+)\*", line):
+            items.append(f"tomorrow A-{match[1]}")
+        elif match := re.match(r":raising_hand: \*ASK-(\d+)\*", line):
+            items.append(f"ask ASK-{match[1]}")
+        elif match := re.match(r":scales: \*D-(\d+)\*", line):
+            items.append(f"informed D-{match[1]}")
         elif match := re.match(r":mag: \*R-(\d+)\*", line):
             items.append(f"review R-{match[1]}")
         elif (match := re.match(r":zzz: \*([A-Z0-9-]+)\*", line)) and section == "stale":

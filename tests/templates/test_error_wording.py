@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ REPO = Path(__file__).resolve().parents[2]
 RAISERS = {"PulseError", "Invalid", "Conflict", "Forbidden", "UsageError", "error", "error_text", "__init__"}
 DUMMY: dict[str, object] = {"fields": ["a"], "allowed": ["b"], "commands": ["/risk"], "act": "edit"}
 DUMMY |= {"role": "risk_owner", "command": "risk", "sub": "add", "column": "title"}
+DUMMY |= {"at": dt.datetime(2027, 3, 1, 9, tzinfo=dt.UTC), "again": dt.datetime(2027, 3, 1, 10, tzinfo=dt.UTC)}
 
 
 def raised_codes() -> dict[str, set[str]]:

@@ -60,11 +60,11 @@ NEW_ERRORS = [
     ("new R-5 Looks like a risk ID", "`R-5` is not a usable program key"),
     ("new TNS-X", "The program title is missing"),
     ("new", "The program KEY (e.g. TNS-APPEALS) is missing."),
-    ("new TNS-X Title colour:blue", "Unknown field `colour:`. Allowed here: `owner:`, `channel:`, `due:`, "),
-    ("new TNS-X Title due:someday", "`someday` is not a date: use YYYY-MM-DD, today, tomorrow, mon..sun"),
+    ("new TNS-X Title chanel:#x", "`chanel:` is not a field here. Did you mean `channel:`?"),
+    ("new TNS-X Title due:someday", "`someday` is not a date: write it like `"),
     ("new TNS-X Title restricted:maybe", "`maybe` is not yes or no."),
     ("new TNS-X Title owner:ana", "`ana` is not a person: mention them with @"),
-    ('new TNS-X "Unclosed title', 'A quote is not closed: put a `"` at the end of the quoted text.'),
+    ('new TNS-X "Unclosed title', 'A quote is not closed near `"Unclosed title`: put a `"` at the end of the'),
     (f"new TNS-X {'x' * 201}", "The title is too long: 201 characters; keep it to 200."),
 ]
 
@@ -121,7 +121,7 @@ def test_program_show_gathers_status_milestones_risks_actions_and_decisions(puls
     text = shown.text
     assert first_line(shown) == "TNS-APPEALS: Appeals SLA reduction"
     assert ":large_orange_circle: AMBER" in text
-    assert "_Vendor ramp slipped_" in text and "*Ask:* 2 extra reviewers" in text
+    assert "_Vendor ramp slipped_" in text and "*Ask:* *2 extra reviewers* → nobody named, no date (ASK-1)" in text
     assert "M-1 Vendor at full capacity · due Fri 2030-02-01 · <@U0OWNER>" in text
     assert "*Top risks* (2 open)" in text
     assert text.index("R-2 Vendor cannot hire · 20 (4x5)") < text.index("R-1 Budget cut · 4 (2x2)")
@@ -131,8 +131,10 @@ def test_program_show_gathers_status_milestones_risks_actions_and_decisions(puls
 
 def test_program_status_is_recorded_and_posted_to_the_program_channel(pulse: PulseHarness, database: Database) -> None:
     create_program(pulse, fields=f"channel:{channel_link(APPEALS_CHANNEL, 'tns-appeals')}")
-    answer = pulse.command("/program", f'status {APPEALS} amber Vendor ramp slipped a week asks:"2 extra reviewers"')
+    answer = pulse.command("/program", f"status {APPEALS} amber Vendor ramp slipped a week asks:2 extra reviewers")
     assert first_line(ok(answer)) == ":large_orange_circle: AMBER recorded for *TNS-APPEALS* (· first report)."
+    assert "*New ask:* *2 extra reviewers* → nobody named, no date (ASK-1)" in answer.text
+    assert "Say whom you are asking and by when" in answer.text
     assert "Posted to <#C0APPEALS>." in answer.text
     update = fetch(database, StatusUpdate)
     assert (update.rag, update.summary, update.asks, update.author_id) == (
@@ -143,7 +145,7 @@ def test_program_status_is_recorded_and_posted_to_the_program_channel(pulse: Pul
     )
     [post] = posts_to(pulse.stub, APPEALS_CHANNEL)
     assert "AMBER *TNS-APPEALS* Appeals SLA reduction" in post
-    assert "Vendor ramp slipped a week" in post and "*Ask:* 2 extra reviewers" in post
+    assert "Vendor ramp slipped a week" in post and "*Ask:* *2 extra reviewers*" in post
 
     better = ok(pulse.command("/program", f"status {APPEALS} green Vendor caught up"))
     assert first_line(better) == ":large_green_circle: GREEN recorded for *TNS-APPEALS* (↑ improving)."
@@ -174,12 +176,13 @@ def test_status_of_a_program_without_channel_posts_nothing(pulse: PulseHarness, 
 
 
 STATUS_ERRORS = [
-    ("status TNS-APPEALS purple Fine", "`purple` is not a status: use green, amber or red."),
+    ("status TNS-APPEALS purple Fine", "`purple` is not a status Pulse knows: use one of `green`, `amber`, `red`."),
+    ("status TNS-APPEALS ambr Late", "`ambr` is not a status Pulse knows. Did you mean `amber`?"),
     ("status TNS-APPEALS amber", "amber status needs a summary that says why"),
     ("status TNS-APPEALS", "Give the KEY and the status"),
     ("status TNS-NOPE amber Late", "TNS-NOPE not found."),
     ("status TNS-APPEALS amber Late asks:", "`asks:` has no value"),
-    ("status TNS-APPEALS amber Late when:now", "Unknown field `when:`. Allowed here: `asks:`."),
+    ("status TNS-APPEALS amber Late aks:more", "`aks:` is not a field here. Did you mean `asks:`?"),
 ]
 
 

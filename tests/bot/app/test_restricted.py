@@ -110,11 +110,11 @@ def test_strangers_do_not_see_it_in_lists(pulse: PulseHarness, subtests: pytest.
 @pytest.mark.usefixtures("secret")
 def test_asking_for_it_is_exactly_like_asking_for_nothing(pulse: PulseHarness, subtests: pytest.Subtests) -> None:
     pairs = [
-        ("/program", "show {}", SECRET, "TNS-NOPE"),
-        ("/risk", "list {}", SECRET, "TNS-NOPE"),
-        ("/decision", "list {}", SECRET, "TNS-NOPE"),
-        ("/action", "list {}", SECRET, "TNS-NOPE"),
-        ("/pulse", "audit {}", SECRET, "TNS-NOPE"),
+        ("/program", "show {}", SECRET, "TNS-ABSENT"),
+        ("/risk", "list {}", SECRET, "TNS-ABSENT"),
+        ("/decision", "list {}", SECRET, "TNS-ABSENT"),
+        ("/action", "list {}", SECRET, "TNS-ABSENT"),
+        ("/pulse", "audit {}", SECRET, "TNS-ABSENT"),
         ("/risk", "show {}", "R-1", "R-9"),
         ("/decision", "show {}", "D-1", "D-9"),
         ("/pulse", "audit {}", "R-1", "R-9"),
@@ -131,10 +131,10 @@ def test_asking_for_it_is_exactly_like_asking_for_nothing(pulse: PulseHarness, s
 @pytest.mark.usefixtures("secret")
 def test_strangers_cannot_write_to_it(pulse: PulseHarness, database: Database, subtests: pytest.Subtests) -> None:
     attempts = [
-        ("/risk", "add {} Leak likelihood:5 impact:5", SECRET, "TNS-NOPE"),
-        ("/decision", "log {} Drop the case", SECRET, "TNS-NOPE"),
-        ("/action", "add {} Read the files owner:me due:2030-01-01", SECRET, "TNS-NOPE"),
-        ("/program", "status {} green Fine", SECRET, "TNS-NOPE"),
+        ("/risk", "add {} Leak likelihood:5 impact:5", SECRET, "TNS-ABSENT"),
+        ("/decision", "log {} Drop the case", SECRET, "TNS-ABSENT"),
+        ("/action", "add {} Read the files owner:me due:2030-01-01", SECRET, "TNS-ABSENT"),
+        ("/program", "status {} green Fine", SECRET, "TNS-ABSENT"),
         ("/risk", "update {} impact:1", "R-1", "R-9"),
         ("/risk", "close {} Not a risk", "R-1", "R-9"),
         ("/action", "done {}", "A-1", "A-9"),

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from bot import demo_data as demo
-from bot.console import CONSOLE_TOKEN, Console, blocks_markup, resolve_user
+from bot.console import CONSOLE_TOKEN, Console, blocks_markup, resolve_user, slack_escaped
 from bot.settings import Settings
+from commands.grammar import ParseContext
+from commands.parse import COMMANDS, Parsed, parse
 from store.db import Database
 from store.types import utcnow
 from tests.support.cli import PULSE, clean_env, pulse
@@ -182,3 +184,33 @@ def test_resolve_user_and_blocks_markup() -> None:
     }
     assert blocks_markup(payload) == "# Title\n\n---\n\n*bold* body\n\n~ small\n\n[Ack]"
     assert blocks_markup({"text": "plain"}) == "plain"
+
+
+def test_names_and_channels_are_escaped_the_way_slack_does(console: Console) -> None:
+    assert slack_escaped("owner:@priya to:#tns-leadership cc @sam, #tns-appeals") == (
+        "owner:<@U0PRIYA|priya> to:<#C0LEADS|tns-leadership> cc <@U0SAM|sam>, <#C0APPEALS|tns-appeals>"
+    )
+    assert slack_escaped("@here mail a@b.c #nochannel @nobody <@U0LENA|lena>") == (
+        "<!here> mail a@b.c #nochannel @nobody <@U0LENA|lena>"
+    )
+    added = console.handle("/action add TNS-APPEALS Send the SOW owner:@omar due:fri") or ""
+    assert "owner @omar" in added, added
+    sent = console.handle("/digest send to:#tns-leadership") or ""
+    assert "on its way to #tns-leadership" in sent, sent
+
+
+def test_a_mistyped_command_gets_a_suggestion(console: Console) -> None:
+    assert console.handle("/progam list") == "`/progam` is not a Pulse command. Did you mean `/program`?"
+
+
+def test_every_example_in_help_parses_as_written_in_the_console(console: Console) -> None:
+    """Each `e.g.` of every command's usage, typed in the console, reaches its use case (no grammar error)."""
+    ctx = ParseContext(user_id=console.user_id, today=utcnow().date(), resolve_channel=lambda _name: None)
+    for name, command in COMMANDS.items():
+        for sub in command.subs.values():
+            for example in sub.examples:
+                typed_command, _, text = example.partition(" ")
+                assert typed_command == name, example
+                result = parse(name, slack_escaped(text), ctx)
+                answered = not isinstance(result, Parsed) and result.message.template == "usage"
+                assert isinstance(result, Parsed) or (answered and not result.message.context["note"]), example

@@ -181,15 +181,20 @@ def test_acknowledge_updates_the_alert_in_place_and_stops_repeats(pulse: PulseHa
     clock, _ = make_clock(pulse, pace_seconds=0)
     tick_at(clock, MORNING + dt.timedelta(days=1))  # Wednesday 09:00: the first repeat
     alerts = [m for m in posted(pulse.stub) if m.buttons and m.buttons[0][1] == ACK_ACTION]
-    assert len(alerts) == 4  # raised and repeated, each in the escalation and program channels
+    assert len(alerts) == 3  # raised in the escalation and program channels, repeated in the escalation channel
     repeat = alerts[-1]
-    assert repeat.text.startswith(":repeat: *Still unacknowledged* (reminder 1 of 3)")
+    original = next(m for m in alerts if m.to == ESCALATION)
+    assert repeat.to == ESCALATION
+    assert repeat.text == (  # one line, linking to the alert it repeats
+        f":repeat: *Still unacknowledged* (reminder 1 of 3): *{APPEALS}* red, raised 2027-03-09 09:00 UTC · "
+        f"<https://pulse-test.slack.com/archives/{ESCALATION}/p{original.ts.replace('.', '')}|see the alert>"
+    )
 
     action_id, value = repeat.button("Acknowledge")
     assert action_id == ACK_ACTION
     with at(MORNING + dt.timedelta(days=1, minutes=5)):
         pulse.click(action_id, value, user=KAI, channel=repeat.channel, message_ts=repeat.ts, wait=False)
-        updates = pulse.stub.wait_for("chat.update", count=4)
+        updates = pulse.stub.wait_for("chat.update", count=3)
     assert sorted((u.payload["channel"], u.payload["ts"]) for u in updates) == sorted((m.channel, m.ts) for m in alerts)
     for update in updates:
         text = readable(update.payload)
@@ -205,7 +210,7 @@ def test_acknowledge_updates_the_alert_in_place_and_stops_repeats(pulse: PulseHa
     assert again.text == f"Already acknowledged by <@{KAI}>."
     for day in range(2, 6):
         tick_at(clock, MORNING + dt.timedelta(days=day))
-    assert len([m for m in posted(pulse.stub) if m.buttons and m.buttons[0][1] == ACK_ACTION]) == 4  # no repeats
+    assert len([m for m in posted(pulse.stub) if m.buttons and m.buttons[0][1] == ACK_ACTION]) == 3  # no repeats
 
 
 def test_unacknowledged_alerts_repeat_on_working_days_three_times_at_most(pulse: PulseHarness) -> None:
@@ -218,12 +223,14 @@ def test_unacknowledged_alerts_repeat_on_working_days_three_times_at_most(pulse:
     for hours in range(24 * 10):
         tick_at(clock, friday + dt.timedelta(hours=hours))
     repeats = [m for m in posted(pulse.stub) if m.to == ESCALATION and m.text.startswith(":repeat:")]
-    assert [(m.at, m.text.splitlines()[0]) for m in repeats] == [
-        (utc(2027, 3, 15, 9), ":repeat: *Still unacknowledged* (reminder 1 of 3), raised 2027-03-12 11:00 UTC"),
-        (utc(2027, 3, 16, 9), ":repeat: *Still unacknowledged* (reminder 2 of 3), raised 2027-03-12 11:00 UTC"),
-        (utc(2027, 3, 17, 9), ":repeat: *Still unacknowledged* (reminder 3 of 3), raised 2027-03-12 11:00 UTC"),
+    assert [(m.at, m.text.split(":", 3)[2].split(",")[0]) for m in repeats] == [
+        (utc(2027, 3, 15, 9), " *Still unacknowledged* (reminder 1 of 3)"),
+        (utc(2027, 3, 16, 9), " *Still unacknowledged* (reminder 2 of 3)"),
+        (utc(2027, 3, 17, 9), " *Still unacknowledged* (reminder 3 of 3)"),
     ]  # not on the weekend, not after the third
-    assert repeats[-1].text.endswith("Last reminder: acknowledge to record that someone is on it.")
+    assert all(len(m.text.splitlines()) == 1 and "raised 2027-03-12 11:00 UTC" in m.text for m in repeats)
+    assert repeats[-1].text.endswith("|see the alert> · last reminder")
+    assert not [m for m in posted(pulse.stub) if m.to == APPEALS_CHANNEL and m.text.startswith(":repeat:")]
 
 
 @pytest.fixture

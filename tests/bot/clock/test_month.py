@@ -81,14 +81,15 @@ def expected_channel_posts() -> list[tuple[str, dt.datetime, str]]:
         posts.append((APPEALS_CHANNEL, utc(2027, 3, d, 16, 30), "program digest"))
     for d in (29, 30, 31):
         posts.append((APPEALS_CHANNEL, utc(2027, 3, d, 15, 30), "program digest"))
-    # TNS-APPEALS turns red on Tuesday 2nd 11:00Z: the alert, then three repeats at 09:00 London, then silence.
+    # TNS-APPEALS turns red on Tuesday 2nd 11:00Z: the alert, then three repeats at 09:00 London in the escalation
+    # channel (the program's own channel has the alert already), then silence.
     for channel in (ESCALATION, APPEALS_CHANNEL):
         posts.append((channel, utc(2027, 3, 2, 11), "alert"))
-        posts += [(channel, utc(2027, 3, d, 9), "alert repeat") for d in (3, 4, 5)]
+    posts += [(ESCALATION, utc(2027, 3, d, 9), "alert repeat") for d in (3, 4, 5)]
     # R-2 becomes critical on Monday 15th 11:00Z; one repeat on the 16th, acknowledged at 10:00Z: no more.
     for channel in (ESCALATION, CLASSIFY_CHANNEL):
         posts.append((channel, utc(2027, 3, 15, 11), "alert"))
-        posts.append((channel, utc(2027, 3, 16, 9), "alert repeat"))
+    posts.append((ESCALATION, utc(2027, 3, 16, 9), "alert repeat"))
     # Ladder step 3 at 09:00 London: A-1 five working days after Wednesday 3rd; A-3 five working days after
     # Monday 22nd (its due date, Thursday 18th, is followed by the holiday).
     posts.append((ESCALATION, utc(2027, 3, 10, 9), "ladder step 3"))
@@ -100,8 +101,10 @@ STALE_APPEALS, STALE_CLASSIFY, STALE_HASH = (f"stale {k}" for k in (APPEALS, CLA
 
 # (person, their local date) -> what their one DM of the day is about. All arrive at 09:00 their time.
 EXPECTED_DMS: dict[tuple[str, dt.date], list[str]] = {
-    # Ana (London): A-1 due Tue 2nd -> step 1 Wed 3rd, step 2 Fri 5th (program owner told too); R-1 due
-    # for review Wed 10th -> Thu 11th, reviewed then (next review 25th -> Fri 26th); TNS-CLASSIFY stale weekly.
+    # Ana (London): A-1 due Tue 2nd -> due tomorrow on Mon 1st, step 1 Wed 3rd, step 2 Fri 5th (program owner told
+    # too); R-1 due for review Wed 10th -> Thu 11th, reviewed then (next review 25th -> Fri 26th); TNS-CLASSIFY
+    # stale weekly.
+    (ANA, day(1)): ["tomorrow A-1"],
     (ANA, day(3)): ["A-1"],
     (ANA, day(5)): ["A-1 escalated"],
     (ANA, day(8)): [STALE_CLASSIFY],
@@ -111,10 +114,12 @@ EXPECTED_DMS: dict[tuple[str, dt.date], list[str]] = {
     (ANA, day(26)): ["review R-1"],
     (ANA, day(29)): [STALE_CLASSIFY],
     # Priya (New York) owns TNS-APPEALS: step 2 of A-1 (Fri 5th) and of A-2 (Thu 18th, after its snooze);
-    # her own A-3 due Thu 18th -> step 1 Mon 22nd (the 19th is a holiday), step 2 Wed 24th; stale from the 9th.
+    # her own A-3 due Thu 18th -> due tomorrow on Wed 17th, step 1 Mon 22nd (the 19th is a holiday), step 2 Wed
+    # 24th; stale from the 9th.
     (PRIYA, day(5)): ["team A-1"],
     (PRIYA, day(9)): [STALE_APPEALS],
     (PRIYA, day(16)): [STALE_APPEALS],
+    (PRIYA, day(17)): ["tomorrow A-3"],
     (PRIYA, day(18)): ["team A-2"],
     (PRIYA, day(22)): ["A-3"],
     (PRIYA, day(23)): [STALE_APPEALS],
@@ -194,11 +199,11 @@ def test_a_month_of_digests_reminders_ladders_and_alerts(pulse: PulseHarness) ->
         ).plain
 
     def acknowledge() -> None:
-        (repeat,) = [m for m in posted(stub) if m.to == CLASSIFY_CHANNEL and m.at == utc(2027, 3, 16, 9)]
+        (repeat,) = [m for m in posted(stub) if m.to == ESCALATION and m.at == utc(2027, 3, 16, 9)]
         action_id, value = repeat.button("Acknowledge")
         assert action_id == ACK_ACTION
         pulse.click(action_id, value, user=ANA, channel=repeat.channel, message_ts=repeat.ts, wait=False)
-        stub.wait_for("chat.update", count=4)
+        stub.wait_for("chat.update", count=3)
 
     def done_a2() -> None:
         replies["done A-2"] = pulse.command("/action", "done A-2", user=KAI).plain
@@ -268,7 +273,7 @@ def test_a_month_of_digests_reminders_ladders_and_alerts(pulse: PulseHarness) ->
     assert "*A-1*" in ladder[0].text and f"<@{ANA}>" in ladder[0].text and f"<@{PRIYA}>" in ladder[0].text
     assert "*A-3*" in ladder[1].text
 
-    # Acknowledging R-2's alert updated all four of its messages in place, without the button.
+    # Acknowledging R-2's alert updated all three of its messages in place, without the button.
     r2_alerts = [m for m in top_level if m.to in {ESCALATION, CLASSIFY_CHANNEL} and m.at.day in (15, 16)]
     updates = stub.payloads("chat.update")
     assert sorted((u["channel"], u["ts"]) for u in updates) == sorted((m.channel, m.ts) for m in r2_alerts)
@@ -279,7 +284,7 @@ def test_a_month_of_digests_reminders_ladders_and_alerts(pulse: PulseHarness) ->
         assert not [b for b in update["blocks"] if b["type"] == "actions"]
     # The unacknowledged one: three reminders, numbered, then silence.
     appeals_repeats = [
-        m.text.splitlines()[0] for m in top_level if m.to == APPEALS_CHANNEL and m.text[:8] == ":repeat:"
+        m.text for m in top_level if m.to == ESCALATION and APPEALS in m.text and m.text.startswith(":repeat:")
     ]
     assert [line.split("(")[1].split(")")[0] for line in appeals_repeats] == [
         "reminder 1 of 3",
@@ -291,8 +296,8 @@ def test_a_month_of_digests_reminders_ladders_and_alerts(pulse: PulseHarness) ->
     leads = {m.at.day: m.text for m in top_level if m.to == LEADS}
     assert "0 red · 0 amber · 2 green" in leads[1]
     assert "1 red · 0 amber · 1 green" in leads[8]
-    assert f"*{APPEALS}* was green" in leads[8] and "Overtime budget" in leads[8]
-    assert f"New critical risk R-2 on *{CLASSIFY}*" in leads[15] and f":watermelon: *{CLASSIFY}*" in leads[15]
+    assert f"*{APPEALS}*, was green" in leads[8] and "*Overtime budget*" in leads[8]
+    assert "1 new critical risk" in leads[15] and f":watermelon: *{CLASSIFY}*: critical R-2" in leads[15]
     assert "Nothing changed since the last digest." in leads[22]
     assert all(HASH not in text for text in leads.values())
     appeals_details = {

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from commands.problems import GrammarError
-from commands.suggest import did_you_mean, pick, undashed_id
+from commands.problems import UsageError
+from commands.suggest import pick
+from domain.spelling import did_you_mean, undashed_id
 
 FIELDS = [
     *("owner", "due", "risk", "decision", "until", "decider", "why", "options", "consulted", "informed", "context"),
@@ -120,13 +121,13 @@ def test_pick_returns_the_named_candidate_in_its_own_spelling() -> None:
 
 
 def test_pick_raises_the_suggestion_code_when_a_name_is_close() -> None:
-    with pytest.raises(GrammarError) as raised:
+    with pytest.raises(UsageError) as raised:
         pick("stauts", PROGRAM_SUBS, code="unknown_subcommand", command="program")
     assert raised.value.code == "unknown_subcommand_suggestion"
     assert raised.value.values == {"value": "stauts", "command": "program", "suggestion": "status"}
 
 
 def test_pick_raises_the_plain_code_when_nothing_is_close() -> None:
-    with pytest.raises(GrammarError) as raised:
+    with pytest.raises(UsageError) as raised:
         pick("nope", COMMANDS, code="unknown_command")
     assert (raised.value.code, raised.value.values) == ("unknown_command", {"value": "nope"})
