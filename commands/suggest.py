@@ -10,7 +10,7 @@ from commands.problems import GrammarError
 
 # Catches one or two typos (`ownr`, `mitgation`, `stauts`, `progam`, `ambr`) but not a different word.
 CUTOFF = 0.8
-ID_KINDS = "RDAMS"  # the letters of store.ids.Kind, kept here so this module imports nothing from Pulse
+ID_KINDS = "RDAMSK"  # the letters of store.ids.Kind, kept here so this module imports nothing from Pulse
 ID_SHAPE = re.compile(r"([A-Za-z])-?(\d{1,9})", re.ASCII)
 
 

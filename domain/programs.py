@@ -71,7 +71,7 @@ class ProgramQuery(Input):
 def validate_key(key: str) -> str:
     """Program keys: letters, digits and dashes, stored upper-case."""
     key = key.upper()
-    if not KEY_PATTERN.match(key) or re.fullmatch(r"[RDAMS]-\d+", key):
+    if not KEY_PATTERN.match(key) or re.fullmatch(r"[RDAMSK]-\d+", key):
         raise Invalid("bad_key", field="key", key=key)
     return key
 

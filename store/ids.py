@@ -1,4 +1,4 @@
-"""Human IDs (R-12, D-4, A-7, M-3, S-2): unique per workspace, never reused, safe under concurrency."""
+"""Human IDs (R-12, D-4, A-7, M-3, S-2, K-5): unique per workspace, never reused, safe under concurrency."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ class Kind(StrEnum):
     ACTION = "A"
     MILESTONE = "M"
     SCHEDULE = "S"
+    KPI = "K"
 
 
-REF_PATTERN = re.compile(r"^([RDAMS])-(\d{1,9})$", re.IGNORECASE)
+REF_PATTERN = re.compile(r"^([RDAMSK])-(\d{1,9})$", re.IGNORECASE)
 
 
 def ref(kind: Kind, number: int) -> str:

@@ -1,4 +1,4 @@
-"""Numbered items (R-n, D-n, A-n, M-n, S-n) by their human number."""
+"""Numbered items (R-n, D-n, A-n, M-n, S-n, K-n) by their human number."""
 
 from __future__ import annotations
 
@@ -7,16 +7,19 @@ from typing import TypeVar
 from sqlmodel import Session, col, select
 
 from store.ids import Kind
-from store.models import Action, Decision, DigestSchedule, Milestone, Risk
+from store.models import Action, Decision, DigestSchedule, Kpi, Milestone, Risk
 
-Numbered = TypeVar("Numbered", Risk, Decision, Action, Milestone, DigestSchedule)
+Numbered = TypeVar("Numbered", Risk, Decision, Action, Milestone, DigestSchedule, Kpi)
 
-MODEL_FOR_KIND: dict[Kind, type[Risk] | type[Decision] | type[Action] | type[Milestone] | type[DigestSchedule]] = {
+MODEL_FOR_KIND: dict[
+    Kind, type[Risk] | type[Decision] | type[Action] | type[Milestone] | type[DigestSchedule] | type[Kpi]
+] = {
     Kind.RISK: Risk,
     Kind.DECISION: Decision,
     Kind.ACTION: Action,
     Kind.MILESTONE: Milestone,
     Kind.SCHEDULE: DigestSchedule,
+    Kind.KPI: Kpi,
 }
 
 
