@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from commands import action, decision, digest, program, pulse, risk
+from commands import action, decision, digest, kpi, program, pulse, risk
 from commands.grammar import ParseContext, UsageError
 from commands.registry import Args, Command, Subcommand
 from domain.inputs import Input, invalid
@@ -17,6 +17,7 @@ from domain.messages import Message, Reply, error
 COMMANDS: dict[str, Command] = {
     c.name: c for c in (program.COMMAND, risk.COMMAND, decision.COMMAND, action.COMMAND, digest.COMMAND, pulse.COMMAND)
 }
+COMMANDS[kpi.COMMAND.name] = kpi.COMMAND
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,19 @@ from store import audit
 from store.ids import Kind, parse_ref, ref
 from store.items import MODEL_FOR_KIND
 
-ENTITY_TYPES = {Kind.RISK: "risk", Kind.DECISION: "decision", Kind.ACTION: "action", Kind.MILESTONE: "milestone"}
+ENTITY_TYPES = {
+    Kind.RISK: "risk",
+    Kind.DECISION: "decision",
+    Kind.ACTION: "action",
+    Kind.MILESTONE: "milestone",
+    Kind.KPI: "kpi",
+}
 AUDIT_LIMIT = 15
 IGNORED = {"updated_at", "id", "team_id", "program_id", "created_at"}
 
 
 class AuditQuery(Input):
-    target: str  # a program KEY or an item ID (R-n, D-n, A-n, M-n)
+    target: str  # a program KEY or an item ID (R-n, D-n, A-n, M-n, K-n)
 
 
 @use_case(writes=False)

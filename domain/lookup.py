@@ -11,7 +11,7 @@ from domain.errors import Conflict, NotFound
 from store import items, programs
 from store.ids import Kind, ref
 from store.items import Numbered
-from store.models import Action, Program, Risk
+from store.models import Action, Kpi, Program, Risk
 
 
 def program(session: Session, actor: Actor, key: str) -> Program:
@@ -45,7 +45,7 @@ def visible_programs(session: Session, actor: Actor, *, include_archived: bool =
     ]
 
 
-Owned = TypeVar("Owned", Risk, Action)
+Owned = TypeVar("Owned", Risk, Action, Kpi)
 
 
 def item_to_change(
