@@ -19,7 +19,7 @@ from commands.grammar import (
 from commands.registry import Args, Command, field_
 from domain import milestones, programs
 from domain.inputs import NumberRef
-from domain.milestones import MilestoneCreate
+from domain.milestones import MilestoneCreate, MilestoneReplan
 from domain.programs import ProgramCreate, ProgramEdit, ProgramQuery, ProgramRef, StatusReport
 from store.ids import Kind
 from store.models import Rag
@@ -164,3 +164,16 @@ def edit(args: Args, _ctx: ParseContext) -> ProgramEdit:
 )
 def archive(args: Args, _ctx: ParseContext) -> ProgramRef:
     return ProgramRef(key=program_key(args))
+
+
+@COMMAND.sub(
+    "milestone-move",
+    usage="M-n due:DATE",
+    summary="Re-plan a milestone (program owner or admin); the date first planned is kept, so slips show.",
+    runs=milestones.replan,
+    fields=[field_("due", parse_date, required=True)],
+    examples=["program milestone-move M-3 due:2027-01-15"],
+    min_words=1,
+)
+def milestone_move(args: Args, _ctx: ParseContext) -> MilestoneReplan:
+    return MilestoneReplan(number=parse_id(Kind.MILESTONE)(args.words[0]), due=args.values["due"])

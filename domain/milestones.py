@@ -21,6 +21,13 @@ class MilestoneCreate(Input):
     owner_id: str | None = None  # the program owner when not given
 
 
+class MilestoneReplan(Input):
+    """A new date for M-n; the date first planned stays on record as its baseline."""
+
+    number: int
+    due: dt.date
+
+
 @use_case(writes=True)
 def add(ctx: Context, data: MilestoneCreate) -> Reply:
     """Add a milestone (program owner or admin)."""
@@ -54,3 +61,19 @@ def complete(ctx: Context, data: NumberRef) -> Reply:
         milestone.done_at = ctx.now
         milestone.done_by = ctx.actor.user_id
     return reply("milestone_done", program=owning, milestone=milestone, late=(ctx.today - milestone.due).days)
+
+
+@use_case(writes=True)
+def replan(ctx: Context, data: MilestoneReplan) -> Reply:
+    """Move an open milestone to a new date (program owner or admin), keeping the date first planned."""
+    milestone, owning = item(ctx.session, ctx.actor, Milestone, Kind.MILESTONE, data.number, lock=True)
+    require_program_owner(ctx.actor, owning, "replan_milestone")
+    label = ref(Kind.MILESTONE, milestone.number)
+    if milestone.done_at is not None:
+        raise Conflict("already_done", ref=label)
+    if data.due == milestone.due:
+        raise Invalid("nothing_to_change", example=f"/program milestone-move {label} due:+2w")
+    with ctx.changing(milestone, "milestone", label, "replan", owning):
+        milestone.baseline_due = milestone.baseline_due or milestone.due
+        milestone.due = data.due
+    return reply("milestone_replanned", program=owning, milestone=milestone)
