@@ -1,11 +1,13 @@
-"""/pulse: help, who am I, the audit trail and the outbox."""
+"""/pulse: help, who am I, the audit trail, the outbox, pictures of the portfolio and exports."""
 
 from __future__ import annotations
 
+from commands.common import scope_key
 from commands.grammar import ParseContext
 from commands.registry import Args, Command
-from domain import audit_trail, workspace
+from domain import audit_trail, evidence, workspace
 from domain.audit_trail import AuditQuery
+from domain.evidence import PictureRequest
 from domain.inputs import Nothing
 
 COMMAND = Command("pulse", "help, who you are to Pulse, and the audit trail")
@@ -49,3 +51,25 @@ def audit(args: Args, _ctx: ParseContext) -> AuditQuery:
 )
 def outbox(_args: Args, _ctx: ParseContext) -> Nothing:
     return Nothing()
+
+
+@COMMAND.sub(
+    "heatmap",
+    usage="[KEY]",
+    summary="The 5x5 risk heat map with each risk's move since the last digest, posted where you ask.",
+    runs=evidence.heatmap,
+    examples=["pulse heatmap", "pulse heatmap TNS-APPEALS"],
+)
+def heatmap(args: Args, _ctx: ParseContext) -> PictureRequest:
+    return PictureRequest(key=scope_key(args))
+
+
+@COMMAND.sub(
+    "trend",
+    usage="[KEY]",
+    summary="Each program's RAG status, week by week for 12 weeks, posted where you ask.",
+    runs=evidence.trend,
+    examples=["pulse trend", "pulse trend TNS-APPEALS"],
+)
+def trend(args: Args, _ctx: ParseContext) -> PictureRequest:
+    return PictureRequest(key=scope_key(args))
