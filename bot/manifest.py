@@ -37,6 +37,7 @@ BOT_SCOPES: tuple[str, ...] = (
     # files_upload_v2 (files.getUploadURLExternal, then files.completeUploadExternal): pictures and exports
     # (bot/uploads.py).
     "files:write",
+    "users:read.email",  # users.lookupByEmail: the owners a spreadsheet names by email (bot/people.py)
 )
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from commands.common import scope_key
-from commands.grammar import ParseContext
-from commands.registry import Args, Command
-from domain import audit_trail, evidence, workspace
+from commands.grammar import ParseContext, UsageError, choice
+from commands.registry import Args, Command, field_
+from domain import audit_trail, evidence, registers, workspace
 from domain.audit_trail import AuditQuery
 from domain.evidence import PictureRequest
 from domain.inputs import Nothing
+from domain.register_kinds import FileFormat, RegisterKind
+from domain.registers import ExportRequest
 
 COMMAND = Command("pulse", "help, who you are to Pulse, and the audit trail")
 
@@ -73,3 +75,20 @@ def heatmap(args: Args, _ctx: ParseContext) -> PictureRequest:
 )
 def trend(args: Args, _ctx: ParseContext) -> PictureRequest:
     return PictureRequest(key=scope_key(args))
+
+
+@COMMAND.sub(
+    "export",
+    usage="programs|risks|decisions|actions|kpis [KEY] [format:csv|xlsx|json]",
+    summary="A register as a spreadsheet, sent to you in a DM with Pulse (only what you may see).",
+    runs=registers.export,
+    fields=[field_("format", choice(FileFormat))],
+    examples=["pulse export risks TNS-APPEALS format:xlsx", "pulse export actions"],
+    min_words=1,
+)
+def export(args: Args, ctx: ParseContext) -> ExportRequest:
+    if len(args.words) > 2:
+        raise UsageError("extra_words", extra=" ".join(args.words[2:]))
+    key = args.words[1].upper() if len(args.words) > 1 else None
+    kind = choice(RegisterKind)(args.words[0], ctx)
+    return ExportRequest(kind=kind, key=key, format=args.values.get("format", FileFormat.CSV))

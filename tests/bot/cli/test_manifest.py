@@ -42,6 +42,8 @@ SLACK_METHOD_SCOPES: dict[str, frozenset[str]] = {
     "views.publish": frozenset(),
     # slack_sdk's helper: files.getUploadURLExternal, a POST to the upload URL, files.completeUploadExternal.
     "files.upload.v2": frozenset({"files:write"}),
+    "users.lookupByEmail": frozenset({"users:read.email"}),
+    "users.list": frozenset({"users:read"}),
 }
 # The scopes each kind of Bolt listener needs. Events (`app.event`, `app.message`) are missing on purpose:
 # they need event subscriptions in the manifest and scopes per event, so adding one fails the test until
@@ -129,6 +131,7 @@ def test_manifest_command_prints_valid_yaml_with_the_scopes(tmp_path: Path) -> N
         "im:history",
         "mpim:history",
         "files:write",
+        "users:read.email",
     }
     settings = manifest["settings"]
     assert settings["socket_mode_enabled"] is True
