@@ -229,3 +229,23 @@ def import_(
             month_first=month_first,
         )
     )
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for report.html and the PNGs.")],
+    channel: str | None = typer.Option(None, "--channel", help="Show what this channel ID would see."),
+    team: str | None = typer.Option(None, "--team", help="Slack team ID (needed when the database serves several)."),
+) -> None:
+    """Write the portfolio digest with its pictures as PNGs and one self-contained report.html."""
+    from bot.report import write_report
+    from bot.startup import database_or_exit, settings_or_exit, workspace_or_exit
+    from store.types import utcnow
+
+    settings = settings_or_exit()
+    database = database_or_exit(settings)
+    written = write_report(
+        database, out, team_id=workspace_or_exit(database, team), channel_id=channel, now=utcnow(), tz=settings.tz
+    )
+    for path in [written.html, *written.pictures]:
+        typer.echo(path)

@@ -22,7 +22,7 @@ from bot.settings import Settings
 from bot.slack_client import make_web_client
 from bot.spreadsheets import FIELDS, ReadError, Record, export, read_register
 from bot.spreadsheets.write import Format
-from bot.startup import database_or_exit, fail, settings_or_exit
+from bot.startup import database_or_exit, fail, settings_or_exit, workspace_or_exit
 from bot.terminal import to_terminal
 from domain.access import Actor
 from domain.context import Context
@@ -31,23 +31,11 @@ from domain.lookup import program, visible_programs
 from domain.register_kinds import FileFormat, RegisterKind
 from domain.registers import Imported, RegisterRow, export_rows, import_rows
 from store.db import Database
-from store.programs import workspaces
 from store.types import utcnow
 from templates import environment, error_text, render
 
 CLI_USER = "cli"  # who reads the whole workspace in `pulse export`
 PROGRESS_FROM = 500  # rows from which an import shows a progress bar (on a terminal)
-
-
-def workspace_or_exit(database: Database, team: str | None) -> str:
-    """The workspace to work on: `team`, or the only one the database holds."""
-    with database.session() as session:
-        teams = workspaces(session)
-    if team is None:
-        if len(teams) != 1:
-            fail(f"say which workspace with --team (found: {', '.join(teams) or 'none'})")
-        return teams[0]
-    return team
 
 
 def export_bytes(

@@ -12,12 +12,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from domain import kpis
 from domain.audience import Audience, shown_to
 from domain.bands import BAND_ORDER, Band, band_for
 from domain.context import Context
 from domain.errors import Forbidden
-from domain.figures import Heatmap, HeatmapMark, Timeline, Upload
+from domain.figures import Heatmap, HeatmapMark, KpiSeries, Timeline, Upload
 from domain.inputs import Input
+from domain.kpis import KpiFacts
 from domain.lookup import program as find_program
 from domain.lookup import visible_programs
 from domain.messages import Reply, reply, use_case
@@ -276,6 +278,46 @@ def timeline_of(
         for p in sorted(program_list, key=lambda p: p.key)
     )
     return Timeline(scope=scope, weeks=starts, rows=rows)
+
+
+# Everything at once ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The evidence of a set of programs since an instant: KPIs, risk movement, delivery and the pictures."""
+
+    since: dt.datetime
+    kpis: dict[int, list[KpiFacts]]
+    movement: RiskMovement
+    delivery: dict[int, DeliveryHealth]
+    heatmap: Heatmap
+    timeline: Timeline
+    charts: list[KpiSeries]
+
+
+def evidence_of(
+    session: Session,
+    team_id: str,
+    program_list: Sequence[Program],
+    *,
+    scope: str,
+    since: dt.datetime,
+    now: dt.datetime,
+    tz: ZoneInfo,
+) -> Evidence:
+    """Every piece of evidence about the given programs (a report's, or a digest's): one call, few queries."""
+    today = now.astimezone(tz).date()
+    charted = kpis.evidence(session, team_id, list(program_list), today=today, readings=kpis.CHART_READINGS)
+    return Evidence(
+        since=since,
+        kpis=charted,
+        movement=risk_movement(session, team_id, program_list, since=since, today=today),
+        delivery=delivery_health(session, team_id, program_list, now=now, tz=tz),
+        heatmap=heatmap_of(session, team_id, program_list, scope=scope, since=since, today=today),
+        timeline=timeline_of(session, program_list, scope=scope, today=today, tz=tz),
+        charts=[kpis.series(f) for facts in charted.values() for f in facts if f.readings],
+    )
 
 
 # The pictures on demand ---------------------------------------------------------------------------------

@@ -127,11 +127,12 @@ def facts_for(
 
 
 def evidence(
-    session: Session, team_id: str, program_list: list[Program], *, today: dt.date
+    session: Session, team_id: str, program_list: list[Program], *, today: dt.date, readings: int = 2
 ) -> dict[int, list[KpiFacts]]:
-    """Each program's KPIs with their latest and previous readings: the digest's evidence lines, by program id."""
+    """Each program's KPIs with their latest and previous readings (or `readings` of them): the digest's
+    evidence lines, by program id."""
     grouped: dict[int, list[KpiFacts]] = {p.id: [] for p in program_list if p.id is not None}
-    for fact in facts_for(session, team_id, program_list, today=today):
+    for fact in facts_for(session, team_id, program_list, today=today, readings=readings):
         grouped[fact.program.id or 0].append(fact)
     return grouped
 
@@ -232,16 +233,22 @@ def chart(ctx: Context, data: NumberRef) -> Reply:
     readings = kpis.latest_readings(ctx.session, [kpi.id or 0], CHART_READINGS)[kpi.id or 0]
     if not readings:
         raise Invalid("kpi_no_readings", ref=label)
-    series = KpiSeries(
-        ref=label,
-        key=owning.key,
+    facts = KpiFacts(kpi, owning, readings, ctx.today)
+    answer = reply("kpi_chart", f=facts, count=len(readings))
+    answer.uploads = [Upload(series(facts), audience.channel_id)]
+    return answer
+
+
+def series(facts: KpiFacts) -> KpiSeries:
+    """What a KPI's chart draws: its readings, oldest first, against its target and warning level."""
+    kpi = facts.kpi
+    return KpiSeries(
+        ref=facts.ref,
+        key=facts.program.key,
         name=kpi.name,
         unit=kpi.unit,
         direction=kpi.direction,
         target=kpi.target,
         warning=kpi.warning,
-        readings=tuple((r.taken_on, r.value) for r in reversed(readings)),
+        readings=tuple((r.taken_on, r.value) for r in reversed(facts.readings)),
     )
-    answer = reply("kpi_chart", f=KpiFacts(kpi, owning, readings, ctx.today), count=len(readings))
-    answer.uploads = [Upload(series, audience.channel_id)]
-    return answer
