@@ -12,7 +12,7 @@ from domain.access import Actor
 from domain.bands import Band, band_for
 from domain.portfolio import portfolio
 from store.db import Database
-from store.models import Action, AuditEvent, Decision, Milestone, Program, Rag, Risk, StatusUpdate
+from store.models import Action, AuditEvent, Decision, Kpi, KpiReading, Milestone, Program, Rag, Risk, StatusUpdate
 from store.settings import workspace_settings
 from tests.support.store import row_counts
 
@@ -67,9 +67,11 @@ def test_the_demo_data_covers_every_band_and_kind_of_item(seeded: Database) -> N
     assert len(decisions_) >= 3
     assert len(milestones_) >= 5
     assert all(u.created_at <= NOW for u in updates)
-    # seeded through the service layer: one audit event per row created
+    # seeded through the service layer: one audit event per row created, and one per change of the demo's last week
+    kpis_, readings = session_rows(seeded, Kpi), session_rows(seeded, KpiReading)
     created = len(programs_) + len(updates) + len(demo_risks) + len(demo_actions) + len(decisions_) + len(milestones_)
-    assert len(audits) == created
+    changed = [e for e in audits if e.action in {"update", "close", "replan", "done"}]
+    assert len(audits) - len(changed) == created + len(kpis_) + len(readings)
     assert all(e.team_id == demo.DEMO_TEAM for e in audits)
 
 
@@ -79,3 +81,8 @@ def test_a_demo_member_without_clearance_does_not_see_the_restricted_program(see
         keys = [f.program.key for f in portfolio(session, marco, today=TODAY, now=NOW)]
     assert len(keys) == 5
     assert "TNS-HASH-MIGRATION" not in keys
+
+
+def session_rows(database: Database, model: type[Kpi] | type[KpiReading]) -> list[object]:
+    with database.session() as session:
+        return list(session.exec(select(model)).all())
