@@ -11,7 +11,7 @@ from domain.inputs import Input, NumberRef
 from domain.lookup import item, program_to_change
 from domain.messages import Reply, reply, use_case
 from store.ids import Kind, next_number, ref
-from store.models import Milestone
+from store.models import Milestone, Program
 
 
 class MilestoneCreate(Input):
@@ -52,11 +52,7 @@ def add(ctx: Context, data: MilestoneCreate) -> Reply:
 @use_case(writes=True)
 def complete(ctx: Context, data: NumberRef) -> Reply:
     """Mark a milestone done (program owner or admin)."""
-    milestone, owning = item(ctx.session, ctx.actor, Milestone, Kind.MILESTONE, data.number, lock=True)
-    require_program_owner(ctx.actor, owning, "complete_milestone")
-    label = ref(Kind.MILESTONE, milestone.number)
-    if milestone.done_at is not None:
-        raise Conflict("already_done", ref=label)
+    milestone, owning, label = _open_milestone(ctx, data.number, "complete_milestone")
     with ctx.changing(milestone, "milestone", label, "done", owning):
         milestone.done_at = ctx.now
         milestone.done_by = ctx.actor.user_id
@@ -66,14 +62,20 @@ def complete(ctx: Context, data: NumberRef) -> Reply:
 @use_case(writes=True)
 def replan(ctx: Context, data: MilestoneReplan) -> Reply:
     """Move an open milestone to a new date (program owner or admin), keeping the date first planned."""
-    milestone, owning = item(ctx.session, ctx.actor, Milestone, Kind.MILESTONE, data.number, lock=True)
-    require_program_owner(ctx.actor, owning, "replan_milestone")
-    label = ref(Kind.MILESTONE, milestone.number)
-    if milestone.done_at is not None:
-        raise Conflict("already_done", ref=label)
+    milestone, owning, label = _open_milestone(ctx, data.number, "replan_milestone")
     if data.due == milestone.due:
         raise Invalid("nothing_to_change", example=f"/program milestone-move {label} due:+2w")
     with ctx.changing(milestone, "milestone", label, "replan", owning):
         milestone.baseline_due = milestone.baseline_due or milestone.due
         milestone.due = data.due
     return reply("milestone_replanned", program=owning, milestone=milestone)
+
+
+def _open_milestone(ctx: Context, number: int, act: str) -> tuple[Milestone, Program, str]:
+    """M-n (its row locked), its program and its label, when the actor may `act` on it and it is not done."""
+    milestone, owning = item(ctx.session, ctx.actor, Milestone, Kind.MILESTONE, number, lock=True)
+    require_program_owner(ctx.actor, owning, act)
+    label = ref(Kind.MILESTONE, milestone.number)
+    if milestone.done_at is not None:
+        raise Conflict("already_done", ref=label)
+    return milestone, owning, label
