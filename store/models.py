@@ -375,7 +375,10 @@ class Kpi(SQLModel, table=True):
     """A program's key performance indicator (K-n): its target, the better direction, an optional warning level."""
 
     __tablename__ = "kpi"
-    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_kpi_team_number"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "number", name="uq_kpi_team_number"),
+        UniqueConstraint("program_id", "name", name="uq_kpi_program_name"),  # (the use case also ignores case)
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(index=True, max_length=32)

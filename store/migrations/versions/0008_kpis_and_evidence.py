@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["program_id"], ["program.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("team_id", "number", name="uq_kpi_team_number"),
+        sa.UniqueConstraint("program_id", "name", name="uq_kpi_program_name"),
     )
     with op.batch_alter_table("kpi", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_kpi_program_id"), ["program_id"], unique=False)
