@@ -63,11 +63,8 @@ REGISTER_FIELD = {
     "owner_id": "owner",
     "decider_id": "decider",
     "driver_id": "driver",
-    "review_date": "review_date",
     "taken_on": "reading_date",
     "value": "reading_value",
-    "warning": "warning",
-    "name": "name",
     "reason": "close_reason",
 }
 
@@ -288,7 +285,7 @@ def import_rows(
     nothing is wrong, the import itself is recorded in the audit trail with the IDs it mapped."""
     owning = find_program(ctx.session, ctx.actor, key)
     done = Imported(kind, owning.key)
-    run = _Rows(ctx, owning, done, registers.imported_refs(ctx.session, ctx.team_id, owning.id or 0, kind.value))
+    run = _Rows(ctx, owning, done)
     handlers: dict[RegisterKind, Callable[[RegisterRow], None]] = {
         RegisterKind.RISKS: lambda row: run.risk(row, close_reason),
         RegisterKind.ACTIONS: run.action,
@@ -325,9 +322,10 @@ def import_rows(
 class _Rows:
     """Runs rows of one import: each through its use cases, in a savepoint, its problems collected."""
 
-    def __init__(self, ctx: Context, owning: Program, done: Imported, earlier: dict[str, str]) -> None:
-        self.ctx, self.owning, self.done, self.earlier = ctx, owning, done, earlier
+    def __init__(self, ctx: Context, owning: Program, done: Imported) -> None:
+        self.ctx, self.owning, self.done = ctx, owning, done
         self.key = owning.key
+        self.earlier: dict[RegisterKind, dict[str, str]] = {}
         self.supersedes: list[tuple[RegisterRow, int, str]] = []
         self.kpis: dict[str, Kpi] = {}
 
@@ -367,16 +365,18 @@ class _Rows:
         if given is None:
             return None
         kind, register = LINK_KINDS[name]
-        mapped = self.done.refs.get(given) if register == self.done.kind else None
-        parsed = parse_ref(mapped or self.earlier.get(given) or self._earlier_of(register).get(given) or given)
+        own = self.done.refs.get(given) if register == self.done.kind else None
+        parsed = parse_ref(own or self._earlier(register).get(given) or given)
         if parsed is None or parsed[0] != kind:
             raise Invalid("import_unknown_link", field=name, ref=given, kind=register.value)
         return parsed[1]
 
-    def _earlier_of(self, register: RegisterKind) -> dict[str, str]:
-        if register == self.done.kind:
-            return {}
-        return registers.imported_refs(self.ctx.session, self.ctx.team_id, self.owning.id or 0, register.value)
+    def _earlier(self, register: RegisterKind) -> dict[str, str]:
+        """Register ID -> Pulse ID of `register` items earlier imports brought into the program (read once)."""
+        if register not in self.earlier:
+            program_id = self.owning.id or 0
+            self.earlier[register] = registers.imported_refs(self.ctx.session, self.ctx.team_id, program_id, register)
+        return self.earlier[register]
 
     def _needed(self, row: RegisterRow, name: str) -> Value:
         value = row.values.get(name)
