@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from domain.errors import Invalid
 
-SLACK_ID = re.compile(r"<?@?([UW][A-Z0-9]{5,})(?:\|[^>]*)?>?")
+SLACK_ID = re.compile(r"<?@?([UW](?=[A-Z0-9]*\d)[A-Z0-9]{3,})(?:\|[^>]*)?>?")  # IDs have a digit
 EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 
 

@@ -172,9 +172,9 @@ def test_a_dry_run_says_what_would_be_created_and_writes_nothing(
 
 
 def test_slack_ids_need_no_slack_but_emails_do(workspace: Database, tmp_path: Path) -> None:
-    ok = write(tmp_path, "ids.csv", b"Title,L,I,Owner\nA,2,2,<@U0ANAXX|ana>\nB,2,2,\n")
+    ok = write(tmp_path, "ids.csv", b"Title,L,I,Owner\nA,2,2,<@U0ANAXX|ana>\nB,2,2,\nC,2,2,U0SAM\n")
     assert pulse_import(workspace, None, "risks", ok, "--program", "TNS-APPEALS").exit_code == 0
-    assert [r.owner_id for r in fetch_all(workspace, Risk)] == [ANA, OWNER]  # blank: the importer, as /risk add
+    assert [r.owner_id for r in fetch_all(workspace, Risk)] == [ANA, OWNER, "U0SAM"]  # blank: the importer
     emails = write(tmp_path, "emails.csv", b"Title,L,I,Owner\nC,2,2,ana@example.com\n")
     result = pulse_import(workspace, None, "risks", emails, "--program", "TNS-APPEALS")
     assert result.exit_code == 1
