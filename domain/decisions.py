@@ -52,7 +52,8 @@ def log(ctx: Context, data: DecisionCreate) -> Reply:
     if data.status == DecisionStatus.SUPERSEDED:
         raise Invalid("new_decision_superseded", field="status")
     decider, driver = data.decider_id or ctx.actor.user_id, data.driver_id or ctx.actor.user_id
-    for person in {decider, driver, *data.consulted, *data.informed}:
+    named = {decider, *data.consulted, *data.informed} | ({driver} if data.driver_id else set())
+    for person in named:
         require_cleared(ctx.actor, owning, person, "decision_person")
     decision = Decision(
         team_id=ctx.team_id,
