@@ -47,4 +47,4 @@ bench: install postgres
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache pulse.db pulse.db-*
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache pulse.db pulse.db-* pulse-report

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -28,6 +29,7 @@ __all__ = [
     "RiskStatus",
     "StatementCounter",
     "Store",
+    "draw_sample",
     "insert_rows",
     "wipe",
 ]
@@ -234,3 +236,53 @@ class PulseClock:
 
     def close(self) -> None:
         self.stub.stop()
+
+
+def draw_sample(name: str, warm: int) -> str:
+    """Seconds to draw picture `name` (heatmap: 200 risks, 40 moved; trend: 12 programs x 12 weeks; kpi: 104
+    readings) once in this fresh process, then `warm` more times: a JSON list, the first draw first."""
+    import time
+
+    from bot import pictures
+
+    start = dt.date(2026, 9, 7)
+    samples: dict[str, Any] = {
+        "heatmap": lambda: pictures.draw_heatmap(
+            pictures.HeatmapData(
+                "Portfolio risks",
+                pictures.band_grid(),
+                tuple(
+                    pictures.HeatmapRisk(f"R-{n}", n % 5 + 1, n // 5 % 5 + 1, previous=(1, 1) if n % 5 == 0 else None)
+                    for n in range(200)
+                ),
+            )
+        ),
+        "trend": lambda: pictures.draw_rag_timeline(
+            pictures.RagTimelineData(
+                "Portfolio status by week",
+                tuple(start + dt.timedelta(weeks=w) for w in range(12)),
+                tuple(
+                    pictures.RagRow(
+                        f"TNS-{p:02d}", tuple(("green", "amber", "red", None)[(p + w) % 4] for w in range(12))
+                    )
+                    for p in range(12)
+                ),
+            )
+        ),
+        "kpi": lambda: pictures.draw_kpi_chart(
+            pictures.KpiData(
+                "Median appeal time",
+                "h",
+                "down",
+                48,
+                tuple(pictures.KpiReading(start + dt.timedelta(weeks=w), 90 - w * 0.4) for w in range(104)),
+                60,
+            )
+        ),
+    }
+    seconds = []
+    for _ in range(1 + warm):
+        began = time.perf_counter()
+        samples[name]()
+        seconds.append(time.perf_counter() - began)
+    return json.dumps(seconds)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from domain.register_kinds import FileFormat, ImportKind, RegisterKind
 
 app = typer.Typer(
     name="pulse",
@@ -176,3 +181,71 @@ def digest_preview(
     from bot.digest_cli import run_preview
 
     run_preview(key, team, channel)
+
+
+@app.command("export")
+def export_(
+    kind: Annotated[RegisterKind, typer.Argument(help="What to export.")],
+    format: Annotated[FileFormat, typer.Option("--format", help="File format.")] = FileFormat.CSV,
+    out: Annotated[
+        Path | None, typer.Option("--out", metavar="FILE", help="Write here (default: standard output).")
+    ] = None,
+    key: str | None = typer.Option(None, "--program", metavar="KEY", help="Only this program (default: all)."),
+    team: str | None = typer.Option(None, "--team", help="Slack team ID (needed when the database serves several)."),
+) -> None:
+    """Write a register (every program, archived ones and closed items included) as CSV, XLSX or JSON."""
+    from bot.registers import run_export
+
+    run_export(kind, format, out, key, team)
+
+
+@app.command("import")
+def import_(
+    kind: Annotated[ImportKind, typer.Argument(help="What the file holds.")],
+    file: Annotated[Path, typer.Argument(help="A .csv, .xlsx or .json register.", exists=True, dir_okay=False)],
+    key: str = typer.Option(..., "--program", metavar="KEY", help="The program the rows belong to."),
+    sheet: str | None = typer.Option(None, "--sheet", metavar="NAME", help="The .xlsx sheet (default: the first)."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Check every row and say what would be created; write nothing."
+    ),
+    as_user: str | None = typer.Option(
+        None, "--as", metavar="USER_ID", help="Act as this Slack user (default: the program owner)."
+    ),
+    month_first: bool = typer.Option(False, "--month-first", help="Read dates like 12/05/2026 as 5 December."),
+    team: str | None = typer.Option(None, "--team", help="Slack team ID (needed when the database serves several)."),
+) -> None:
+    """Bring a register into a program: every row checked as the slash command would, all or nothing."""
+    from bot.registers import ImportRequest, run_import
+
+    run_import(
+        ImportRequest(
+            kind=RegisterKind(kind.value),
+            path=file,
+            key=key,
+            sheet=sheet,
+            dry_run=dry_run,
+            team=team,
+            as_user=as_user,
+            month_first=month_first,
+        )
+    )
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for report.html and the PNGs.")],
+    channel: str | None = typer.Option(None, "--channel", help="Show what this channel ID would see."),
+    team: str | None = typer.Option(None, "--team", help="Slack team ID (needed when the database serves several)."),
+) -> None:
+    """Write the portfolio digest with its pictures as PNGs and one self-contained report.html."""
+    from bot.report import write_report
+    from bot.startup import database_or_exit, settings_or_exit, workspace_or_exit
+    from store.types import utcnow
+
+    settings = settings_or_exit()
+    database = database_or_exit(settings)
+    written = write_report(
+        database, out, team_id=workspace_or_exit(database, team), channel_id=channel, now=utcnow(), tz=settings.tz
+    )
+    for path in [written.html, *written.pictures]:
+        typer.echo(path)

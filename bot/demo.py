@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import typer
 
 from bot import demo_data as demo
 from bot.digest_cli import digest_text
+from bot.report import write_report
 from bot.startup import database_or_exit, settings_or_exit
 from bot.terminal import to_terminal
 from domain.access import Actor
@@ -17,6 +19,8 @@ from store.db import Database
 from store.migrate import upgrade
 from store.types import utcnow
 from templates import render
+
+REPORT_DIR = "pulse-report"  # where `pulse demo` writes the report and its pictures
 
 
 def run_demo() -> None:
@@ -46,6 +50,17 @@ def run_demo() -> None:
             names={**demo.DEMO_USERS, **demo.DEMO_CHANNELS},
         )
     )
+    written = write_report(
+        database,
+        Path(REPORT_DIR),
+        team_id=demo.DEMO_TEAM,
+        channel_id="C0LEADS",
+        now=now,
+        tz=settings.tz,
+        names={**demo.DEMO_USERS, **demo.DEMO_CHANNELS},
+    )
+    typer.echo(f"\nThe risk heat map #tns-leadership would see: {written.pictures[0].resolve()}")
+    typer.echo(f"The whole report with its pictures (`pulse report --out DIR`): {written.html.resolve()}")
 
 
 def portfolio_text(database: Database, *, today: dt.date, now: dt.datetime) -> str:

@@ -4,25 +4,28 @@ of history: reports, asks raised and answered, decisions made and superseded, a 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from domain import actions, asks, decisions, milestones, programs, risks
+from domain import actions, asks, decisions, kpis, milestones, programs, risks
 from domain.access import Actor
 from domain.actions import ActionCreate
 from domain.asks import AskAnswer, AskTo
 from domain.context import Context
 from domain.decisions import DecisionCreate, DecisionSupersede
 from domain.inputs import NumberRef
+from domain.kpis import KpiCreate, KpiRecord
 from domain.messages import UseCase
-from domain.milestones import MilestoneCreate
+from domain.milestones import MilestoneCreate, MilestoneUpdate
 from domain.programs import ProgramCreate, StatusReport
-from domain.risks import RiskClose, RiskCreate
+from domain.risks import RiskClose, RiskCreate, RiskUpdate
 from store import asks as ask_rows
+from store import audit as audit_rows
 from store import programs as program_rows
-from store.models import Decision, Milestone, Program, Rag, Risk, RiskResponse, StatusUpdate
+from store.models import Decision, Kpi, KpiDirection, Milestone, Program, Rag, Risk, RiskResponse, StatusUpdate
 
 DEMO_TEAM = "T0DEMO"
 DEMO_USERS = {
@@ -404,4 +407,71 @@ def seed(session: Session, today: dt.date, now: dt.datetime) -> bool:
     demo.action(
         omar, "TNS-HASH-MIGRATION", title="Data-transfer impact assessment", owner_id="U0SAM", due=today - 1 * day
     )
+    _seed_evidence(demo, today)
     return True
+
+
+# Evidence (issue 12): KPIs with weekly readings, and a week of risk and delivery movement -------------------
+
+KPIS: list[tuple[str, str, str, str, float, KpiDirection, float | None, Sequence[float]]] = [
+    # (owner, program, name, unit, target, better, warning, weekly readings up to this week)
+    ("U0PRIYA", "TNS-APPEALS", "Median appeal time", "h", 48, KpiDirection.DOWN, 60, [90, 84, 80, 76, 72, 68, 65, 71]),
+    ("U0PRIYA", "TNS-APPEALS", "Appeals closed within SLA", "%", 90, KpiDirection.UP, 80, [74, 77, 79, 82, 84, 83, 85]),
+    ("U0LENA", "TNS-CLASSIFIER", "Precision (PT, TR)", "%", 93, KpiDirection.UP, 90, [88, 89.5, 91, 92.5, 93.4]),
+    ("U0MARCO", "TNS-VENDOR-QA", "QA agreement", "%", 85, KpiDirection.UP, 80, [86, 87, 86.5, 84, 81]),
+    ("U0OMAR", "TNS-HASH-MIGRATION", "Hash match rate", "%", 99, KpiDirection.UP, 97, [98.1, 97.6, 97.8]),
+]
+STALE_KPI = ("U0JUN", "TNS-WELLNESS", "Moderators over exposure cap", "%", 5, KpiDirection.DOWN, 10, [14, 12, 11])
+
+
+def _seed_evidence(demo: _Seeder, today: dt.date) -> None:
+    """KPIs (one stale and breached, on a program reported green), risks moved this week after three weeks on
+    the register, a milestone re-planned and actions done on time and late."""
+    week = dt.timedelta(weeks=1)
+    for owner, key, name, unit, target, better, warning, values in KPIS:
+        _kpi(demo, owner, key, name, unit, target, better, warning, values, last=today)
+    owner, key, name, unit, target, better, warning, values = STALE_KPI
+    _kpi(demo, owner, key, name, unit, target, better, warning, values, last=today - 3 * week)
+    for number in range(1, 10):  # the register as it stood three weeks ago
+        for event in audit_rows.history(demo.session, DEMO_TEAM, "risk", f"R-{number}"):
+            event.created_at = demo.now - 3 * week
+            demo.session.add(event)
+    demo.run("U0PRIYA", risks.update, RiskUpdate(number=2, likelihood=4), "")  # volume keeps rising: high
+    demo.run("U0LENA", risks.update, RiskUpdate(number=3, impact=3), "")  # allow-list in place: medium
+    demo.run("U0LENA", risks.close, RiskClose(number=4, reason="p99 at 38ms after caching"), "")
+    demo.risk(
+        "U0SAM",
+        "TNS-ELECTION",
+        title="Deepfake of a candidate goes viral",
+        likelihood=2,
+        impact=5,
+        owner_id="U0LENA",
+        mitigation="Provenance checks with two vendors",
+        category="threat",
+    )
+    demo.run("U0LENA", milestones.update, MilestoneUpdate(number=4, due=today + dt.timedelta(days=27)), "")
+    demo.run("U0MARCO", actions.complete, NumberRef(number=2), "")  # the runbook, early
+    late = today - dt.timedelta(days=6)
+    demo.action("U0PRIYA", "TNS-APPEALS", title="Moderator FAQ for the new routing", owner_id="U0MARCO", due=late)
+    demo.run("U0MARCO", actions.complete, NumberRef(number=7), "")  # six days late
+
+
+def _kpi(
+    demo: _Seeder,
+    owner: str,
+    key: str,
+    name: str,
+    unit: str,
+    target: float,
+    better: KpiDirection,
+    warning: float | None,
+    values: Sequence[float],
+    *,
+    last: dt.date,
+) -> None:
+    """A KPI with one reading a week, the newest on `last`."""
+    data = KpiCreate(key=key, name=name, unit=unit, target=target, direction=better, warning=warning)
+    kpi: Kpi = demo.run(owner, kpis.add, data, "kpi")
+    for weeks_ago, value in enumerate(reversed(values)):
+        reading = KpiRecord(number=kpi.number, value=value, taken_on=last - dt.timedelta(weeks=weeks_ago))
+        demo.run(owner, kpis.record, reading, "")

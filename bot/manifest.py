@@ -34,6 +34,10 @@ BOT_SCOPES: tuple[str, ...] = (
     "groups:history",
     "im:history",
     "mpim:history",
+    # files_upload_v2 (files.getUploadURLExternal, then files.completeUploadExternal): pictures and exports
+    # (bot/uploads.py).
+    "files:write",
+    "users:read.email",  # users.lookupByEmail: the owners a spreadsheet names by email (bot/people.py)
 )
 
 

@@ -38,7 +38,7 @@ FIRST_TS_MICROS = 1_700_000_000_000_100
 TS_STEP_MICROS = 100
 # Fields Slack accepts JSON-encoded inside a form body (slack_sdk encodes dicts and lists this way).
 JSON_FORM_FIELDS = frozenset(
-    {"attachments", "blocks", "metadata", "unfurls", "user_auth_blocks", "view", "user_auth_message"}
+    {"attachments", "blocks", "metadata", "unfurls", "user_auth_blocks", "view", "user_auth_message", "files"}
 )
 ERROR_FOR_STATUS = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}
 
@@ -72,6 +72,18 @@ class ResponsePost:
     payload: Payload
     headers: dict[str, str]
     time: float
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    """A file uploaded with files.getUploadURLExternal, its upload URL and files.completeUploadExternal."""
+
+    id: str
+    filename: str
+    title: str
+    content: bytes = field(repr=False)
+    channel: str | None  # where completeUploadExternal shared it (None: not shared)
+    thread_ts: str | None
 
 
 Event = Call | ResponsePost
@@ -176,6 +188,9 @@ class _Handler(BaseHTTPRequestHandler):
             query = dict(parse_qsl(parts.query, keep_blank_values=True))
             status, body, extra = stub._handle_api(parts.path[len("/api/") :], raw, content_type, headers, query)
             self._send(status, json.dumps(body).encode("utf-8"), "application/json; charset=utf-8", extra)
+        elif parts.path.startswith("/upload/") and self.command == "POST":
+            status, text = stub._handle_upload(unquote(parts.path[len("/upload/") :]), raw)
+            self._send(status, text.encode("utf-8"), "text/plain; charset=utf-8", {})
         elif parts.path.startswith("/response/") and self.command == "POST":
             status, text = stub._handle_response_post(
                 unquote(parts.path[len("/response/") :]), raw, content_type, headers
@@ -225,6 +240,9 @@ class SlackStub:
         self._clock_ts = clock_ts
         self._history: dict[str, list[Payload]] = {}  # channel -> messages posted there, oldest first
         self._next_view = 1
+        self._next_file = 1
+        self._pending_files: dict[str, dict[str, Any]] = {}  # file id -> filename, length, uploaded bytes
+        self._files: list[SharedFile] = []
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         if autostart:
@@ -379,6 +397,11 @@ class SlackStub:
         with self._cond:
             return [dict(m) for m in self._history.get(self._channel_for(channel), [])]
 
+    def files(self, channel: str | None = None) -> list[SharedFile]:
+        """Files shared by files.completeUploadExternal, oldest first, optionally only those in `channel`."""
+        with self._cond:
+            return [f for f in self._files if channel is None or f.channel == channel]
+
     def default_answer(self, method: str, payload: Payload) -> Payload:
         """What the stub answers `method` with when no `on` override is set (for overrides that wrap it)."""
         return self._default(method, payload)
@@ -512,6 +535,18 @@ class SlackStub:
             self._posts.append(post)
             self._cond.notify_all()
         return 200, "ok"
+
+    def _handle_upload(self, file_id: str, raw: bytes) -> tuple[int, str]:
+        """A file's bytes POSTed to the URL files.getUploadURLExternal handed out (Slack answers 200 "OK")."""
+        with self._cond:
+            pending = self._pending_files.get(file_id)
+            if pending is None:
+                return 404, "unknown upload URL"
+            if len(raw) != pending["length"]:
+                return 400, f"expected {pending['length']} bytes, got {len(raw)}"
+            pending["content"] = raw
+            self._cond.notify_all()
+        return 200, f"OK - {len(raw)}"
 
     # ------------------------------------------------------------------ default answers
 
@@ -682,9 +717,11 @@ class SlackStub:
             "tz_label": tz,
             "tz_offset": _tz_offset(tz),
             "is_bot": False,
-            "profile": {"real_name": real_name, "display_name": real_name},
+            "profile": {"real_name": real_name, "display_name": str(entry.get("display_name") or real_name)},
         }
-        user.update({k: v for k, v in entry.items() if k not in {"tz", "real_name"}})
+        if entry.get("email"):
+            user["profile"]["email"] = str(entry["email"])
+        user.update({k: v for k, v in entry.items() if k not in {"tz", "real_name", "display_name", "email"}})
         return {"ok": True, "user": user}
 
     def _apps_connections_open(self, payload: Payload) -> Payload:
@@ -699,6 +736,63 @@ class SlackStub:
         answer.update({"team_id": self.team_id, "hash": f"{number}.stub"})
         return {"ok": True, "view": answer}
 
+    def _files_get_upload_url_external(self, payload: Payload) -> Payload:
+        filename, length = str(payload.get("filename") or ""), str(payload.get("length") or "")
+        if not filename or not length.isdigit() or int(length) < 1:
+            return {"ok": False, "error": "invalid_arguments"}
+        with self._cond:
+            file_id, self._next_file = f"F{self._next_file:010d}", self._next_file + 1
+            self._pending_files[file_id] = {"filename": filename, "length": int(length), "content": None}
+        return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+
+    def _files_complete_upload_external(self, payload: Payload) -> Payload:
+        files = payload.get("files")
+        if not isinstance(files, list) or not files:
+            return {"ok": False, "error": "invalid_arguments"}
+        channel = str(payload.get("channel_id") or payload.get("channels") or "") or None
+        shared = []
+        with self._cond:
+            for entry in files:
+                pending = self._pending_files.get(str(entry.get("id")))
+                if pending is None or pending["content"] is None:
+                    return {"ok": False, "error": "file_not_found"}
+            for entry in files:
+                pending = self._pending_files.pop(str(entry["id"]))
+                shared.append(
+                    SharedFile(
+                        id=str(entry["id"]),
+                        filename=pending["filename"],
+                        title=str(entry.get("title") or pending["filename"]),
+                        content=pending["content"],
+                        channel=self._channel_for(channel) if channel else None,
+                        thread_ts=payload.get("thread_ts") or None,
+                    )
+                )
+            self._files.extend(shared)
+        return {
+            "ok": True,
+            "files": [{"id": f.id, "name": f.filename, "title": f.title, "size": len(f.content)} for f in shared],
+        }
+
+    def _users_lookup_by_email(self, payload: Payload) -> Payload:
+        email = str(payload.get("email") or "").strip().lower()
+        for user_id, entry in self.users.items():
+            if str(entry.get("email") or "").lower() == email and email:
+                return self._users_info({"user": user_id})
+        return {"ok": False, "error": "users_not_found"}
+
+    def _users_list(self, payload: Payload) -> Payload:
+        ids = sorted(self.users)
+        start = int(str(payload.get("cursor") or "0").removeprefix("next:") or 0)
+        limit = max(1, min(int(payload.get("limit") or 200), 1000))
+        members = [self._users_info({"user": user_id})["user"] for user_id in ids[start : start + limit]]
+        more = start + limit < len(ids)
+        return {
+            "ok": True,
+            "members": members,
+            "response_metadata": {"next_cursor": f"next:{start + limit}" if more else ""},
+        }
+
     _DEFAULTS: dict[str, Callable[[SlackStub, Payload], Payload]] = {
         "auth.test": _auth_test,
         "chat.postMessage": _chat_post_message,
@@ -709,6 +803,10 @@ class SlackStub:
         "conversations.history": _conversations_history,
         "conversations.replies": _conversations_replies,
         "users.info": _users_info,
+        "users.lookupByEmail": _users_lookup_by_email,
+        "users.list": _users_list,
+        "files.getUploadURLExternal": _files_get_upload_url_external,
+        "files.completeUploadExternal": _files_complete_upload_external,
         "apps.connections.open": _apps_connections_open,
         "views.open": _views,
         "views.publish": _views,
@@ -717,4 +815,4 @@ class SlackStub:
     }
 
 
-__all__ = ["Call", "Event", "ResponsePost", "SlackStub"]
+__all__ = ["Call", "Event", "ResponsePost", "SharedFile", "SlackStub"]

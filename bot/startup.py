@@ -10,6 +10,7 @@ from bot.logsafe import install_redaction
 from bot.settings import Settings, SettingsError, load_settings
 from store.db import Database
 from store.migrate import NotMigrated, require_migrated
+from store.programs import workspaces
 
 log = logging.getLogger("pulse")
 
@@ -42,3 +43,14 @@ def database_or_exit(settings: Settings, *, migrated: bool = True) -> Database:
         except NotMigrated as exc:
             fail(str(exc))
     return database
+
+
+def workspace_or_exit(database: Database, team: str | None) -> str:
+    """The workspace to work on: `team`, or the only one the database holds."""
+    with database.session() as session:
+        teams = workspaces(session)
+    if team is None:
+        if len(teams) != 1:
+            fail(f"say which workspace with --team (found: {', '.join(teams) or 'none'})")
+        return teams[0]
+    return team

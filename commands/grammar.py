@@ -111,7 +111,7 @@ def parse_int_1_5(raw: str, _ctx: ParseContext) -> int:
 def parse_page(raw: str, _ctx: ParseContext) -> int:
     """A page number: 1, 2, ..."""
     if not re.fullmatch(r"[1-9][0-9]{0,3}", raw.strip()):
-        raise UsageError("not_a_number", value=raw)
+        raise UsageError("not_a_page", value=raw)
     return int(raw)
 
 

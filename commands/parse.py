@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from commands import action, ask, decision, digest, program, pulse, risk
+from commands import action, ask, decision, digest, kpi, program, pulse, risk
 from commands.grammar import ParseContext
 from commands.problems import UsageError
 from commands.registry import Args, Command, Subcommand
@@ -29,6 +29,7 @@ COMMANDS: dict[str, Command] = {
         pulse.COMMAND,
     )
 }
+COMMANDS[kpi.COMMAND.name] = kpi.COMMAND
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ ENTITY_TYPES = {
     Kind.MILESTONE: "milestone",
     Kind.SCHEDULE: "schedule",
     Kind.ASK: "ask",
+    Kind.KPI: "kpi",
 }
 AUDIT_LIMIT = 15
 IGNORED = {"updated_at", "id", "team_id", "program_id", "created_at", "number", "decision", "score_band"}
@@ -43,7 +44,7 @@ POINTERS: dict[str, tuple[Kind, type[Risk] | type[Decision]]] = {
 
 
 class AuditQuery(Input):
-    target: str  # a program KEY or an item ID (R-n, D-n, A-n, M-n, S-n, ASK-n)
+    target: str  # a program KEY or an item ID (R-n, D-n, A-n, M-n, S-n, ASK-n, K-n)
     page: int = 1
 
 

@@ -28,6 +28,9 @@ class DecisionCreate(Input):
     informed: list[str] = []
     status: DecisionStatus = DecisionStatus.DECIDED
     source_permalink: str | None = None
+    outcome: str | None = None  # what was decided, when it says more than the title
+    driver_id: str | None = None  # the actor when not given (a register brought in names who drove it)
+    decided_on: dt.date | None = None  # today when not given (a register brought in says when)
 
 
 class DecisionSupersede(Input):
@@ -59,25 +62,26 @@ def log(ctx: Context, data: DecisionCreate) -> Reply:
         raise Invalid("decision_needs_title", field="title")
     if data.status == DecisionStatus.SUPERSEDED:
         raise Invalid("new_decision_superseded", field="status")
-    decider = data.decider_id or ctx.actor.user_id
-    for person in {decider, *data.consulted, *data.informed}:
+    decider, driver = data.decider_id or ctx.actor.user_id, data.driver_id or ctx.actor.user_id
+    named = {decider, *data.consulted, *data.informed} | ({driver} if data.driver_id else set())
+    for person in named:
         require_cleared(ctx.actor, owning, person, "decision_person")
     decision = Decision(
         team_id=ctx.team_id,
         number=next_number(ctx.session, ctx.team_id, Kind.DECISION),
         program_id=owning.id or 0,
         title=data.title.strip(),
-        decision=data.title.strip(),
+        decision=(data.outcome or "").strip() or data.title.strip(),
         rationale=data.rationale,
         options=data.options,
         context=data.context,
-        driver_id=ctx.actor.user_id,
+        driver_id=driver,
         decider_id=decider,
         consulted=sorted(set(data.consulted)),
         informed=sorted(set(data.informed)),
         status=data.status,
         source_permalink=data.source_permalink,
-        decided_at=ctx.now if data.status == DecisionStatus.DECIDED else None,
+        decided_at=_decided_at(ctx, data) if data.status == DecisionStatus.DECIDED else None,
     )
     label = ref(Kind.DECISION, decision.number)
     ctx.created(decision, "decision", label, owning)
@@ -85,6 +89,13 @@ def log(ctx: Context, data: DecisionCreate) -> Reply:
     return Reply(
         Message("decision_logged", context), posts=post_to(owning.channel_id, Message("decision_post", context), label)
     )
+
+
+def _decided_at(ctx: Context, data: DecisionCreate) -> dt.datetime:
+    """Now, or the start of the day the decision was taken (not later than now)."""
+    if data.decided_on is None:
+        return ctx.now
+    return min(ctx.now, dt.datetime.combine(data.decided_on, dt.time(), tzinfo=ctx.tz).astimezone(dt.UTC))
 
 
 @use_case(writes=True)

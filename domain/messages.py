@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from domain.context import Context
+from domain.figures import Upload
 
 
 @dataclass
@@ -43,12 +44,13 @@ class Post:
 
 @dataclass
 class Reply:
-    """The answer to the caller (ephemeral) plus the posts the change warrants."""
+    """The answer to the caller (ephemeral) plus the posts the change warrants and the files it comes with."""
 
     message: Message
     posts: list[Post] = field(default_factory=list)
     ok: bool = True
     outbox_ids: list[int] = field(default_factory=list)  # filled once the posts are queued
+    uploads: list[Upload] = field(default_factory=list)  # pictures and exports, uploaded by the Slack side
 
 
 def reply(template: str, **context: Any) -> Reply:

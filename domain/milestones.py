@@ -12,7 +12,7 @@ from domain.lookup import item, program_to_change
 from domain.messages import Reply, reply, use_case
 from store.audit import snapshot
 from store.ids import Kind, next_number, ref
-from store.models import Milestone
+from store.models import Milestone, Program
 
 
 class MilestoneCreate(Input):
@@ -78,12 +78,18 @@ def update(ctx: Context, data: MilestoneUpdate) -> Reply:
 @use_case(writes=True)
 def complete(ctx: Context, data: NumberRef) -> Reply:
     """Mark a milestone done (program owner or admin)."""
-    milestone, owning = item(ctx.session, ctx.actor, Milestone, Kind.MILESTONE, data.number, lock=True)
-    require_program_owner(ctx.actor, owning, "complete_milestone")
-    label = ref(Kind.MILESTONE, milestone.number)
-    if milestone.done_at is not None:
-        raise Conflict("already_done", ref=label)
+    milestone, owning, label = _open_milestone(ctx, data.number, "complete_milestone")
     with ctx.changing(milestone, "milestone", label, "done", owning):
         milestone.done_at = ctx.now
         milestone.done_by = ctx.actor.user_id
     return reply("milestone_done", program=owning, milestone=milestone, late=(ctx.today - milestone.due).days)
+
+
+def _open_milestone(ctx: Context, number: int, act: str) -> tuple[Milestone, Program, str]:
+    """M-n (its row locked), its program and its label, when the actor may `act` on it and it is not done."""
+    milestone, owning = item(ctx.session, ctx.actor, Milestone, Kind.MILESTONE, number, lock=True)
+    require_program_owner(ctx.actor, owning, act)
+    label = ref(Kind.MILESTONE, milestone.number)
+    if milestone.done_at is not None:
+        raise Conflict("already_done", ref=label)
+    return milestone, owning, label

@@ -1,4 +1,4 @@
-"""Human IDs (R-12, D-4, A-7, M-3, S-2, ASK-5): unique per workspace, never reused, safe under concurrency."""
+"""Human IDs (R-12, D-4, A-7, M-3, S-2, ASK-5, K-5): unique per workspace, never reused, safe under concurrency."""
 
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ class Kind(StrEnum):
     MILESTONE = "M"
     SCHEDULE = "S"
     ASK = "ASK"
+    KPI = "K"
 
 
-REF_PATTERN = re.compile(r"^(ASK|[RDAMS])-(\d{1,9})$", re.IGNORECASE)
+REF_PATTERN = re.compile(r"^(ASK|[RDAMSK])-(\d{1,9})$", re.IGNORECASE)
 
 
 def ref(kind: Kind, number: int) -> str:

@@ -1,4 +1,4 @@
-"""Numbered items (R-n, D-n, A-n, M-n, S-n) by their human number."""
+"""Numbered items (R-n, D-n, A-n, M-n, S-n, K-n) by their human number."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from typing import TypeVar
 from sqlmodel import Session, col, select
 
 from store.ids import Kind
-from store.models import Action, Ask, Decision, DigestSchedule, Milestone, Risk
+from store.models import Action, Ask, Decision, DigestSchedule, Kpi, Milestone, Risk
 
-Numbered = TypeVar("Numbered", Risk, Decision, Action, Milestone, DigestSchedule, Ask)
+Numbered = TypeVar("Numbered", Risk, Decision, Action, Milestone, DigestSchedule, Ask, Kpi)
 
 MODEL_FOR_KIND: dict[
-    Kind, type[Risk] | type[Decision] | type[Action] | type[Milestone] | type[DigestSchedule] | type[Ask]
+    Kind,
+    type[Risk] | type[Decision] | type[Action] | type[Milestone] | type[DigestSchedule] | type[Ask] | type[Kpi],
 ] = {
     Kind.RISK: Risk,
     Kind.DECISION: Decision,
@@ -21,6 +22,7 @@ MODEL_FOR_KIND: dict[
     Kind.MILESTONE: Milestone,
     Kind.SCHEDULE: DigestSchedule,
     Kind.ASK: Ask,
+    Kind.KPI: Kpi,
 }
 
 

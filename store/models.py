@@ -83,6 +83,10 @@ class WorkspaceSettings(SQLModel, table=True):
     ladder_step3_days: int = 5
     day_first: bool = False  # `12/5` is 12 May (day/month) rather than December 5 (month/day)
     team_domain: str | None = Field(default=None, max_length=64)  # `acme` of acme.slack.com, for permalinks
+    # Risk appetite: open risks at or above this band count as above appetite (only those without a mitigation
+    # when `appetite_needs_mitigation`); the default is "no critical risk without a mitigation".
+    appetite_band: str = Field(default="critical", max_length=16)
+    appetite_needs_mitigation: bool = True
     updated_at: dt.datetime = _created()
 
 
@@ -388,3 +392,50 @@ class TickRun(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=32)
     last_at: dt.datetime = _created()
+
+
+class KpiDirection(StrEnum):
+    """Which way a KPI gets better."""
+
+    UP = "up"
+    DOWN = "down"
+
+
+class Kpi(SQLModel, table=True):
+    """A program's key performance indicator (K-n): its target, the better direction, an optional warning level."""
+
+    __tablename__ = "kpi"
+    __table_args__ = (
+        UniqueConstraint("team_id", "number", name="uq_kpi_team_number"),
+        UniqueConstraint("program_id", "name", name="uq_kpi_program_name"),  # (the use case also ignores case)
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    number: int
+    program_id: int = Field(foreign_key="program.id", index=True)
+    name: str = Field(max_length=200)
+    unit: str = Field(max_length=24)
+    target: float
+    direction: KpiDirection = _enum(KpiDirection)
+    warning: float | None = None
+    owner_id: str = Field(max_length=32)
+    source: str | None = Field(default=None, max_length=500)
+    created_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+
+
+class KpiReading(SQLModel, table=True):
+    """One reading of a KPI, as of a day; history is kept, the newest day is current."""
+
+    __tablename__ = "kpi_reading"
+    __table_args__ = (Index("ix_kpi_reading_kpi_taken", "kpi_id", "taken_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    kpi_id: int = Field(foreign_key="kpi.id")
+    value: float
+    taken_on: dt.date
+    note: str | None = Field(default=None, max_length=500)
+    recorded_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 from slack_bolt import Ack, App
 
+from bot import uploads
 from bot.answers import delivery_notes, ephemeral
 from bot.payloads import SlashCommand
 from bot.perform import perform
@@ -50,7 +51,8 @@ def answer_command(runtime: Runtime, request: SlashCommand) -> dict[str, Any]:
     else:
         reply = parsed
     deliveries = runtime.deliverer.deliver(reply.outbox_ids) if reply.outbox_ids else []
-    return ephemeral(reply, settings.command_prefix, delivery_notes(deliveries))
+    files = uploads.send(runtime.client, reply.uploads, request.user_id) if reply.uploads else []
+    return ephemeral(reply, settings.command_prefix, delivery_notes(deliveries) + uploads.upload_notes(files))
 
 
 def _answer_safely(runtime: Runtime, request: SlashCommand) -> dict[str, Any]:

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["risks", "actions", "decisions", "kpis"]
-KINDS: tuple[Kind, ...] = ("risks", "actions", "decisions", "kpis")
+Kind = Literal["programs", "risks", "actions", "decisions", "kpis"]
+KINDS: tuple[Kind, ...] = ("programs", "risks", "actions", "decisions", "kpis")
 FieldType = Literal["text", "score", "number", "date", "person", "people", "choice"]
 
 
@@ -121,6 +121,7 @@ RISKS = (
         accepted="accepted,tolerated",
         closed="closed,resolved,done,retired,complete,completed",
     ),
+    FieldSpec("close_reason", "Close reason", aliases=("Closure reason", "Reason closed", "Closing note")),
 )
 
 ACTIONS = (
@@ -159,6 +160,7 @@ DECISIONS = (
         superseded="superseded,replaced,reversed,revoked,overturned",
     ),
     FieldSpec("date", "Date", "date", ("Decision date", "Decided on", "Date decided", "Decided")),
+    FieldSpec("superseded_by", "Superseded by", aliases=("Replaced by", "Superseded by decision", "Successor")),
 )
 
 KPIS = (
@@ -187,9 +189,29 @@ KPIS = (
     FieldSpec(
         "reading_date", "Reading date", "date", ("Date", "As of", "Measured on", "Reading on"), needs="reading_value"
     ),
+    FieldSpec("reading_note", "Note", aliases=("Reading note", "Comment", "Notes"), needs="reading_value"),
 )
 
-FIELDS: dict[Kind, tuple[FieldSpec, ...]] = {"risks": RISKS, "actions": ACTIONS, "decisions": DECISIONS, "kpis": KPIS}
+PROGRAMS = (
+    FieldSpec("key", "Key", aliases=("Program key", "Program", "Code"), required=True),
+    FieldSpec("name", "Name", aliases=("Program name", "Title"), required=True),
+    FieldSpec("owner", "Owner", "person", ("Program owner", "Owner email")),
+    FieldSpec("channel", "Channel", aliases=("Slack channel",)),
+    FieldSpec("target_date", "Target date", "date", ("Target", "End date", "Due")),
+    _choice("restricted", ("Private", "Confidential"), yes="yes,true,y", no="no,false,n"),
+    FieldSpec("members", "Members", "people", ("Team", "Cleared members")),
+    _choice("status", ("RAG", "RAG status"), green="g", amber="a,yellow", red="r"),
+    FieldSpec("summary", "Summary", aliases=("Status summary", "Update", "Latest update")),
+    FieldSpec("archived", "Archived", "date", ("Archived on",)),
+)
+
+FIELDS: dict[Kind, tuple[FieldSpec, ...]] = {
+    "programs": PROGRAMS,
+    "risks": RISKS,
+    "actions": ACTIONS,
+    "decisions": DECISIONS,
+    "kpis": KPIS,
+}
 
 
 def field(kind: Kind, name: str) -> FieldSpec:

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.spreadsheets import values
 from bot.spreadsheets.fields import FIELDS, FieldSpec, Kind
@@ -108,6 +108,7 @@ class Record:
     where: str
     values: Mapping[str, Value]
     problems: tuple[Problem, ...] = ()
+    places: Mapping[str, str] = field(default_factory=dict)  # field -> where its cell is ('cell C7', 'line 12')
 
 
 def map_rows(columns: ColumnMap, rows: Iterable[RawRow], *, day_first: bool = True) -> Iterator[Record]:
@@ -131,7 +132,8 @@ def map_rows(columns: ColumnMap, rows: Iterable[RawRow], *, day_first: bool = Tr
                 problems.append(Problem(row.where(position), spec.name, str(exc)))
         unreadable = {problem.field for problem in problems}
         problems += _rule_problems(row, specs, record, unreadable)
-        yield Record(row.where(), record, tuple(problems))
+        places = {spec.name: row.where(position) for spec, position, _ in cells}
+        yield Record(row.where(), record, tuple(problems), places)
 
 
 def _rule_problems(

@@ -114,7 +114,9 @@ def sniff_dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
     """The CSV dialect of `sample`: csv.Sniffer's guess among , ; tab |, checked against the first line."""
     lines = sample.splitlines()
     complete = "\n".join(lines[:-1] if len(lines) > 1 and not sample.endswith(("\n", "\r")) else lines)
-    first = next((line for line in lines if line.strip()), "")
+    # The header is most likely the line, of the first few, with the most of one delimiter (titles have few).
+    heads = [line for line in lines if line.strip()][: TITLE_LOOKAHEAD + 1]
+    first = max(heads, key=lambda line: max(line.count(d) for d in DELIMITERS), default="")
     try:
         dialect = csv.Sniffer().sniff(complete, delimiters=DELIMITERS)
     except csv.Error:
@@ -151,7 +153,8 @@ def _csv_rows(stream: BinaryIO) -> Iterator[Numbered]:
     except csv.Error as exc:
         raise ReadError(f"line {reader.line_num}: {exc}") from None
     finally:
-        text.detach()
+        if not text.closed:  # the caller's file stays open for it; left unread, it may be closed already
+            text.detach()
 
 
 def _unescape(cell: str) -> str:

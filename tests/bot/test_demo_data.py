@@ -20,6 +20,8 @@ from store.models import (
     AuditEvent,
     Decision,
     DecisionStatus,
+    Kpi,
+    KpiReading,
     Milestone,
     Program,
     Rag,
@@ -88,9 +90,11 @@ def test_the_demo_data_covers_every_band_and_kind_of_item(seeded: Database) -> N
     assert any(a.to_user for a in demo_asks) and any(a.to_function for a in demo_asks)
     assert all(u.created_at <= NOW for u in updates)
     # seeded through the use cases: one audit event per row created, then one per later change
-    rows = [*programs_, *demo_risks, *demo_actions, *decisions_, *milestones_, *demo_asks]
+    kpis_, readings = session_rows(seeded, Kpi), session_rows(seeded, KpiReading)
+    rows = [*programs_, *demo_risks, *demo_actions, *decisions_, *milestones_, *demo_asks, *kpis_]
     assert len([e for e in audits if e.action == "create"]) == len(rows)
     assert len([e for e in audits if e.action == "status"]) == len(updates)
+    assert len([e for e in audits if e.action == "reading"]) == len(readings)
     assert {e.action for e in audits} >= {"create", "status", "answer", "close", "done", "supersede"}
     assert all(e.team_id == demo.DEMO_TEAM for e in audits)
 
@@ -101,3 +105,8 @@ def test_a_demo_member_without_clearance_does_not_see_the_restricted_program(see
         keys = [f.program.key for f in portfolio(session, marco, today=TODAY, now=NOW)]
     assert len(keys) == 6
     assert "TNS-HASH-MIGRATION" not in keys
+
+
+def session_rows(database: Database, model: type[Kpi] | type[KpiReading]) -> list[object]:
+    with database.session() as session:
+        return list(session.exec(select(model)).all())

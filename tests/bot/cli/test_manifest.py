@@ -40,6 +40,10 @@ SLACK_METHOD_SCOPES: dict[str, frozenset[str]] = {
     "views.push": frozenset(),
     "views.update": frozenset(),
     "views.publish": frozenset(),
+    # slack_sdk's helper: files.getUploadURLExternal, a POST to the upload URL, files.completeUploadExternal.
+    "files.upload.v2": frozenset({"files:write"}),
+    "users.lookupByEmail": frozenset({"users:read.email"}),
+    "users.list": frozenset({"users:read"}),
 }
 # The scopes each kind of Bolt listener needs. Events (`app.event`, `app.message`) are missing on purpose:
 # they need event subscriptions in the manifest and scopes per event, so adding one fails the test until
@@ -52,7 +56,7 @@ LISTENER_SCOPES = {
     "options": frozenset(),
 }
 
-WEB_CLIENT_CALL = re.compile(r"\bclient\.([a-z]+(?:_[A-Za-z]+)+)\s*\(")
+WEB_CLIENT_CALL = re.compile(r"\bclient\.([a-z]+(?:_[A-Za-z0-9]+)+)\s*\(")
 API_CALL = re.compile(r"\bapi_call\(\s*[\"']([A-Za-z.]+)[\"']")
 SAY_CALL = re.compile(r"\bsay\(")
 LISTENER = re.compile(r"\bapp\.(command|event|message|shortcut|action|view|options)\(")
@@ -126,6 +130,8 @@ def test_manifest_command_prints_valid_yaml_with_the_scopes(tmp_path: Path) -> N
         "groups:history",
         "im:history",
         "mpim:history",
+        "files:write",
+        "users:read.email",
     }
     settings = manifest["settings"]
     assert settings["socket_mode_enabled"] is True

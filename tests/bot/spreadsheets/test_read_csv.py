@@ -75,6 +75,13 @@ def test_title_lines_above_the_header_are_skipped_and_noted() -> None:
         assert table.notes == ["skipped line 1 above the header: 'Risk register Q3'"]
 
 
+def test_a_title_without_delimiters_does_not_decide_the_dialect() -> None:
+    data = "\ufeffRisk register, Q3\n\nRisk;Probability;Severity\nVendor short;4;5\n".encode()
+    with open_table(data, name="register.csv") as table:
+        assert table.headers == ("Risk", "Probability", "Severity")
+        assert [row.values for row in table.rows] == [("Vendor short", "4", "5")]
+
+
 def test_rows_are_padded_or_cut_to_the_header() -> None:
     data = b"Risk,L,I\nA,1\nB,2,2,extra,cells\n"
     assert _table(data)[1] == [(2, ("A", "1", None)), (3, ("B", "2", "2"))]
