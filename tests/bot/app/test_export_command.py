@@ -64,6 +64,9 @@ def test_other_registers_and_bad_requests(registers: PulseHarness, database: Dat
             "TNS-SECRET not found."
             in refused(registers.command("/pulse", f"export risks {SECRET}", user=STRANGER)).text
         )
-        assert "`risk` is not a kind Pulse knows. Did you mean `risks`?" in refused(registers.command("/pulse", "export risk")).text
+        assert (
+            "`risk` is not a kind Pulse knows. Did you mean `risks`?"
+            in refused(registers.command("/pulse", "export risk")).text
+        )
         assert "Export what?" in refused(registers.command("/pulse", "export")).text
     assert len(stub.files()) == 1
