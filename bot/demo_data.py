@@ -448,6 +448,7 @@ def _seed_evidence(demo: _Seeder, today: dt.date) -> None:
         owner_id="U0LENA",
         mitigation="Provenance checks with two vendors",
         category="threat",
+        days_ago=0,
     )
     demo.run("U0LENA", milestones.update, MilestoneUpdate(number=4, due=today + dt.timedelta(days=27)), "")
     demo.run("U0MARCO", actions.complete, NumberRef(number=2), "")  # the runbook, early

@@ -69,11 +69,11 @@ def test_a_week_of_risk_movement_shows_on_the_heat_map(evidence: tuple[Database,
     assert [m.risk.number for m in moved.escalated] == [2]
     assert [m.risk.number for m in moved.de_escalated] == [3]
     assert [r.number for r, _ in moved.closed] == [4]
-    assert [r.number for r, _ in moved.new] == [10]
+    assert [r.number for r, _ in moved.new] == [11]
     marks = {m.ref: m for m in e.heatmap.marks}
     assert (marks["R-2"].previous, marks["R-2"].cell) == ((3, 3), (4, 3))
     assert (marks["R-3"].previous, marks["R-3"].cell) == ((3, 4), (3, 3))
-    assert marks["R-4"].closed and marks["R-10"].new
+    assert marks["R-4"].closed and marks["R-11"].new
     assert sum(1 for m in e.heatmap.marks if m.previous) == 2
 
 
