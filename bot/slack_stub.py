@@ -1,8 +1,10 @@
 """A local stand-in for the Slack Web API, for `pulse console` (in-process) and tests (over HTTP).
 
 Point a WebClient at `SlackStub().api_url` (what SLACK_API_URL is set to). The stub answers the
-methods Pulse uses like Slack does, records every call for inspection, and can inject failures:
-rate limits with Retry-After, server errors, `ok: false` errors, and a seeded share of flaky calls.
+methods Pulse uses like Slack does, records every call for inspection, and can inject failures per
+route (a Web API method, or RESPONSE_URL for response_url posts): rate limits with Retry-After, server
+errors before or after the call took effect, `ok: false` errors, slow answers, dropped connections,
+a seeded share of flaky calls, and an outage of everything until it is ended.
 Tokens are checked for presence, kept out of recorded headers and never logged.
 """
 
@@ -41,6 +43,8 @@ JSON_FORM_FIELDS = frozenset(
     {"attachments", "blocks", "metadata", "unfurls", "user_auth_blocks", "view", "user_auth_message", "files"}
 )
 ERROR_FOR_STATUS = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}
+RESPONSE_URL = "response_url"  # the route name of posts to response_url(...) for `fail` and `flaky`
+DROPPED = 0  # the status recorded for a call whose connection was closed without an answer
 
 Payload = dict[str, Any]
 Responder = Mapping[str, Any] | Callable[[Payload], Mapping[str, Any]]
@@ -91,10 +95,13 @@ Event = Call | ResponsePost
 
 @dataclass
 class _Fault:
-    status: int
+    status: int | None  # None: the normal answer (only slowed down or dropped)
     error: str
     retry_after: int | None
     remaining: int | None  # None: until cleared
+    accept: bool = False  # the call takes effect (recorded, posted) before the failure answer
+    delay: float = 0.0  # seconds before answering
+    drop: bool = False  # close the connection instead of answering
 
 
 @dataclass
@@ -108,9 +115,12 @@ class _Flaky:
 
 @dataclass(frozen=True)
 class _Failure:
-    status: int
+    status: int | None
     body: Payload
     headers: dict[str, str]
+    accept: bool = False
+    delay: float = 0.0
+    drop: bool = False
 
 
 def _redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -187,6 +197,9 @@ class _Handler(BaseHTTPRequestHandler):
         if parts.path.startswith("/api/") and len(parts.path) > len("/api/"):
             query = dict(parse_qsl(parts.query, keep_blank_values=True))
             status, body, extra = stub._handle_api(parts.path[len("/api/") :], raw, content_type, headers, query)
+            if status == DROPPED:
+                self.close_connection = True
+                return
             self._send(status, json.dumps(body).encode("utf-8"), "application/json; charset=utf-8", extra)
         elif parts.path.startswith("/upload/") and self.command == "POST":
             status, text = stub._handle_upload(unquote(parts.path[len("/upload/") :]), raw)
@@ -195,6 +208,9 @@ class _Handler(BaseHTTPRequestHandler):
             status, text = stub._handle_response_post(
                 unquote(parts.path[len("/response/") :]), raw, content_type, headers
             )
+            if status == DROPPED:
+                self.close_connection = True
+                return
             self._send(status, text.encode("utf-8"), "text/plain; charset=utf-8", {})
         else:
             self._send(404, b"not_found", "text/plain; charset=utf-8", {})
@@ -234,6 +250,7 @@ class SlackStub:
         self._calls: list[Call] = []
         self._posts: list[ResponsePost] = []
         self._faults: dict[str, list[_Fault]] = {}
+        self._outage: _Fault | None = None
         self._flaky: dict[str, _Flaky] = {}
         self._overrides: dict[str, Responder] = {}
         self._next_ts = FIRST_TS_MICROS
@@ -311,22 +328,50 @@ class SlackStub:
         error: str | None = None,
         retry_after: int | None = None,
         times: int | None = 1,
+        accept: bool = False,
+        delay: float = 0.0,
+        drop: bool = False,
     ) -> None:
         """Fail the next `times` calls of `method` (None: every call until `clear_faults`).
 
-        `status` 429 answers `{"ok": false, "error": "ratelimited"}` with `Retry-After: retry_after`
-        (default 1); 500/503 answer internal_error/service_unavailable. With only `error`, the call
-        gets HTTP 200 and `{"ok": false, "error": error}`, as Slack does for e.g. channel_not_found.
+        `method` is a Web API method or RESPONSE_URL (posts to any response_url). `status` 429 answers
+        `{"ok": false, "error": "ratelimited"}` with `Retry-After: retry_after` (default 1); 500/503 answer
+        internal_error/service_unavailable. With only `error`, the call gets HTTP 200 and
+        `{"ok": false, "error": error}`, as Slack does for e.g. channel_not_found. With `accept` the call
+        takes effect first (the message is posted and recorded), then fails: the sender cannot tell.
+        `delay` answers that many seconds late; `drop` closes the connection instead of answering (after
+        the call took effect when `accept`). `delay` or `drop` alone keep the normal answer's effect
+        only with `accept`; `delay` alone answers normally, late.
         Faults queue up in order: `fail(m, 429)` then `fail(m, 500, times=2)` fails three calls.
         """
         if times is not None and times < 1:
             raise ValueError("times must be at least 1 (or None for every call)")
-        code = status if status is not None else (200 if error else 500)
+        code = self._fault_status(status, error, delay=delay, drop=drop)
         if code == 429 and retry_after is None:
             retry_after = 1
-        fault = _Fault(code, error or ERROR_FOR_STATUS.get(code, "internal_error"), retry_after, times)
+        error_code = error or ERROR_FOR_STATUS.get(code or 500, "internal_error")
+        fault = _Fault(code, error_code, retry_after, times, accept, delay, drop)
         with self._cond:
             self._faults.setdefault(method, []).append(fault)
+
+    @staticmethod
+    def _fault_status(status: int | None, error: str | None, *, delay: float, drop: bool) -> int | None:
+        if status is not None:
+            return status
+        if error:
+            return 200
+        return None if (delay or drop) else 500
+
+    def outage(self, status: int = 503, *, drop: bool = False) -> None:
+        """Fail every call and response_url post (`status`, or dropped connections) until `end_outage`."""
+        with self._cond:
+            error = ERROR_FOR_STATUS.get(status, "internal_error")
+            self._outage = _Fault(None if drop else status, error, None, None, drop=drop)
+
+    def end_outage(self) -> None:
+        """Slack answers again."""
+        with self._cond:
+            self._outage = None
 
     def flaky(
         self,
@@ -358,6 +403,7 @@ class SlackStub:
             if method is None:
                 self._faults.clear()
                 self._flaky.clear()
+                self._outage = None
             else:
                 self._faults.pop(method, None)
                 self._flaky.pop(method, None)
@@ -369,6 +415,7 @@ class SlackStub:
             self._posts.clear()
             self._faults.clear()
             self._flaky.clear()
+            self._outage = None
             self._overrides.clear()
 
     # ------------------------------------------------------------------ inspection
@@ -410,6 +457,17 @@ class SlackStub:
         """Recorded response_url posts, oldest first, optionally only those to `response_url(name)`."""
         with self._cond:
             return [p for p in self._posts if name is None or p.name == name]
+
+    def shown(self, name: str) -> list[Payload]:
+        """What the user sees of the replies posted to `response_url(name)`: a post with
+        `replace_original: true` replaces the one before it (the ack's, when it is the first)."""
+        visible: list[Payload] = []
+        for post in self.responses(name):
+            if post.payload.get("replace_original") in (True, "true") and visible:
+                visible[-1] = post.payload
+            else:
+                visible.append(post.payload)
+        return visible
 
     @overload
     def wait_for(self, target: str, count: int = 1, timeout: float = 5.0) -> list[Call]: ...
@@ -479,8 +537,6 @@ class SlackStub:
             status, body, extra = self._answer(method, payload, token)
         call = Call(method, payload, _redact_headers(headers), arrived, status, body, token)
         with self._cond:
-            if status == 200 and body.get("ok") is True:
-                self._remember(method, body)
             self._calls.append(call)
             self._cond.notify_all()
         return status, body, extra
@@ -489,8 +545,28 @@ class SlackStub:
         if token is None:
             return 200, {"ok": False, "error": "not_authed"}, {}
         failure = self._take_failure(method)
-        if failure is not None:
-            return failure.status, failure.body, failure.headers
+        if failure is None:
+            return self._take_effect(method, payload)
+        if failure.delay:
+            time.sleep(failure.delay)
+        if failure.accept or failure.status is None:
+            normal = self._take_effect(method, payload)
+            if failure.status is None and not failure.drop:
+                return normal
+        if failure.drop:
+            return DROPPED, {}, {}
+        assert failure.status is not None
+        return failure.status, failure.body, failure.headers
+
+    def _take_effect(self, method: str, payload: Payload) -> tuple[int, Payload, dict[str, str]]:
+        """The normal answer; what a successful call posted is kept as channel history."""
+        status, body, extra = self._normal_answer(method, payload)
+        if status == 200 and body.get("ok") is True:
+            with self._cond:
+                self._remember(method, body)
+        return status, body, extra
+
+    def _normal_answer(self, method: str, payload: Payload) -> tuple[int, Payload, dict[str, str]]:
         with self._cond:
             override = self._overrides.get(method)
         try:
@@ -505,20 +581,23 @@ class SlackStub:
     def _take_failure(self, method: str) -> _Failure | None:
         with self._cond:
             queue = self._faults.get(method)
+            if self._outage is not None:
+                outage = self._outage
+                return _Failure(outage.status, {"ok": False, "error": outage.error}, {}, drop=outage.drop)
             if queue:
                 fault = queue[0]
                 if fault.remaining is not None:
                     fault.remaining -= 1
                     if fault.remaining <= 0:
                         queue.pop(0)
-                status, error, retry_after = fault.status, fault.error, fault.retry_after
-            else:
-                rule = self._flaky.get(method)
-                if rule is None or rule.rng.random() >= rule.share:
-                    return None
-                status, error, retry_after = rule.status, rule.error, rule.retry_after
-        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
-        return _Failure(status, {"ok": False, "error": error}, headers)
+                headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+                body = {"ok": False, "error": fault.error}
+                return _Failure(fault.status, body, headers, fault.accept, fault.delay, fault.drop)
+            rule = self._flaky.get(method)
+            if rule is None or rule.rng.random() >= rule.share:
+                return None
+        headers = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}
+        return _Failure(rule.status, {"ok": False, "error": rule.error}, headers)
 
     def _handle_response_post(
         self, name: str, raw: bytes, content_type: str, headers: Mapping[str, str]
@@ -530,11 +609,20 @@ class SlackStub:
                 payload = _parse_body(payload["payload"].encode("utf-8"), "application/json")
         except ValueError:
             return 400, "invalid_payload"
-        post = ResponsePost(name, payload, _redact_headers(headers), arrived)
-        with self._cond:
-            self._posts.append(post)
-            self._cond.notify_all()
-        return 200, "ok"
+        failure = self._take_failure(RESPONSE_URL)
+        if failure is not None and failure.delay:
+            time.sleep(failure.delay)
+        if failure is None or failure.accept or failure.status is None:
+            post = ResponsePost(name, payload, _redact_headers(headers), arrived)
+            with self._cond:
+                self._posts.append(post)
+                self._cond.notify_all()
+        if failure is None or (failure.status is None and not failure.drop):
+            return 200, "ok"
+        if failure.drop:
+            return DROPPED, ""
+        assert failure.status is not None
+        return failure.status, str(failure.body.get("error", "internal_error"))
 
     def _handle_upload(self, file_id: str, raw: bytes) -> tuple[int, str]:
         """A file's bytes POSTed to the URL files.getUploadURLExternal handed out (Slack answers 200 "OK")."""

@@ -5,9 +5,12 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from typing import Any
+from urllib.error import URLError
 
 import pytest
 from slack_sdk import WebClient
@@ -18,10 +21,12 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 
-from bot.slack_client import make_web_client
-from bot.slack_stub import Call, Event, ResponsePost, SlackStub
+from bot.slack_client import make_web_client, retry_handlers
+from bot.slack_stub import RESPONSE_URL, Call, Event, ResponsePost, SlackStub
 
 TOKEN = "xoxb" + "-0000-stub-test-token"
 BLOCKS = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Weekly pulse*"}}]
@@ -44,7 +49,8 @@ def test_make_web_client_configuration() -> None:
     client = make_web_client(TOKEN, "http://127.0.0.1:9/api/")
     assert client.base_url == "http://127.0.0.1:9/api/"
     assert client.timeout == 10
-    limits = {type(h): h.max_retry_count for h in client.retry_handlers}
+    kinds = (RateLimitErrorRetryHandler, ServerErrorRetryHandler, ConnectionErrorRetryHandler)
+    limits = {kind: h.max_retry_count for h in client.retry_handlers for kind in kinds if isinstance(h, kind)}
     assert limits == {RateLimitErrorRetryHandler: 5, ServerErrorRetryHandler: 3, ConnectionErrorRetryHandler: 3}
 
 
@@ -143,22 +149,80 @@ def test_rate_limit_answer_carries_retry_after(stub: SlackStub) -> None:
 
 
 def test_server_errors_twice_then_success(stub: SlackStub, client: WebClient) -> None:
-    stub.fail("chat.postMessage", status=500, times=2)
+    stub.fail("chat.update", status=500, times=2)
 
-    response = client.chat_postMessage(channel="C1", text="hello")
+    response = client.chat_update(channel="C1", ts="1.2", text="hello")
 
     assert response["ok"] is True
-    assert [c.status for c in stub.calls("chat.postMessage")] == [500, 500, 200]
+    assert [c.status for c in stub.calls("chat.update")] == [500, 500, 200]
 
 
 def test_server_errors_beyond_the_retry_budget_surface(stub: SlackStub, client: WebClient) -> None:
-    stub.fail("chat.postMessage", status=500, times=4)
+    stub.fail("chat.update", status=500, times=4)
 
     with pytest.raises(SlackApiError) as caught:
-        client.chat_postMessage(channel="C1", text="hello")
+        client.chat_update(channel="C1", ts="1.2", text="hello")
 
     assert caught.value.response["error"] == "internal_error"
-    assert stub.call_count("chat.postMessage") == 4
+    assert stub.call_count("chat.update") == 4
+
+
+@pytest.mark.parametrize("fault", [{"status": 500}, {"status": 503}, {"drop": True}])
+def test_a_post_is_never_sent_twice_by_the_client(stub: SlackStub, client: WebClient, fault: dict[str, Any]) -> None:
+    # Slack took the message, then answered 500/503 or the connection dropped: the outcome is unknown to
+    # the sender, so the client must not post it again (the outbox checks Slack before trying again).
+    stub.fail("chat.postMessage", accept=True, **fault)
+
+    with pytest.raises((SlackApiError, OSError)):
+        client.chat_postMessage(channel="C1", text="hello")
+
+    assert stub.call_count("chat.postMessage") == 1
+    assert [m["text"] for m in stub.history("C1")] == ["hello"]
+
+
+@pytest.mark.parametrize(
+    ("error", "retried"),
+    [(URLError(ConnectionRefusedError()), True), (ConnectionResetError(), False), (TimeoutError(), False)],
+)
+def test_a_post_is_retried_only_when_the_connection_was_refused(error: Exception, retried: bool) -> None:
+    request = HttpRequest(method="POST", url="http://127.0.0.1:9/api/chat.postMessage", headers={})
+    handlers = retry_handlers()
+    decisions = [h.can_retry(state=RetryState(), request=request, error=error) for h in handlers]
+    assert any(decisions) is retried
+    lookup = HttpRequest(method="POST", url="http://127.0.0.1:9/api/conversations.history", headers={})
+    assert any(h.can_retry(state=RetryState(), request=lookup, error=ConnectionResetError()) for h in handlers)
+
+
+def test_rate_limited_post_is_retried_after_retry_after(stub: SlackStub, client: WebClient) -> None:
+    stub.fail("chat.postMessage", status=429, retry_after=0)
+
+    assert client.chat_postMessage(channel="C1", text="hello")["ok"] is True
+    assert [c.status for c in stub.calls("chat.postMessage")] == [429, 200]
+    assert [m["text"] for m in stub.history("C1")] == ["hello"]
+
+
+def test_slow_answer_and_response_url_faults(stub: SlackStub, client: WebClient) -> None:
+    stub.fail("chat.postMessage", delay=0.2)
+    started = time.monotonic()
+    assert client.chat_postMessage(channel="C1", text="late")["ok"] is True
+    assert time.monotonic() - started >= 0.2
+
+    stub.fail(RESPONSE_URL, 500, accept=True)
+    webhook = WebhookClient(stub.response_url("r1"), retry_handlers=[])
+    assert webhook.send_dict({"text": "once", "replace_original": True}).status_code == 500
+    assert webhook.send_dict({"text": "once", "replace_original": True}).status_code == 200
+    assert [p["text"] for p in stub.shown("r1")] == ["once"]
+    assert len(stub.responses("r1")) == 2
+
+
+def test_an_outage_fails_every_route_until_it_ends(stub: SlackStub, client: WebClient) -> None:
+    stub.outage(503)
+    with pytest.raises(SlackApiError):
+        client.auth_test()
+    assert WebhookClient(stub.response_url("r2"), retry_handlers=[]).send_dict({"text": "x"}).status_code == 503
+    stub.end_outage()
+    assert client.auth_test()["ok"] is True
+    assert stub.responses("r2") == []
 
 
 def test_ok_false_error_is_not_retried(stub: SlackStub, client: WebClient) -> None:
@@ -176,12 +240,12 @@ def test_ok_false_error_is_not_retried(stub: SlackStub, client: WebClient) -> No
 def test_flaky_share_of_server_errors_is_absorbed_by_retries(stub: SlackStub, client: WebClient) -> None:
     # A message is lost only after 4 failures in a row (0.3**4, under 1% per message); this seed's fixed
     # sequence injects about 20 failures, some back to back, and never 4 in a row.
-    stub.flaky("chat.postMessage", share=0.3, status=500, seed=1)
+    stub.flaky("chat.update", share=0.3, status=500, seed=1)
 
     for n in range(50):
-        assert client.chat_postMessage(channel="C1", text=f"message {n}")["ok"] is True
+        assert client.chat_update(channel="C1", ts="1.2", text=f"message {n}")["ok"] is True
 
-    calls = stub.calls("chat.postMessage")
+    calls = stub.calls("chat.update")
     successes = [c for c in calls if c.ok]
     failures = [c for c in calls if c.status == 500]
     assert len(successes) == 50
