@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import Button, to_slack
+from bot.leases import Heartbeat
 from store import outbox
 from store.db import Database
 from store.models import OutboxMessage, OutboxStatus
@@ -41,7 +42,8 @@ PERMANENT_ERRORS = {
 
 # Every post carries its outbox id as message metadata, so a message whose sending outcome is unknown
 # (the process died after Slack accepted it, a timeout, a server error) can be found instead of re-sent.
-# Reading it back needs the channels:history, groups:history, im:history and mpim:history scopes.
+# Reading it back needs the channels:history and groups:history scopes, and for DMs im:history and
+# mpim:history: with PULSE_HISTORY_CHECK=off DMs are not read back, and such a DM is sent again.
 METADATA_EVENT = "pulse_outbox"
 HISTORY_MARGIN = dt.timedelta(minutes=10)  # clock skew between this host and Slack
 HISTORY_PAGES = 10
@@ -49,7 +51,7 @@ HISTORY_PAGE_SIZE = 200
 PARENT_WAIT = dt.timedelta(seconds=5)  # a thread reply tries again this soon after its summary
 
 
-DELIVERY_BATCH = 10  # messages claimed at a time: a crash strands at most these until their lease ends
+DELIVERY_BATCH = 10  # messages claimed at a time: a crash strands at most these until their lease ends (LEASE)
 
 
 class ParentNotSent(Exception):
@@ -86,11 +88,15 @@ class Deliverer:
         *,
         pace_seconds: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
+        history_check: bool = True,
+        heartbeat_seconds: float = outbox.HEARTBEAT.total_seconds(),
     ) -> None:
         self.database = database
         self.client = client
         self.pace_seconds = pace_seconds
         self.sleep = sleep
+        self.history_check = history_check
+        self.heartbeat_seconds = heartbeat_seconds
         self._last_post: dict[str, float] = {}
 
     def deliver_all(self, *, now: dt.datetime | None = None, batch: int = DELIVERY_BATCH) -> list[Delivery]:
@@ -109,7 +115,9 @@ class Deliverer:
         now = now or utcnow()
         with self.database.session(write=True) as session:
             claimed = outbox.claim(session, now=now, ids=ids, limit=limit)
-        return [self._send(message, now) for message in claimed]
+        held = [message.id for message in claimed if message.id is not None]
+        with Heartbeat(self.database, held, claimed_at=now, every=self.heartbeat_seconds):
+            return [self._send(message, now) for message in claimed]
 
     def _send(self, message: OutboxMessage, now: dt.datetime) -> Delivery:
         assert message.id is not None
@@ -118,7 +126,7 @@ class Deliverer:
             channel = message.channel_id or self._dm_channel(message.user_id or "")
             rendered = to_slack(message.markup, [Button(**b) for b in message.buttons])
             thread_ts = self._thread_ts(message)
-            if outbox.outcome_unknown(message):
+            if outbox.outcome_unknown(message) and self._can_look_back(message, channel):
                 landed = self._already_posted(message, channel, thread_ts)
                 if landed is not None:
                     log.info("outbox message %s was already in Slack (ts %s): not sending it again", message.id, landed)
@@ -157,6 +165,10 @@ class Deliverer:
         with self.database.session(write=True) as session:
             outbox.mark_sent(session, message.id, channel=str(response["channel"]), ts=str(response["ts"]), now=now)
         return Delivery(message.id, message.channel_id, message.user_id, OutboxStatus.SENT, kind=message.kind)
+
+    def _can_look_back(self, message: OutboxMessage, channel: str) -> bool:
+        """Whether Pulse may read the conversation back (DMs only with PULSE_HISTORY_CHECK=on)."""
+        return self.history_check or not (message.user_id is not None or channel.startswith("D"))
 
     def _already_posted(self, message: OutboxMessage, channel: str, thread_ts: str | None) -> str | None:
         """The ts of `message` if an earlier attempt did post it (found by its metadata), else None.

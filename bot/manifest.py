@@ -39,6 +39,13 @@ BOT_SCOPES: tuple[str, ...] = (
     "files:write",
     "users:read.email",  # users.lookupByEmail: the owners a spreadsheet names by email (bot/people.py)
 )
+# Asked for only with PULSE_HISTORY_CHECK=on: reading DMs back to find a DM whose outcome is unknown.
+DM_HISTORY_SCOPES = frozenset({"im:history", "mpim:history"})
+
+
+def bot_scopes(settings: Settings) -> list[str]:
+    """BOT_SCOPES, without the DM history scopes when PULSE_HISTORY_CHECK is off."""
+    return [scope for scope in BOT_SCOPES if settings.history_check or scope not in DM_HISTORY_SCOPES]
 
 
 class ManifestError(ValueError):
@@ -95,7 +102,7 @@ def build_manifest(settings: Settings, *, http_url: str | None = None) -> dict[s
             "bot_user": {"display_name": APP_NAME, "always_online": True},
             "slash_commands": slash_commands(settings, request_url),
         },
-        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "oauth_config": {"scopes": {"bot": bot_scopes(settings)}},
         "settings": {
             "interactivity": interactivity,
             "org_deploy_enabled": False,

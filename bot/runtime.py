@@ -44,7 +44,7 @@ class Runtime:
             database=database,
             client=client,
             directory=Directory(database, client, settings.tz),
-            deliverer=Deliverer(database, client),
+            deliverer=Deliverer(database, client, history_check=settings.history_check),
             pool=ThreadPoolExecutor(max_workers=POOL_THREADS, thread_name_prefix="pulse-work"),
         )
 

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     command_prefix: str = Field(default="", alias="PULSE_COMMAND_PREFIX")
     catchup_hours: int = Field(default=6, ge=0, le=24 * 7, alias="PULSE_CATCHUP_HOURS")
     port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
+    # on: a DM whose sending outcome is unknown (crash, 5xx, timeout) is looked up in the DM's history before
+    # it is sent again (needs im:history and mpim:history); off: it is sent again (it may show twice).
+    history_check: bool = Field(default=True, alias="PULSE_HISTORY_CHECK")
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -56,6 +59,16 @@ class Settings(BaseSettings):
     @classmethod
     def _holidays(cls, value: object) -> object:
         return _split_csv(value)
+
+    @field_validator("history_check", mode="before")
+    @classmethod
+    def _history_check(cls, value: object) -> object:
+        if isinstance(value, str):
+            switch = {"on": True, "off": False}.get(value.strip().lower())
+            if switch is None:
+                raise ValueError("must be on or off")
+            return switch
+        return value
 
     @field_validator("timezone")
     @classmethod

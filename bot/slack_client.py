@@ -43,11 +43,6 @@ def is_idempotent_call(url: str) -> bool:
     return web_api_method(url) not in NOT_IDEMPOTENT
 
 
-def never_idempotent(url: str) -> bool:
-    """For a response_url: every post to it is a new reply."""
-    return False
-
-
 def refused_before_sending(error: Exception | None) -> bool:
     """The connection was refused, so Slack never saw the request."""
     return isinstance(error, URLError) and isinstance(error.reason, ConnectionRefusedError)

@@ -15,7 +15,10 @@ from store.models import OutboxMessage, OutboxStatus
 from store.types import utcnow
 
 MAX_ATTEMPTS = 8
-LEASE = dt.timedelta(minutes=2)  # covers one small batch (see Deliverer.deliver_all), paced at 1 msg/s
+# How long a claim holds without renewal: a live sender renews it every HEARTBEAT while it sends (however
+# slow Slack is), so a crashed sender's claims are taken over this soon after its last renewal.
+LEASE = dt.timedelta(seconds=30)
+HEARTBEAT = LEASE / 3
 ENQUEUE_CHUNK = 200  # rows per multi-row INSERT in `enqueue_many` (about 2,800 bound parameters)
 
 
@@ -126,6 +129,15 @@ def claim(session: Session, *, now: dt.datetime, ids: list[int] | None = None, l
     for row in result:
         session.refresh(row)
     return result
+
+
+def renew(session: Session, ids: list[int], *, until: dt.datetime) -> None:
+    """Extend the lease of the messages among `ids` still being sent (their sender is alive)."""
+    session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(ids), col(OutboxMessage.status) == OutboxStatus.SENDING)
+        .values(lease_until=until)
+    )
 
 
 def outcome_unknown(message: OutboxMessage) -> bool:

@@ -3,7 +3,6 @@ middle of sending (SIGKILL right after Slack accepted a message) that is simply 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import signal
 import subprocess
@@ -150,7 +149,7 @@ def test_killed_mid_fan_out_and_restarted_sends_each_message_once(
     # never claimed go out now (a thread reply whose summary is leased waits for it).
     pulse.stub.reset()
     clock, _ = make_clock(pulse, pace_seconds=0)
-    soon = tick_at(clock, MORNING + dt.timedelta(minutes=1))
+    soon = tick_at(clock, MORNING + LEASE / 2)
     assert soon.failed == 0
     assert soon.sent + soon.retrying == due - DELIVERY_BATCH
     # Started again after the lease: the one being posted is found in Slack by its metadata, not posted
