@@ -11,12 +11,22 @@ from domain.messages import Reply
 from templates import render
 
 
-def ephemeral(reply: Reply, prefix: str, notes: list[str] | None = None) -> dict[str, Any]:
-    """The ephemeral response body for a reply, with `notes` as small print under it."""
+def reply_markup(reply: Reply, prefix: str, notes: list[str] | None = None) -> str:
+    """The markup of a reply, with `notes` as small print under it."""
     text = markup(reply.message, prefix)
     if notes:
         text += "\n\n" + "\n".join(f"~ {note}" for note in notes)
+    return text
+
+
+def as_ephemeral(text: str) -> dict[str, Any]:
+    """The ephemeral response body (an ack's, or a response_url post's) for reply markup."""
     return {"response_type": "ephemeral", **to_slack(text).payload()}
+
+
+def ephemeral(reply: Reply, prefix: str, notes: list[str] | None = None) -> dict[str, Any]:
+    """The ephemeral response body for a reply, with `notes` as small print under it."""
+    return as_ephemeral(reply_markup(reply, prefix, notes))
 
 
 def delivery_notes(deliveries: list[Delivery]) -> list[str]:

@@ -7,12 +7,15 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from bot.blocks import Button, to_slack
 from bot.leases import Heartbeat
+from bot.slack_client import TIMEOUT_SECONDS, retry_handlers
 from store import outbox
 from store.db import Database
 from store.models import OutboxMessage, OutboxStatus
@@ -121,6 +124,10 @@ class Deliverer:
 
     def _send(self, message: OutboxMessage, now: dt.datetime) -> Delivery:
         assert message.id is not None
+        if outbox.response_url_usable(message, now):
+            replied = self._reply(message, now)
+            if replied is not None:
+                return replied
         posting = False  # once chat.postMessage is under way, a failure leaves the outcome unknown
         try:
             channel = message.channel_id or self._dm_channel(message.user_id or "")
@@ -165,6 +172,24 @@ class Deliverer:
         with self.database.session(write=True) as session:
             outbox.mark_sent(session, message.id, channel=str(response["channel"]), ts=str(response["ts"]), now=now)
         return Delivery(message.id, message.channel_id, message.user_id, OutboxStatus.SENT, kind=message.kind)
+
+    def _reply(self, message: OutboxMessage, now: dt.datetime) -> Delivery | None:
+        """Post a reply to its response_url; None when Slack will never take it there (it goes by DM)."""
+        assert message.id is not None
+        assert message.response_url is not None
+        try:
+            answer = post_reply(message.response_url, message.markup, replaces_ack=message.kind == outbox.COMMAND_REPLY)
+        except Exception as exc:  # Slack unreachable, or the connection dropped
+            return self._failed(message, type(exc).__name__, now, None)
+        if answer.status_code == 200:
+            with self.database.session(write=True) as session:
+                outbox.mark_sent(session, message.id, channel=None, ts=None, now=now)
+            return Delivery(message.id, message.channel_id, message.user_id, OutboxStatus.SENT, kind=message.kind)
+        if answer.status_code == 429 or answer.status_code >= 500:
+            error = f"response_url answered {answer.status_code}"
+            return self._failed(message, error, now, _header_seconds(answer.headers))
+        log.info("outbox reply %s: the response_url refused it (%s); it goes by DM", message.id, answer.status_code)
+        return None
 
     def _can_look_back(self, message: OutboxMessage, channel: str) -> bool:
         """Whether Pulse may read the conversation back (DMs only with PULSE_HISTORY_CHECK=on)."""
@@ -266,8 +291,26 @@ class Deliverer:
         return Delivery(message.id, message.channel_id, message.user_id, status, error, message.kind)
 
 
+def post_reply(response_url: str, markup: str, *, replaces_ack: bool) -> WebhookResponse:
+    """POST reply `markup` as an ephemeral to `response_url` (raises when Slack cannot be reached).
+
+    A command's reply replaces its "working on it" ack (`replaces_ack`), so posting it twice shows it
+    once and server errors may be retried; a click's reply is a new message, retried only when Slack
+    surely did not get it (a refused connection, 429).
+    """
+    body = {"response_type": "ephemeral", "replace_original": replaces_ack, **to_slack(markup).payload()}
+    webhook = WebhookClient(
+        response_url, timeout=TIMEOUT_SECONDS, retry_handlers=retry_handlers(idempotent=lambda _url: replaces_ack)
+    )
+    return webhook.send_dict(body)
+
+
 def _retry_after(exc: SlackApiError) -> float | None:
-    headers = getattr(exc.response, "headers", {}) or {}
+    return _header_seconds(getattr(exc.response, "headers", {}) or {})
+
+
+def _header_seconds(headers: Any) -> float | None:
+    """The Retry-After header's seconds, if any."""
     value = headers.get("Retry-After") or headers.get("retry-after")
     try:
         return float(value[0] if isinstance(value, list) else value) if value else None

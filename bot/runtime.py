@@ -6,15 +6,14 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from slack_sdk import WebClient
-from slack_sdk.webhook import WebhookClient
 
 from bot.delivery import Deliverer
 from bot.directory import Directory
 from bot.settings import Settings
-from bot.slack_client import make_web_client, retry_handlers
+from bot.slack_client import make_web_client
 from domain.access import Actor
 from store.db import Database
 
@@ -58,12 +57,6 @@ class Runtime:
             return self.pool.submit(work).result(timeout=seconds)
         except TimeoutError:
             return None
-
-    def respond(self, response_url: str, payload: dict[str, Any]) -> None:
-        """Answer through a request's response_url (retried like every Web API call)."""
-        WebhookClient(response_url, timeout=10, retry_handlers=retry_handlers()).send_dict(
-            {"replace_original": False, **payload}
-        )
 
     def close(self) -> None:
         """Finish the work in flight (at process exit)."""

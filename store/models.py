@@ -326,6 +326,8 @@ class OutboxMessage(SQLModel, table=True):
     sent_ts: str | None = Field(default=None, max_length=32)
     created_at: dt.datetime = _created()
     sent_at: dt.datetime | None = _instant()
+    # A reply to a command or click: posted to this response_url while Slack still takes it, else a DM to user_id.
+    response_url: str | None = Field(default=None, max_length=1000)
 
 
 class DigestSchedule(SQLModel, table=True):

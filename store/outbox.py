@@ -20,6 +20,11 @@ MAX_ATTEMPTS = 8
 LEASE = dt.timedelta(seconds=30)
 HEARTBEAT = LEASE / 3
 ENQUEUE_CHUNK = 200  # rows per multi-row INSERT in `enqueue_many` (about 2,800 bound parameters)
+# Slack takes up to 5 posts to a response_url within 30 minutes; after that a reply goes by DM.
+RESPONSE_URL_LIFETIME = dt.timedelta(minutes=30)
+RESPONSE_URL_USES = 5
+COMMAND_REPLY = "command_reply"  # replaces the "working on it" ack it follows
+CLICK_REPLY = "click_reply"  # a new ephemeral under the message that was clicked
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class Outgoing:
     buttons: list[dict[str, Any]] = field(default_factory=list)
     entity_ref: str | None = None
     thread_parent_id: int | None = None
+    response_url: str | None = None
 
 
 # `last_error` starts with this when the last attempt may or may not have reached Slack (its sender died
@@ -55,9 +61,12 @@ def enqueue(
     entity_ref: str | None = None,
     thread_parent_id: int | None = None,
     not_before: dt.datetime | None = None,
+    response_url: str | None = None,
 ) -> OutboxMessage | None:
     """Queue a message once per `dedupe_key`; None when that key was already queued."""
-    message = Outgoing(dedupe_key, kind, markup, channel_id, user_id, buttons or [], entity_ref, thread_parent_id)
+    message = Outgoing(
+        dedupe_key, kind, markup, channel_id, user_id, buttons or [], entity_ref, thread_parent_id, response_url
+    )
     values = _values(team_id, message, not_before)
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing().returning(col(OutboxMessage.id))
@@ -97,6 +106,7 @@ def _values(team_id: str, message: Outgoing, not_before: dt.datetime | None) -> 
         "buttons": list(message.buttons),
         "entity_ref": message.entity_ref,
         "thread_parent_id": message.thread_parent_id,
+        "response_url": message.response_url,
         "status": OutboxStatus.PENDING,
         "attempts": 0,
         "next_attempt_at": not_before or utcnow(),
@@ -140,6 +150,16 @@ def renew(session: Session, ids: list[int], *, until: dt.datetime) -> None:
     )
 
 
+def response_url_usable(message: OutboxMessage, now: dt.datetime) -> bool:
+    """Whether a reply may still go to its response_url (else it goes to its user by DM). A reply is
+    queued after its first post failed, so its attempts here are the response_url's second use on."""
+    return (
+        message.response_url is not None
+        and now < message.created_at + RESPONSE_URL_LIFETIME
+        and message.attempts < RESPONSE_URL_USES
+    )
+
+
 def outcome_unknown(message: OutboxMessage) -> bool:
     """Whether the previous attempt may have posted the message (so sending again could duplicate it)."""
     return (message.last_error or "").startswith(OUTCOME_UNKNOWN)
@@ -151,8 +171,9 @@ def mark_posting(session: Session, message_id: int) -> None:
     session.execute(update(OutboxMessage).where(col(OutboxMessage.id) == message_id).values(last_error=IN_FLIGHT))
 
 
-def mark_sent(session: Session, message_id: int, *, channel: str, ts: str, now: dt.datetime) -> None:
-    """Record a delivered message and where it landed (for threads and updates in place)."""
+def mark_sent(session: Session, message_id: int, *, channel: str | None, ts: str | None, now: dt.datetime) -> None:
+    """Record a delivered message and where it landed (for threads and updates in place; None for a
+    reply through a response_url, which has no place in a channel)."""
     session.execute(
         update(OutboxMessage)
         .where(col(OutboxMessage.id) == message_id)

@@ -10,13 +10,14 @@ from pydantic import ValidationError
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.answers import delivery_notes, ephemeral
+from bot.answers import delivery_notes, reply_markup
 from bot.blocks import to_slack
 from bot.ids import ActionId
 from bot.modals import risk_update_modal
 from bot.payloads import BlockAction
 from bot.perform import perform
 from bot.present import markup
+from bot.replies import send_reply
 from bot.runtime import Runtime
 from domain import actions, escalation, risks
 from domain.actions import ActionSnooze
@@ -74,8 +75,13 @@ def answer_click(runtime: Runtime, click: BlockAction) -> None:
         reply = Reply(Message("notice", reply.message.context), ok=False)  # e.g. "Already acknowledged by ..."
     deliveries = runtime.deliverer.deliver(reply.outbox_ids) if reply.outbox_ids else []
     if click.response_url:
-        runtime.respond(
-            click.response_url, ephemeral(reply, runtime.settings.command_prefix, delivery_notes(deliveries))
+        send_reply(
+            runtime,
+            team_id=click.team_id,
+            user_id=click.user.id,
+            response_url=click.response_url,
+            text=reply_markup(reply, runtime.settings.command_prefix, delivery_notes(deliveries)),
+            replaces_ack=False,
         )
 
 

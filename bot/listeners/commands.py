@@ -10,9 +10,10 @@ from pydantic import ValidationError
 from slack_bolt import Ack, App
 
 from bot import uploads
-from bot.answers import delivery_notes, ephemeral
+from bot.answers import as_ephemeral, delivery_notes, ephemeral, reply_markup
 from bot.payloads import SlashCommand
 from bot.perform import perform
+from bot.replies import send_reply
 from bot.runtime import Runtime
 from commands.grammar import ParseContext
 from commands.parse import Parsed, names, parse
@@ -24,8 +25,8 @@ log = logging.getLogger(__name__)
 ACK_BUDGET_SECONDS = 2.5  # Slack waits 3 s for the ack; past this Pulse acks and answers later
 
 
-def answer_command(runtime: Runtime, request: SlashCommand) -> dict[str, Any]:
-    """The ephemeral answer to a slash command: run it in the caller's time zone, deliver its posts."""
+def answer_command(runtime: Runtime, request: SlashCommand) -> str:
+    """The answer to a slash command (markup): run it in the caller's time zone, deliver its posts."""
     settings = runtime.settings
     actor = runtime.actor(request.team_id, request.user_id, request.channel_id)
     tz = runtime.directory.tz_for(request.team_id, request.user_id)
@@ -52,15 +53,30 @@ def answer_command(runtime: Runtime, request: SlashCommand) -> dict[str, Any]:
         reply = parsed
     deliveries = runtime.deliverer.deliver(reply.outbox_ids) if reply.outbox_ids else []
     files = uploads.send(runtime.client, reply.uploads, request.user_id) if reply.uploads else []
-    return ephemeral(reply, settings.command_prefix, delivery_notes(deliveries) + uploads.upload_notes(files))
+    return reply_markup(reply, settings.command_prefix, delivery_notes(deliveries) + uploads.upload_notes(files))
 
 
-def _answer_safely(runtime: Runtime, request: SlashCommand) -> dict[str, Any]:
+def _answer_safely(runtime: Runtime, request: SlashCommand) -> str:
     try:
         return answer_command(runtime, request)
     except Exception:  # perform() already turns use case failures into replies; this is the rest
         log.exception("answering %s failed", request.command)
-        return ephemeral(error("internal_error", {"incident": "slash"}), runtime.settings.command_prefix)
+        return reply_markup(error("internal_error", {"incident": "slash"}), runtime.settings.command_prefix)
+
+
+def _reply_later(runtime: Runtime, request: SlashCommand, text: str) -> None:
+    """The answer after a "working on it" ack: through the outbox, so a Slack outage cannot lose it."""
+    try:
+        send_reply(
+            runtime,
+            team_id=request.team_id,
+            user_id=request.user_id,
+            response_url=request.response_url,
+            text=text,
+            replaces_ack=True,
+        )
+    except Exception:
+        log.exception("queueing the reply to %s failed", request.command)
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -75,10 +91,10 @@ def register(app: App, runtime: Runtime) -> None:
             return
         future = runtime.pool.submit(_answer_safely, runtime, request)
         try:
-            ack(**future.result(timeout=ACK_BUDGET_SECONDS))
+            ack(**as_ephemeral(future.result(timeout=ACK_BUDGET_SECONDS)))
         except TimeoutError:  # too slow for the ack (Slack or the database): the answer follows by response_url
             ack(**ephemeral(Reply(Message("working", {})), runtime.settings.command_prefix))
-            future.add_done_callback(lambda done: runtime.respond(request.response_url, done.result()))
+            future.add_done_callback(lambda done: _reply_later(runtime, request, done.result()))
 
     for name in names():
         app.command(runtime.settings.command_name(name))(on_command)
