@@ -71,7 +71,7 @@ class Directory:
         profile = self._fetch(team_id, user_id)
         if profile is not None:
             with self.database.session(write=True) as session:
-                session.merge(profile)
+                profiles.save(session, profile)
         return profile
 
     def _fetch(self, team_id: str, user_id: str) -> UserProfile | None:

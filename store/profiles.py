@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from store.models import UserProfile
@@ -15,6 +16,21 @@ def cached(session: Session, team_id: str, user_ids: list[str]) -> dict[str, Use
         select(UserProfile).where(col(UserProfile.team_id) == team_id, col(UserProfile.user_id).in_(user_ids))
     )
     return {row.user_id: row for row in rows}
+
+
+def save(session: Session, profile: UserProfile) -> None:
+    """Insert or refresh a cached profile in one statement (two replicas may fetch the same user at once)."""
+    values = {
+        "team_id": profile.team_id,
+        "user_id": profile.user_id,
+        "tz": profile.tz,
+        "display_name": profile.display_name,
+        "fetched_at": profile.fetched_at,
+    }
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(UserProfile).values(**values)
+    fresh = {k: v for k, v in values.items() if k not in ("team_id", "user_id")}
+    session.execute(statement.on_conflict_do_update(index_elements=["team_id", "user_id"], set_=fresh))
 
 
 def display_names(session: Session, team_id: str) -> dict[str, str]:
