@@ -1,4 +1,5 @@
-"""Runs the clock: one APScheduler job that calls `Clock.tick` every minute (one at a time, coalesced)."""
+"""Runs the clock: one APScheduler job that calls `Clock.tick` at start and then every minute (one at a
+time, coalesced)."""
 
 from __future__ import annotations
 
@@ -56,4 +57,5 @@ def _add_job(scheduler: Any, clock: Clock) -> None:
         max_instances=1,
         coalesce=True,
         misfire_grace_time=50,
+        next_run_time=dt.datetime.now(dt.UTC),  # a (re)started clock catches up at once, not at the next minute
     )

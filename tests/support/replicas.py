@@ -8,10 +8,11 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,10 +43,31 @@ def process_env(database_url: str, stub: SlackStub, **extra: str) -> dict[str, s
 
 @dataclass
 class Process:
-    """One running Pulse process (its own process group)."""
+    """One running Pulse process (its own process group); what it prints is collected as it comes."""
 
     popen: subprocess.Popen[str]
     url: str | None = None
+    lines: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.popen.stdout is not None
+        for line in self.popen.stdout:
+            self.lines.append(line)
+
+    def wait_for_line(self, text: str, timeout: float = 60) -> str:
+        """Block until the process printed a line containing `text` (a point it reaches, not a time)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [line for line in list(self.lines) if text in line]
+            if found:
+                return found[0]
+            if self.popen.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise AssertionError(f"never printed {text!r}: {''.join(self.lines)[-2000:]}")
 
     def kill(self) -> None:
         """SIGKILL the whole process group (no clean-up runs)."""
@@ -58,11 +80,10 @@ class Process:
         if self.popen.poll() is None:
             os.killpg(self.popen.pid, signal.SIGTERM)
         try:
-            out, _ = self.popen.communicate(timeout=30)
+            self.popen.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.kill()
-            out, _ = self.popen.communicate()
-        return out or ""
+        return "".join(self.lines)
 
 
 def start(args: list[str], env: dict[str, str], cwd: Path) -> Process:
@@ -77,6 +98,11 @@ def start(args: list[str], env: dict[str, str], cwd: Path) -> Process:
         start_new_session=True,
     )
     return Process(popen)
+
+
+def start_scheduler(env: dict[str, str], cwd: Path) -> Process:
+    """`pulse scheduler`: the clock alone (it ticks at start, then every minute)."""
+    return start(["scheduler"], env, cwd)
 
 
 def start_replica(env: dict[str, str], cwd: Path) -> Process:
