@@ -37,6 +37,7 @@ from tests.support.clock import (
     tick_at,
     utc,
 )
+from tests.support.figures import area_figures
 from tests.support.harness import PulseHarness
 from tests.support.replicas import process_env, send_command, start_replica
 from tests.support.services import programs, schedules
@@ -73,14 +74,8 @@ def pulse(database: Database, stub: SlackStub) -> Iterator[PulseHarness]:
 
 @pytest.fixture(scope="module")
 def figures(request: pytest.FixtureRequest) -> Iterator[Counter[str]]:
-    tally: Counter[str] = Counter()
-    yield tally
-    line = f"crash: {tally['tried']} tried, {tally['held']} held"
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(line)
-    else:
-        print(line)
+    with area_figures(request, "crash") as tally:
+        yield tally
 
 
 def reported(database: Database) -> Counter[str]:

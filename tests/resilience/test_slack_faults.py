@@ -19,6 +19,7 @@ from bot.slack_stub import RESPONSE_URL, SlackStub
 from store.db import Database
 from store.models import OutboxMessage, OutboxStatus
 from tests.support.clock import MORNING, SETTINGS, ZONES, at, busy_morning, outbox_rows, posted, tick_at
+from tests.support.figures import area_figures
 from tests.support.harness import PulseHarness
 
 ASKERS = [f"U0ASK{n:02d}" for n in range(1, 11)]
@@ -60,14 +61,8 @@ def pulse(database: Database, stub: SlackStub) -> Iterator[PulseHarness]:
 
 @pytest.fixture(scope="module")
 def figures(request: pytest.FixtureRequest) -> Iterator[Counter[str]]:
-    tally: Counter[str] = Counter()
-    yield tally
-    line = f"Slack faults: {tally['tried']} tried, {tally['held']} held"
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(line)
-    else:
-        print(line)
+    with area_figures(request, "Slack faults") as tally:
+        yield tally
 
 
 def replies(pulse: PulseHarness) -> list[OutboxMessage]:
@@ -134,13 +129,13 @@ def test_every_message_and_reply_is_delivered_once_through_slack_faults(
             tally["held"] += 1
     figures.update(tally)
     assert not [m for m in posted(pulse.stub) if m.is_dm and m.to in ASKERS]  # no reply needed the DM way
-    assert figures["tried"] == due + len(ASKERS)
+    assert tally["tried"] == due + len(ASKERS)
     lost = [(r.kind, r.status, r.last_error, in_slack[r.dedupe_key]) for r in messages if in_slack[r.dedupe_key] != 1]
     lost += [
         (r.kind, r.status, r.last_error, len(pulse.stub.shown((r.response_url or "").rsplit("/", 1)[-1])))
         for r in replies(pulse)
         if len(pulse.stub.shown((r.response_url or "").rsplit("/", 1)[-1])) != 1
     ]
-    assert figures["held"] == figures["tried"], lost
+    assert tally["held"] == tally["tried"], lost
     faults = Counter(c.status for c in pulse.stub.calls("chat.postMessage"))
     assert faults[429] and faults[500] and faults[503] and faults[0]  # the faults really happened
