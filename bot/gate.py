@@ -37,7 +37,9 @@ MAX_BODY_BYTES = 1024 * 1024  # Slack's payloads are far smaller; anything bigge
 SIGNATURE_WINDOW = dt.timedelta(minutes=5)  # what slack_sdk's SignatureVerifier accepts, either side of now
 KEEP_FINGERPRINTS = 2 * SIGNATURE_WINDOW  # a replay needs a valid signature, so older fingerprints can go
 PRUNE_EVERY_SECONDS = 60.0
-ACK_DEADLINE_SECONDS = 2.5  # Slack waits 3 s for an answer: lock waits on the answering thread end by then
+# Slack waits 3 s for an answer: lock waits for a request (in its thread and the work it hands to the pool)
+# end by then, leaving time to say "busy" within the listeners' 2.5 s ack budget.
+ACK_DEADLINE_SECONDS = 2.0
 CLAIM_LOCK_WAIT = 1.0  # seconds recording a fingerprint may wait (SQLite: another writer) before "busy"
 MAX_FIELD_ERROR_CHARS = 150
 REPLAYED = Reply(Message("notice", {"code": "replayed", "values": {}}))

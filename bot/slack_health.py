@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 log = logging.getLogger(__name__)
 FIRST_RETRY_SECONDS = 1.0
-MAX_RETRY_SECONDS = 60.0
+MAX_RETRY_SECONDS = 15.0
 RECHECK_SECONDS = 300.0  # once reachable, how often to look again
 PROBE_TIMEOUT_SECONDS = 5
 

@@ -77,7 +77,8 @@ class ServedPulse(PulseHarness):
             return exc.code, json.loads(exc.read())
 
     def log(self) -> str:
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         return self.log_path.read_text()
 
     def close(self) -> None:
