@@ -100,9 +100,9 @@ def surfaces(pulse: ServedPulse, risk: int) -> dict[str, Callable[[], Answer]]:
     """One request per surface, each changing the risk table (so a lock on it is in the way); each returns
     what the person sees (a button's reply comes by response_url: the time includes it)."""
     return {
-        "slash command": lambda: pulse.command("/risk", f"add {APPEALS} Vendor exits likelihood:3 impact:3"),
-        "button": lambda: pulse.click(ActionId.RISK_REVIEWED.value, f"R-{risk}"),
         "form": lambda: pulse.submit_view(CallbackId.RISK_UPDATE.value, FORM, private_metadata=f"R-{risk}"),
+        "button": lambda: pulse.click(ActionId.RISK_REVIEWED.value, f"R-{risk}"),
+        "slash command": lambda: pulse.command("/risk", f"add {APPEALS} Vendor exits likelihood:3 impact:3"),
     }
 
 
