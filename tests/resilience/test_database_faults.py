@@ -23,7 +23,7 @@ from bot.ids import ActionId, CallbackId
 from bot.slack_stub import SlackStub
 from store.db import Database
 from store.models import Risk
-from tests.support.app import APPEALS, assert_unchanged, create_program, fetch, table_rows
+from tests.support.app import ANA, APPEALS, assert_unchanged, create_program, fetch, mention, table_rows
 from tests.support.harness import Answer
 from tests.support.served import ServedPulse
 
@@ -50,6 +50,7 @@ def figures() -> Iterator[type[Figures]]:
 @pytest.fixture
 def served(database: Database, tmp_path: Path) -> Iterator[ServedPulse]:
     with SlackStub() as stub:
+        stub.users[ANA] = {"tz": "Europe/London", "real_name": "Ana"}  # her profile is cached on her first form
         pulse = ServedPulse(database, stub, tmp_path)
         yield pulse
         pulse.close()
@@ -100,7 +101,7 @@ def surfaces(pulse: ServedPulse, risk: int) -> dict[str, Callable[[], Answer]]:
     """One request per surface, each changing the risk table (so a lock on it is in the way); each returns
     what the person sees (a button's reply comes by response_url: the time includes it)."""
     return {
-        "form": lambda: pulse.submit_view(CallbackId.RISK_UPDATE.value, FORM, private_metadata=f"R-{risk}"),
+        "form": lambda: pulse.submit_view(CallbackId.RISK_UPDATE.value, FORM, private_metadata=f"R-{risk}", user=ANA),
         "button": lambda: pulse.click(ActionId.RISK_REVIEWED.value, f"R-{risk}"),
         "slash command": lambda: pulse.command("/risk", f"add {APPEALS} Vendor exits likelihood:3 impact:3"),
     }
@@ -113,7 +114,7 @@ def said_busy(surface: str, answer: Answer) -> bool:
 
 def setup_risk(pulse: ServedPulse) -> int:
     create_program(pulse)
-    answer = pulse.command("/risk", f"add {APPEALS} Vendor cannot hire likelihood:1 impact:1")
+    answer = pulse.command("/risk", f"add {APPEALS} Vendor cannot hire likelihood:1 impact:1 owner:{mention(ANA)}")
     assert answer.text.startswith("R-1 added"), answer.text
     return 1
 
