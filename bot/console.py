@@ -178,13 +178,8 @@ class Console:
         self.user_id = user_id
         self._add_user(user_id)
         client = make_web_client(CONSOLE_TOKEN, self.stub.api_url)
-        bolt_log = logging.getLogger("pulse.bolt")
-        bolt_log.addFilter(_quiet_client_notice)
         self.runtime = Runtime.build(self.settings, database, client)
-        try:
-            self.app = create_app(self.runtime)
-        finally:
-            bolt_log.removeFilter(_quiet_client_notice)
+        self.app = create_app(self.runtime)
 
     def __enter__(self) -> Self:
         return self
@@ -285,11 +280,6 @@ class Console:
                     return f"@{short_name(str(call.payload.get('users', '')))} (DM)"
             return f"a DM ({channel_id})"
         return "#" + self.names.get(channel_id, channel_id)
-
-
-def _quiet_client_notice(record: logging.LogRecord) -> bool:
-    """Drop Bolt's notice that the token is unused when a client is given (the console always gives one)."""
-    return not record.getMessage().startswith("As you gave `client` as well")
 
 
 def _ack_payload(body: str) -> dict[str, Any]:

@@ -70,8 +70,11 @@ class Directory:
     def _refresh(self, team_id: str, user_id: str) -> UserProfile | None:
         profile = self._fetch(team_id, user_id)
         if profile is not None:
-            with self.database.session(write=True) as session:
-                profiles.save(session, profile)
+            try:
+                with self.database.session(write=True) as session:
+                    profiles.save(session, profile)
+            except Exception as exc:  # a cache: the database being busy must not break the request
+                log.warning("could not cache the profile of %s: %s", user_id, type(exc).__name__)
         return profile
 
     def _fetch(self, team_id: str, user_id: str) -> UserProfile | None:

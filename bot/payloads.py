@@ -48,7 +48,7 @@ class BlockAction(_Payload):
     channel: _Id | None = None
     actions: list[ButtonPress] = Field(min_length=1)
     response_url: str | None = None
-    trigger_id: str | None = None
+    trigger_id: str  # Slack always sends one (a form opens with it)
 
     @property
     def team_id(self) -> str:
@@ -94,3 +94,19 @@ class ViewSubmission(_Payload):
             if isinstance(value, str | int) and str(value):
                 found[block_id] = str(value)
         return found
+
+
+class Shortcut(_Payload):
+    """A global or message shortcut."""
+
+    callback_id: str
+    trigger_id: str
+    user: _User
+
+
+class SlackEvent(_Payload):
+    """An Events API delivery (`event_callback`); Slack retries it with the same `event_id`."""
+
+    team_id: str
+    event_id: str
+    event: dict[str, Any]

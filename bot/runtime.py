@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 
@@ -20,6 +21,13 @@ from store.db import Database
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 POOL_THREADS = 16  # work that outlives a request's ack (slow replies, button clicks)
+
+
+class ContextPool(ThreadPoolExecutor):
+    """A thread pool whose tasks run in the submitter's context (e.g. the request's lock-wait deadline)."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        return super().submit(contextvars.copy_context().run, fn, *args, **kwargs)
 
 
 @dataclass
@@ -44,7 +52,7 @@ class Runtime:
             client=client,
             directory=Directory(database, client, settings.tz),
             deliverer=Deliverer(database, client, history_check=settings.history_check),
-            pool=ThreadPoolExecutor(max_workers=POOL_THREADS, thread_name_prefix="pulse-work"),
+            pool=ContextPool(max_workers=POOL_THREADS, thread_name_prefix="pulse-work"),
         )
 
     def actor(self, team_id: str, user_id: str, channel_id: str | None) -> Actor:

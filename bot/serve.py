@@ -9,6 +9,7 @@ from bot.app import create_app
 from bot.clock.every_minute import start_background
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.slack_health import SlackHealth
 from bot.startup import database_or_exit, fail, settings_or_exit
 from bot.wsgi import WsgiApp, run_gunicorn, wsgi_app
 
@@ -36,10 +37,13 @@ def run_serve(*, force_http: bool, force_socket: bool, workers: int, threads: in
         return
     _require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     database_or_exit(settings).dispose()  # refuse early, before forking workers
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
 
     def factory() -> WsgiApp:
-        database = database_or_exit(settings)
-        return wsgi_app(create_app(Runtime.build(settings, database)), database)
+        runtime = Runtime.build(settings, database_or_exit(settings))
+        health = SlackHealth(token, settings.slack_api_url)
+        health.start()  # Slack may be unreachable: Pulse serves meanwhile and says so on /healthz
+        return wsgi_app(create_app(runtime), runtime, health)
 
     def start_clock() -> None:
         if scheduler:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 import urllib.parse
 
@@ -16,9 +17,10 @@ def slash_command_body(
     team_id: str,
     channel_id: str,
     response_url: str,
-    trigger_id: str = "13345224609.738474920.8088930838d88f008e0",
+    trigger_id: str | None = None,
 ) -> str:
-    """The form body Slack sends for a slash command."""
+    """The form body Slack sends for a slash command (with a new trigger_id each time, as Slack's have, so
+    two commands never share a fingerprint: Pulse answers a repeated body as a replay)."""
     return urllib.parse.urlencode(
         {
             "token": "unused-verification-token",
@@ -33,7 +35,7 @@ def slash_command_body(
             "api_app_id": "A0PULSE",
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": trigger_id,
+            "trigger_id": trigger_id or f"{time.time_ns()}.738474920.{secrets.token_hex(10)}",
         }
     )
 

@@ -172,8 +172,8 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # the default 5 makes bursts of concurrent clients wait for SYN retransmits
 
-    def __init__(self, stub: SlackStub) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, stub: SlackStub, port: int) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
         self.stub = stub
 
 
@@ -267,10 +267,10 @@ class SlackStub:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> Self:
-        """Serve on a free port in a daemon thread (no-op when already serving)."""
+    def start(self, port: int = 0) -> Self:
+        """Serve on `port` (a free one by default) in a daemon thread (no-op when already serving)."""
         if self._server is None:
-            server = _Server(self)
+            server = _Server(self, port)
             thread = threading.Thread(
                 target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="slack-stub", daemon=True
             )

@@ -10,7 +10,9 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-from store.db import Database
+from bot.gate import Gate
+from bot.runtime import Runtime
+from bot.slack_health import SlackHealth
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -20,14 +22,22 @@ StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
-def wsgi_app(app: App, database: Database) -> WsgiApp:
-    """Routes Slack's requests to Bolt and answers health checks."""
+def wsgi_app(app: App, runtime: Runtime, slack_health: SlackHealth | None = None) -> WsgiApp:
+    """Routes Slack's requests through the gate to Bolt and answers health checks.
+
+    /healthz is 200 while the database answers (Pulse takes commands and queues its posts) and 503 when it
+    does not; Slack's state (`reachable`, `unreachable`, `unknown`) is in the body, not in the status."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    gate = Gate(slack, runtime)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == EVENTS_PATH and environ.get("REQUEST_METHOD") == "POST":
+            return gate(environ, start_response)
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in {"GET", "HEAD"}:
-            healthy = database.ping()
-            body = json.dumps({"ok": healthy, "database": "reachable" if healthy else "unreachable"}).encode()
+            healthy = runtime.database.ping()
+            report = {"ok": healthy, "database": "reachable" if healthy else "unreachable"}
+            report |= slack_health.report() if slack_health else {"slack": "unknown"}
+            body = json.dumps(report).encode()
             start_response(
                 "200 OK" if healthy else "503 Service Unavailable",
                 [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -16,6 +18,28 @@ from store.limits import refuse_overlong_text
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 LOCK_WAIT_OPTION = "pulse_lock_wait"  # seconds a session waits for a lock before giving up
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout expires
+MIN_LOCK_WAIT = 0.05  # seconds: past a deadline a session still tries once, briefly
+_deadline: ContextVar[float | None] = ContextVar("pulse_lock_deadline", default=None)
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Sessions opened inside (in this thread) wait for locks at most until `seconds` from now, so a person
+    waiting on an answer (e.g. Slack's 3 s for an ack) is told "busy" in time instead of waiting on a lock."""
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def _bounded(lock_wait: float | None) -> float | None:
+    """`lock_wait`, cut to what is left of the current deadline (if any)."""
+    ends = _deadline.get()
+    if ends is None:
+        return lock_wait
+    left = max(ends - time.monotonic(), MIN_LOCK_WAIT)
+    return left if lock_wait is None else min(lock_wait, left)
 
 
 def normalise_url(url: str) -> str:
@@ -91,8 +115,10 @@ class Database:
         """A session inside one transaction: committed on success, rolled back on any error.
 
         `lock_wait` bounds how long it waits for locks other transactions hold (seconds; then the database
-        raises and `is_lock_timeout` says so); by default it waits as long as the engine's busy timeout."""
+        raises and `is_lock_timeout` says so); by default it waits as long as the engine's busy timeout, or
+        until the current `deadline`."""
         bind = self._writer if write else self.engine
+        lock_wait = _bounded(lock_wait)
         if lock_wait is not None:
             bind = bind.execution_options(**{LOCK_WAIT_OPTION: lock_wait})
         with Session(bind, expire_on_commit=False) as session:

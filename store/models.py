@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -441,3 +441,18 @@ class KpiReading(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=500)
     recorded_by: str = Field(max_length=32)
     created_at: dt.datetime = _created()
+
+
+class SeenRequest(SQLModel, table=True):
+    """A signed Slack request already received (its fingerprint), and the answer it got, so a replay within
+    the signature window is answered the same way instead of being applied again. Pruned after the window."""
+
+    __tablename__ = "seen_request"
+
+    fingerprint: str = Field(primary_key=True, max_length=120)
+    received_at: dt.datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True)
+    )
+    status: int | None = None
+    content_type: str | None = Field(default=None, max_length=100)
+    body: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))

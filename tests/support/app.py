@@ -155,7 +155,8 @@ def add_milestone(
 # The directory's cache of Slack profiles (time zones) is filled on a user's first command, before the command
 # itself runs and whatever it turns out to be, and so is the workspace's Slack domain (for permalinks): they may
 # gain rows when nothing else may change.
-CACHES = {"user_profile", "workspace_settings"}
+# Every signed request leaves its fingerprint (replays are answered, not applied again): bookkeeping, not a change.
+CACHES = {"user_profile", "workspace_settings", "seen_request"}
 Snapshot = dict[str, list[tuple[Any, ...]]]  # every row of every table
 
 

@@ -88,13 +88,15 @@ class PulseHarness:
         self.app = create_app(self.runtime)
         # Slack's one-message-per-second-per-channel pacing would make every second channel post wait a second.
         self.runtime.deliverer.pace_seconds = 0.0
+        served = wsgi_app(self.app, self.runtime)
         self.server = make_server(
-            "127.0.0.1", 0, wsgi_app(self.app, database), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+            "127.0.0.1", 0, served, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
         )
         # A short poll interval: shutdown() waits up to one interval (0.5 s by default, paid by every test).
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.sent: list[tuple[str, dict[str, str]]] = []
 
     def close(self) -> None:
         self.server.shutdown()
@@ -102,7 +104,8 @@ class PulseHarness:
         self.runtime.close()
 
     def post(self, path: str, body: str, headers: dict[str, str]) -> tuple[int, bytes]:
-        """POST raw bytes; returns (status, body)."""
+        """POST raw bytes; returns (status, body). Each request sent is kept in `sent` (to replay it)."""
+        self.sent.append((body, headers))
         request = urllib.request.Request(self.url + path, data=body.encode(), headers=headers, method="POST")
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
