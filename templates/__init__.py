@@ -94,7 +94,7 @@ def environment() -> Environment:
     """The shared Jinja2 environment (templates are package data of `templates`)."""
     env = Environment(
         loader=PackageLoader("templates", "."),
-        autoescape=True,  # every value is escaped (see `slack_escaped`); only markup Pulse builds passes
+        autoescape=True,  # every value is escaped (see `_slack_mrkdwn`); only markup Pulse builds passes
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
@@ -125,7 +125,7 @@ def _nested(rendered: str) -> Markup:
     return Markup(rendered)  # noqa: S704 - render() and error_text() escaped every value in it
 
 
-def slack_escaped(autoescaped: str) -> str:
+def _slack_mrkdwn(autoescaped: str) -> str:
     """Autoescaped output as Slack mrkdwn: Slack escapes only `&`, `<` and `>`; markupsafe also escapes quotes,
     which Slack would show as `&#34;` and `&#39;`, so those are put back (text people typed cannot contain these
     entities any more: its `&` is `&amp;` by now)."""
@@ -150,7 +150,7 @@ class Renderable(Protocol):
 
 def render(name: str, **context: Any) -> str:
     """Render `templates/<name>.j2` to Pulse message markup (see bot/blocks.py)."""
-    return slack_escaped(environment().get_template(f"{name}.j2").render(**context)).strip()
+    return _slack_mrkdwn(environment().get_template(f"{name}.j2").render(**context)).strip()
 
 
 def render_message(message: Renderable) -> str:
@@ -161,12 +161,12 @@ def render_message(message: Renderable) -> str:
 def error_text(code: str, values: dict[str, Any]) -> str:
     """The wording of error `code` (a macro of `templates/errors.j2`) with its values."""
     macro = getattr(environment().get_template("errors.j2").module, code)
-    return slack_escaped(macro(**values)).strip()
+    return _slack_mrkdwn(macro(**values)).strip()
 
 
 def label(name: str, **values: Any) -> str:
     """The plain text of a button or form label (a macro of `templates/labels.j2`)."""
-    return unescaped(slack_escaped(getattr(environment().get_template("labels.j2").module, name)(**values))).strip()
+    return unescaped(_slack_mrkdwn(getattr(environment().get_template("labels.j2").module, name)(**values))).strip()
 
 
 def with_prefix(text: str, prefix: str, commands: Iterable[str]) -> str:

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.ids import ActionId, CallbackId
-from bot.slack_stub import SlackStub
+from bot.slack_stub import Call, SlackStub
 from commands.parse import COMMANDS
 from store.db import Database
 from tests.support.app import (
@@ -119,9 +119,11 @@ slash = st.builds(
     USERS,
     TEAMS,
 )
-# Buttons that always answer the clicker by response_url (Acknowledge: while no alert exists; Update opens a form).
-ANSWERING = [a for a in ActionId if a != ActionId.RISK_UPDATE]
-click = st.builds(Click, st.sampled_from(ANSWERING), st.one_of(st.sampled_from(IDS), hostile_text), USERS, TEAMS)
+# Every button answers the clicker by response_url (Acknowledge too: no alert exists), but Update, which opens
+# the risk form or says why not in an ephemeral message.
+OPENS_FORM = ActionId.RISK_UPDATE
+FORM_ANSWERS = {"views.open", "chat.postEphemeral"}
+click = st.builds(Click, st.sampled_from(list(ActionId)), st.one_of(st.sampled_from(IDS), hostile_text), USERS, TEAMS)
 select = st.one_of(st.sampled_from(["1", "5", "9", "-1", "x"]), hostile_text).map(
     lambda v: {"type": "static_select", "selected_option": {"value": v}}
 )
@@ -149,7 +151,7 @@ def stub() -> Iterator[SlackStub]:
 
 @pytest.fixture
 def seeded(database: Database, stub: SlackStub) -> Iterator[PulseHarness]:
-    """A program and a restricted one, each with a risk, a decision and an action; no alert (see ANSWERING)."""
+    """A program and a restricted one, each with a risk, a decision and an action; no alert (see OPENS_FORM)."""
     pulse = PulseHarness(database, stub, PULSE_ADMINS="U0ADMIN", PULSE_ESCALATION_CHANNEL="C0ESC")
     create_program(pulse, "TNS-FUZZ", "Fuzzing", fields=f"channel:{channel_link('C0FUZZ', 'fuzz')}")
     create_program(pulse, "TNS-HUSH", "Hush", fields=f"restricted:yes members:<@{MEMBER}> channels:<#C0SECRET>")
@@ -164,6 +166,11 @@ def seeded(database: Database, stub: SlackStub) -> Iterator[PulseHarness]:
 def send(pulse: PulseHarness, request: Slash | Click | Submit) -> Answer:
     if isinstance(request, Slash):
         return pulse.command(f"/{request.command}", request.text, user=request.user, team=request.team)
+    if isinstance(request, Click) and request.action_id == OPENS_FORM:
+        answered = len([c for c in pulse.stub.calls() if c.method in FORM_ANSWERS])
+        answer = pulse.click(request.action_id, request.value, user=request.user, team=request.team, wait=False)
+        pulse.stub.wait_for(lambda e: isinstance(e, Call) and e.method in FORM_ANSWERS, answered + 1, timeout=10)
+        return answer
     if isinstance(request, Click):
         return pulse.click(request.action_id, request.value, user=request.user, team=request.team)
     return pulse.submit_view(
@@ -171,8 +178,11 @@ def send(pulse: PulseHarness, request: Slash | Click | Submit) -> Answer:
     )
 
 
-def is_error(request: Slash | Click | Submit, answer: Answer) -> bool:
-    """The answer refuses: an ephemeral warning or usage, or a form's field errors."""
+def writes_nothing(request: Slash | Click | Submit, answer: Answer) -> bool:
+    """The request may not have written: opening a form, or an answer that refuses (an ephemeral warning or
+    usage, or a form's field errors)."""
+    if isinstance(request, Click) and request.action_id == OPENS_FORM:
+        return True
     if isinstance(request, Submit):
         return answer.body.get("response_action") == "errors"
     return answer.text.startswith((":warning:", "*/"))
@@ -215,7 +225,7 @@ def test_hostile_input_is_refused_cleanly(
         answer = send(seeded, request)
         assert answer.status == 200, (request, answer)
         assert "Something went wrong" not in answer.text, (request, answer.text)
-        if is_error(request, answer):
+        if writes_nothing(request, answer):
             assert_unchanged(before, table_rows(database))
         assert not broadcasts(answer.body), (request, answer.body)
         sent = [c.payload for c in seeded.stub.calls()[sent_before:]]
