@@ -3,7 +3,7 @@ through every slash command, every button and every form. Each request must be a
 trace, leave every table as it was when the answer is an error, and no payload Pulse sends may carry `<!...>`
 (Pulse builds no broadcast, so any `<!` is one smuggled in).
 
-Prints `hostile input: N tried, N held`.
+Prints `hostile input: N tried, N held` (past pytest's capture).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from tests.support.app import (
     log_decision,
     table_rows,
 )
+from tests.support.figures import area_figures
 from tests.support.harness import Answer, PulseHarness
 
 OTHER_TEAM, OTHER_USER, OTHER_CHANNEL = "T0OTHER", "U0OTHERTEAM", "C0OTHERTEAM"
@@ -206,9 +207,8 @@ def traces(records: list[logging.LogRecord]) -> list[str]:
 
 
 def test_hostile_input_is_refused_cleanly(
-    seeded: PulseHarness, database: Database, caplog: pytest.LogCaptureFixture
+    seeded: PulseHarness, database: Database, caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest
 ) -> None:
-    tally = {"tried": 0, "held": 0}
 
     @settings(
         max_examples=40,
@@ -216,23 +216,22 @@ def test_hostile_input_is_refused_cleanly(
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
-    @given(request=requests)
-    def one(request: Slash | Click | Submit) -> None:
+    @given(sent=requests)
+    def one(sent: Slash | Click | Submit) -> None:
         tally["tried"] += 1
         caplog.clear()
         before = table_rows(database)
         sent_before = len(seeded.stub.calls())
-        answer = send(seeded, request)
-        assert answer.status == 200, (request, answer)
-        assert "Something went wrong" not in answer.text, (request, answer.text)
-        if writes_nothing(request, answer):
+        answer = send(seeded, sent)
+        assert answer.status == 200, (sent, answer)
+        assert "Something went wrong" not in answer.text, (sent, answer.text)
+        if writes_nothing(sent, answer):
             assert_unchanged(before, table_rows(database))
-        assert not broadcasts(answer.body), (request, answer.body)
-        sent = [c.payload for c in seeded.stub.calls()[sent_before:]]
-        assert not broadcasts(sent), (request, json.dumps(sent)[:2000])
-        assert not traces(caplog.records), (request, traces(caplog.records))
+        assert not broadcasts(answer.body), (sent, answer.body)
+        posted = [c.payload for c in seeded.stub.calls()[sent_before:]]
+        assert not broadcasts(posted), (sent, json.dumps(posted)[:2000])
+        assert not traces(caplog.records), (sent, traces(caplog.records))
         tally["held"] += 1
 
-    with caplog.at_level(logging.WARNING):
+    with area_figures(request, "hostile input") as tally, caplog.at_level(logging.WARNING):
         one()
-    print(f"\nhostile input: {tally['tried']} tried, {tally['held']} held")

@@ -2,13 +2,14 @@
 get the digests and ticks; no reply and no payload Pulse sends them names what they may not see (its key, its
 title, its items' titles) or counts it.
 
-Prints `isolation: N tried, N held`.
+Prints `isolation: N tried, N held` (past pytest's capture).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -33,6 +34,7 @@ from tests.support.app import (
     ok,
 )
 from tests.support.clock import make_clock, tick_at
+from tests.support.figures import area_figures
 from tests.support.harness import Answer, PulseHarness
 
 TEAM_A, TEAM_B = "T0TEST", "T0OTHER"
@@ -103,15 +105,19 @@ def leaks(text: str, secrets: list[str]) -> list[str]:
     return [secret for secret in secrets if secret.lower() in text.lower()]
 
 
-def test_nothing_crosses_workspaces_or_restriction(pulse: PulseHarness) -> None:
+def test_nothing_crosses_workspaces_or_restriction(pulse: PulseHarness, request: pytest.FixtureRequest) -> None:
+    with area_figures(request, "isolation") as tally:
+        scan_everything(pulse, tally)
+
+
+def scan_everything(pulse: PulseHarness, tally: Counter[str]) -> None:
     viewers = {
         "team B": (BETA_USER, BETA_CHANNEL, TEAM_B, ALPHA_SECRETS + HUSH_SECRETS),
         "stranger": (STRANGER, GENERAL, TEAM_A, HUSH_SECRETS),
     }
-    tried = held = 0
     for who, (user, channel, team, secrets) in viewers.items():
         for command, text, key in read_requests():
-            tried += 1
+            tally["tried"] += 1
             answer: Answer = pulse.command(f"/{command}", text, user=user, channel=channel, team=team)
             assert answer.status == 200, (who, command, text)
             if key in secrets:  # asking for what they may not see is exactly like asking for what does not exist
@@ -119,11 +125,11 @@ def test_nothing_crosses_workspaces_or_restriction(pulse: PulseHarness) -> None:
                 assert words_in(answer.body).replace(key, ABSENT) == words_in(twin.body), (who, command, text)
             else:
                 assert not leaks(words_in(answer.body), secrets), (who, command, text, answer.text)
-            held += 1
-        tried += 1
+            tally["held"] += 1
+        tally["tried"] += 1
         whoami = pulse.command("/pulse", "whoami", user=user, channel=channel, team=team)
         assert "You can see 1 program" in whoami.text, (who, whoami.text)  # TNS-BETA, or TNS-ALPHA
-        held += 1
+        tally["held"] += 1
 
     # Digests sent now and by the clock, to team B and to team A's uncleared channels.
     ok(pulse.command("/digest", "send", user=BETA_USER, channel=BETA_CHANNEL, team=TEAM_B))
@@ -151,10 +157,9 @@ def test_nothing_crosses_workspaces_or_restriction(pulse: PulseHarness) -> None:
             continue
         where = str(call.payload.get("channel") or call.payload.get("channel_id") or "")
         where = pulse.stub.dm_channel(where) if where[:1] in {"U", "W"} else where
-        tried += 1
+        tally["tried"] += 1
         if where == BETA_CHANNEL or where == pulse.stub.dm_channel(BETA_USER):
             assert not leaks(words_in(call.payload), ALPHA_SECRETS + HUSH_SECRETS), (where, call.payload)
         elif where not in cleared:
             assert not leaks(words_in(call.payload), HUSH_SECRETS), (where, call.payload)
-        held += 1
-    print(f"\nisolation: {tried} tried, {held} held")
+        tally["held"] += 1
