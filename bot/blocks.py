@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from templates import unescaped
+
 BUTTONS_MARK = "@buttons "
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
@@ -78,7 +80,7 @@ def _block(paragraph: str) -> list[dict[str, Any]]:
     if paragraph == "---":
         return [{"type": "divider"}]
     if paragraph.startswith("# "):
-        title = paragraph[2:].replace("\n", " ").strip()
+        title = unescaped(paragraph[2:].replace("\n", " ").strip())  # a header is plain text
         if len(title) > MAX_HEADER_CHARS:
             title = title[: MAX_HEADER_CHARS - 1] + "…"
         return [{"type": "header", "text": plain(title)}]

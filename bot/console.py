@@ -114,7 +114,8 @@ def resolve_user(text: str) -> str | None:
 
 def slack_escaped(text: str) -> str:
     """`text` as Slack sends it for a command that escapes names: `@priya` -> `<@U0PRIYA|priya>`, `#tns-appeals`
-    -> `<#C0APPEALS|tns-appeals>`, `@here` -> `<!here>`. Names Slack would not know stay as typed."""
+    -> `<#C0APPEALS|tns-appeals>`, `@here` -> `<!here>`, and `&`, `<`, `>` escaped. Names Slack would not know
+    stay as typed."""
     people = {short_name(uid).lower(): uid for uid in DEMO_USERS}
     channels = {name: cid for cid, name in DEMO_CHANNELS.items()}
 
@@ -130,7 +131,8 @@ def slack_escaped(text: str) -> str:
         found = channels.get(match.group(1).lower())
         return f"<#{found}|{match.group(1).lower()}>" if found else match.group(0)
 
-    return TYPED_CHANNEL.sub(channel, TYPED_MENTION.sub(person, text))
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return TYPED_CHANNEL.sub(channel, TYPED_MENTION.sub(person, escaped))
 
 
 def blocks_markup(payload: dict[str, Any]) -> str:

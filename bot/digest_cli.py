@@ -88,4 +88,4 @@ def run_preview(key: str | None, team: str | None, channel: str | None) -> None:
             )
         )
     except NotFound as exc:
-        fail(error_text(exc.code, exc.values))
+        fail(to_terminal(error_text(exc.code, exc.values)))

@@ -7,7 +7,7 @@ from typing import Any
 from bot.blocks import plain
 from bot.ids import MODAL_VALUE, CallbackId
 from store.models import Risk, RiskStatus
-from templates import label
+from templates import label, render
 
 MAX_TITLE_CHARS = 24  # Slack's limit for a modal's title and its buttons
 SCALE = [str(n) for n in range(1, 6)]
@@ -54,7 +54,7 @@ def risk_update_modal(ref: str, risk: Risk) -> dict[str, Any]:
         "submit": plain(label("save")),
         "close": plain(label("cancel")),
         "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": f"*{ref}* {risk.title}"[:3000]}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": render("risk_form", ref=ref, risk=risk)[:3000]}},
             _select("likelihood", label("likelihood_scale"), SCALE, str(risk.likelihood)),
             _select("impact", label("impact_scale"), SCALE, str(risk.impact)),
             _optional("review", label("next_review"), review),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from templates import unescaped
 
 
 class _Payload(BaseModel):
@@ -22,6 +24,13 @@ class SlashCommand(_Payload):
     text: str = ""
     response_url: str
     trigger_id: str | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _as_typed(cls, text: str) -> str:
+        """The text as the person typed it: Slack sends `&`, `<` and `>` escaped (mentions stay `<@U1|ana>`);
+        Pulse stores text as typed and escapes it once, where it is rendered."""
+        return unescaped(text)
 
 
 class _Id(_Payload):

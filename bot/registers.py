@@ -57,7 +57,7 @@ def run_export(kind: RegisterKind, fmt: FileFormat, out: Path | None, key: str |
     try:
         data = export_bytes(database, settings.tz, team=team_id, kind=kind, fmt=fmt.value, key=key)
     except PulseError as exc:
-        fail(error_text(exc.code, exc.values))
+        fail(to_terminal(error_text(exc.code, exc.values)))
     if out is None:
         if fmt == FileFormat.XLSX and sys.stdout.isatty():
             fail("an .xlsx file is not for the terminal: give --out FILE")
@@ -112,8 +112,8 @@ def run_import(request: ImportRequest) -> None:
             database, settings, request, team, rows, read.source, keep=not problems and not request.dry_run
         )
     except PulseError as exc:
-        fail(error_text(exc.code, exc.values))
-    problems += [f"{p.where}: {error_text(p.code, p.values)}" for p in imported.problems]
+        fail(to_terminal(error_text(exc.code, exc.values)))
+    problems += [f"{p.where}: {to_terminal(error_text(p.code, p.values))}" for p in imported.problems]
     typer.echo(report(imported, request, read.source, problems))
     if problems:
         raise typer.Exit(1)
@@ -139,7 +139,9 @@ def register_rows(
                 else:
                     values[spec.name] = people.user_id(str(written))
             except PulseError as exc:
-                found.append(f"{record.places.get(spec.name, record.where)}: {error_text(exc.code, exc.values)}")
+                found.append(
+                    f"{record.places.get(spec.name, record.where)}: {to_terminal(error_text(exc.code, exc.values))}"
+                )
         problems += found
         if not found:
             rows.append(RegisterRow(record.where, values, record.places))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import html
 import re
 
 from bot.blocks import BUTTONS_MARK, paragraphs
+from templates import unescaped
 
 MENTION = re.compile(r"<([@#!])([A-Z0-9]+)(?:\|([^>]*))?>")
 EMPHASIS = re.compile(r"(?<![\w*_])([*_])(?=\S)([^*_\n]+?)(?<=\S)\1(?![\w*_])")
@@ -43,7 +43,7 @@ def to_terminal(markup: str, names: dict[str, str] | None = None) -> str:
     text = EMPHASIS.sub(r"\2", text)
     for code, symbol in EMOJI_TEXT.items():
         text = text.replace(code, symbol)
-    return html.unescape(text)
+    return unescaped(text)
 
 
 EMOJI_TEXT = {

@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any, Protocol
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 RAG_EMOJI = {
     "red": ":red_circle:",
@@ -33,18 +34,19 @@ TREND_WORDS = {
 CLOCK_USER = "pulse"  # the audit trail's name for changes the clock makes
 
 
-def _user(user_id: str | None) -> str:
+def _user(user_id: str | None) -> Markup:
+    """A mention Pulse builds (the one kind of Slack markup that passes autoescape, with the ID escaped)."""
     if user_id == CLOCK_USER:
-        return "Pulse (scheduled)"
-    return f"<@{user_id}>" if user_id else "nobody"
+        return Markup("Pulse (scheduled)")
+    return Markup("<@{}>").format(user_id) if user_id else Markup("nobody")
 
 
-def _users(user_ids: list[str] | None) -> str:
-    return ", ".join(_user(u) for u in user_ids or []) or "nobody"
+def _users(user_ids: list[str] | None) -> Markup:
+    return Markup(", ").join(_user(u) for u in user_ids or []) or Markup("nobody")
 
 
-def _channel(channel_id: str | None) -> str:
-    return f"<#{channel_id}>" if channel_id else "no channel"
+def _channel(channel_id: str | None) -> Markup:
+    return Markup("<#{}>").format(channel_id) if channel_id else Markup("no channel")
 
 
 def _date(value: dt.date | dt.datetime | None) -> str:
@@ -92,7 +94,7 @@ def environment() -> Environment:
     """The shared Jinja2 environment (templates are package data of `templates`)."""
     env = Environment(
         loader=PackageLoader("templates", "."),
-        autoescape=False,  # noqa: S701 - output is Slack mrkdwn, escaped by the `esc` filter where user text goes
+        autoescape=True,  # every value is escaped (see `_slack_mrkdwn`); only markup Pulse builds passes
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
@@ -109,17 +111,34 @@ def environment() -> Environment:
         age=_age,
         clip=_clip,
         summary=_summary,
-        esc=escape_mrkdwn,
         tick_field=lambda name: f"`{name}:`",
     )
-    env.globals.update(message=render_message, error_text=error_text)
+    env.globals.update(
+        message=lambda message: _nested(render_message(message)),
+        error_text=lambda code, values: _nested(error_text(code, values)),
+    )
     return env
 
 
-def escape_mrkdwn(value: object) -> str:
-    """Escape the three characters Slack treats as control characters in mrkdwn."""
-    text = "" if value is None else str(value)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _nested(rendered: str) -> Markup:
+    """A rendered message or error inside another template: escaped once already, so marked safe."""
+    return Markup(rendered)  # noqa: S704 - render() and error_text() escaped every value in it
+
+
+def _slack_mrkdwn(autoescaped: str) -> str:
+    """Autoescaped output as Slack mrkdwn: Slack escapes only `&`, `<` and `>`; markupsafe also escapes quotes,
+    which Slack would show as `&#34;` and `&#39;`, so those are put back (text people typed cannot contain these
+    entities any more: its `&` is `&amp;` by now)."""
+    return str(autoescaped).replace("&#34;", '"').replace("&#39;", "'")
+
+
+def unescaped(mrkdwn: str) -> str:
+    """Slack mrkdwn as people read it (for plain-text fields and terminals): `&lt;` is `<` again, and so on."""
+    return SLACK_ENTITY.sub(lambda match: SLACK_ENTITIES[match.group(1)], mrkdwn)
+
+
+SLACK_ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
+SLACK_ENTITY = re.compile(r"&(amp|lt|gt);")
 
 
 class Renderable(Protocol):
@@ -131,7 +150,7 @@ class Renderable(Protocol):
 
 def render(name: str, **context: Any) -> str:
     """Render `templates/<name>.j2` to Pulse message markup (see bot/blocks.py)."""
-    return environment().get_template(f"{name}.j2").render(**context).strip()
+    return _slack_mrkdwn(environment().get_template(f"{name}.j2").render(**context)).strip()
 
 
 def render_message(message: Renderable) -> str:
@@ -142,12 +161,12 @@ def render_message(message: Renderable) -> str:
 def error_text(code: str, values: dict[str, Any]) -> str:
     """The wording of error `code` (a macro of `templates/errors.j2`) with its values."""
     macro = getattr(environment().get_template("errors.j2").module, code)
-    return str(macro(**values)).strip()
+    return _slack_mrkdwn(macro(**values)).strip()
 
 
 def label(name: str, **values: Any) -> str:
-    """The text of a button or form label (a macro of `templates/labels.j2`)."""
-    return str(getattr(environment().get_template("labels.j2").module, name)(**values)).strip()
+    """The plain text of a button or form label (a macro of `templates/labels.j2`)."""
+    return unescaped(_slack_mrkdwn(getattr(environment().get_template("labels.j2").module, name)(**values))).strip()
 
 
 def with_prefix(text: str, prefix: str, commands: Iterable[str]) -> str:

@@ -146,7 +146,7 @@ def test_an_archived_program_stays_readable_but_takes_no_changes(database: Datab
         ),
         "same key": (
             lambda s, p: programs.create(s, ADMIN, key="TNS-X", name="again", owner_id=OWNER.user_id),
-            "A program with key TNS-X already exists (keys are never reused); pick another key.",
+            "That key is not available: TNS-X cannot be used for a new program; choose another key.",
         ),
     }
     for name, (change, message) in refusals.items():

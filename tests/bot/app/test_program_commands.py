@@ -56,7 +56,7 @@ def test_new_program_defaults_to_the_caller_as_owner(pulse: PulseHarness, databa
 
 
 NEW_ERRORS = [
-    ("new TNS-APPEALS Again", "A program with key TNS-APPEALS already exists"),
+    ("new TNS-APPEALS Again", "That key is not available: TNS-APPEALS cannot be used"),
     ("new R-5 Looks like a risk ID", "`R-5` is not a usable program key"),
     ("new TNS-X", "The program title is missing"),
     ("new", "The program KEY (e.g. TNS-APPEALS) is missing."),

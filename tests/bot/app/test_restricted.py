@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -126,6 +127,19 @@ def test_asking_for_it_is_exactly_like_asking_for_nothing(pulse: PulseHarness, s
             hidden_answer = refused(pulse.command(command, text.format(hidden), user=STRANGER))
             assert hidden_answer.text == f":warning: {hidden} not found."
             same_but_for(hidden_answer, pulse.command(command, text.format(missing), user=STRANGER), hidden, missing)
+
+
+@pytest.mark.usefixtures("secret")
+def test_its_key_is_unavailable_like_any_taken_key(pulse: PulseHarness, database: Database) -> None:
+    with nothing_written(database):
+        hidden = refused(pulse.command("/program", f"new {SECRET} Copycat", user=STRANGER))
+        shown = refused(pulse.command("/program", "new TNS-OPEN Copycat", user=STRANGER))
+    assert (
+        hidden.text
+        == f":warning: That key is not available: {SECRET} cannot be used for a new program; choose another key."
+    )
+    same_but_for(hidden, shown, SECRET, "TNS-OPEN")
+    assert not re.search(r"exist|restricted|taken", hidden.text, re.IGNORECASE)
 
 
 @pytest.mark.usefixtures("secret")

@@ -190,8 +190,8 @@ def test_names_and_channels_are_escaped_the_way_slack_does(console: Console) -> 
     assert slack_escaped("owner:@priya to:#tns-leadership cc @sam, #tns-appeals") == (
         "owner:<@U0PRIYA|priya> to:<#C0LEADS|tns-leadership> cc <@U0SAM|sam>, <#C0APPEALS|tns-appeals>"
     )
-    assert slack_escaped("@here mail a@b.c #nochannel @nobody <@U0LENA|lena>") == (
-        "<!here> mail a@b.c #nochannel @nobody <@U0LENA|lena>"
+    assert slack_escaped("@here mail a@b.c #nochannel @nobody <@U0LENA|lena> R&D") == (
+        "<!here> mail a@b.c #nochannel @nobody &lt;@U0LENA|lena&gt; R&amp;D"
     )
     added = console.handle("/action add TNS-APPEALS Send the SOW owner:@omar due:fri") or ""
     assert "owner @omar" in added, added
