@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from commands import action, ask, decision, digest, kpi, program, pulse, risk
+from commands import action, ask, budget, decision, digest, kpi, program, pulse, risk
 from commands.grammar import ParseContext
 from commands.problems import UsageError
 from commands.registry import Args, Command, Subcommand
@@ -30,6 +30,7 @@ COMMANDS: dict[str, Command] = {
     )
 }
 COMMANDS[kpi.COMMAND.name] = kpi.COMMAND
+COMMANDS[budget.COMMAND.name] = budget.COMMAND
 
 
 @dataclass(frozen=True)

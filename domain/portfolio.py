@@ -10,6 +10,7 @@ from sqlmodel import Session
 from domain.access import Actor
 from domain.actions import is_overdue
 from domain.bands import Band, band_for
+from domain.budget import BudgetFacts, QuarterBudget, budgets_for
 from domain.lookup import visible_programs
 from domain.status import ProgramStatus, Trend, status_of
 from store import actions, asks, milestones, risks
@@ -35,6 +36,7 @@ class ProgramFacts:
     open_asks: list[Ask] = field(default_factory=list)  # soonest due first
     quiet_days: int = 0  # days since its last status report, or since it was created when it has none
     stale: bool = False
+    budget: BudgetFacts | None = None  # its quarters' plans and actuals (domain/budget.py)
 
     @property
     def rag(self) -> Rag | None:
@@ -55,16 +57,24 @@ class ProgramFacts:
     @property
     def watermelon(self) -> bool:
         """Reported green while its facts are red."""
-        return self.rag == Rag.GREEN and bool(self.slipped_milestones or self.critical_risks or self.overdue_actions)
+        return self.rag == Rag.GREEN and bool(
+            self.slipped_milestones or self.critical_risks or self.overdue_actions or self.over_budget
+        )
 
     @property
-    def red_facts(self) -> list[tuple[str, Milestone | Risk | Action]]:
+    def over_budget(self) -> list[QuarterBudget]:
+        """Quarters spent over plan by more than the workspace's threshold: budget reasons."""
+        return self.budget.over if self.budget else []
+
+    @property
+    def red_facts(self) -> list[tuple[str, Milestone | Risk | Action | QuarterBudget]]:
         """Why a green report is not believed, as (kind, item): slipped milestones, critical risks, overdue actions
-        (two of each at most)."""
+        (two of each at most), and quarters over budget (the latest)."""
         return [
             *(("milestone", m) for m in self.slipped_milestones[:2]),
             *(("risk", r) for r in self.critical[:2]),
             *(("action", a) for a in self.overdue_actions[:2]),
+            *(("budget", q) for q in self.over_budget[-1:]),
         ]
 
     @property
@@ -111,6 +121,8 @@ def facts_for(
             item.slipped_milestones.append(milestone)
     for ask in asks.for_programs(session, team_id, ids):
         facts[ask.program_id].open_asks.append(ask)
+    for program_id, money in budgets_for(session, team_id, program_list, today=today).items():
+        facts[program_id].budget = money
     for item in facts.values():
         current = item.status.current
         item.quiet_days = (now - (current.created_at if current else item.program.created_at)).days

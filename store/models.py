@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -87,6 +87,8 @@ class WorkspaceSettings(SQLModel, table=True):
     # when `appetite_needs_mitigation`); the default is "no critical risk without a mitigation".
     appetite_band: str = Field(default="critical", max_length=16)
     appetite_needs_mitigation: bool = True
+    currency: str = Field(default="USD", max_length=3)  # ISO 4217 code budgets are kept in
+    budget_threshold_pct: int = 10  # a program spending more than this over its quarter's plan has a budget reason
     updated_at: dt.datetime = _created()
 
 
@@ -437,5 +439,59 @@ class KpiReading(SQLModel, table=True):
     value: float
     taken_on: dt.date
     note: str | None = Field(default=None, max_length=500)
+    recorded_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+
+
+def _money(default: int | None = None) -> Any:
+    """An exact amount in the currency's minor units (cents): an integer, never a float."""
+    if default is None:
+        return Field(sa_column=Column(BigInteger(), nullable=False))
+    return Field(default=default, sa_column=Column(BigInteger(), nullable=False))
+
+
+class BudgetPlan(SQLModel, table=True):
+    """A program's budget for one quarter (`2027Q1`): planned and committed, in minor units."""
+
+    __tablename__ = "budget_plan"
+    __table_args__ = (UniqueConstraint("program_id", "quarter", name="uq_budget_plan_program_quarter"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    quarter: str = Field(max_length=6)
+    planned: int = _money()
+    committed: int = _money(0)
+    set_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+    updated_at: dt.datetime = _created()
+
+
+class SpendCategory(StrEnum):
+    VENDOR = "vendor"
+    HEADCOUNT = "headcount"
+    TOOLING = "tooling"
+
+
+class BudgetSpend(SQLModel, table=True):
+    """Money a program spent (actuals), in minor units, counted in the quarter of `spent_on`."""
+
+    __tablename__ = "budget_spend"
+    __table_args__ = (Index("ix_budget_spend_program_quarter", "program_id", "quarter"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    program_id: int = Field(foreign_key="program.id")
+    quarter: str = Field(max_length=6)
+    amount: int = _money()
+    category: SpendCategory | None = Field(
+        default=None,
+        sa_column=Column(
+            SAEnum(SpendCategory, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+            nullable=True,
+        ),
+    )
+    note: str | None = Field(default=None, max_length=500)
+    spent_on: dt.date
     recorded_by: str = Field(max_length=32)
     created_at: dt.datetime = _created()

@@ -1,0 +1,80 @@
+"""Program plans: budgets by quarter and spending, the workspace's currency and budget threshold
+
+Revision ID: 0013
+Revises: 0008
+Create Date: 2026-12-02 06:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import store.types
+
+revision: str = "0013"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "budget_plan",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("program_id", sa.Integer(), nullable=False),
+        sa.Column("quarter", sa.String(length=6), nullable=False),
+        sa.Column("planned", sa.BigInteger(), nullable=False),
+        sa.Column("committed", sa.BigInteger(), nullable=False),
+        sa.Column("set_by", sa.String(length=32), nullable=False),
+        sa.Column("created_at", store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["program_id"], ["program.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("program_id", "quarter", name="uq_budget_plan_program_quarter"),
+    )
+    with op.batch_alter_table("budget_plan", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_budget_plan_program_id"), ["program_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_budget_plan_team_id"), ["team_id"], unique=False)
+    op.create_table(
+        "budget_spend",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("program_id", sa.Integer(), nullable=False),
+        sa.Column("quarter", sa.String(length=6), nullable=False),
+        sa.Column("amount", sa.BigInteger(), nullable=False),
+        sa.Column(
+            "category",
+            sa.Enum("vendor", "headcount", "tooling", name="spendcategory", native_enum=False, length=16),
+            nullable=True,
+        ),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.Column("spent_on", sa.Date(), nullable=False),
+        sa.Column("recorded_by", sa.String(length=32), nullable=False),
+        sa.Column("created_at", store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["program_id"], ["program.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("budget_spend", schema=None) as batch_op:
+        batch_op.create_index("ix_budget_spend_program_quarter", ["program_id", "quarter"], unique=False)
+    # Existing workspaces keep budgets in US dollars and call 10% over plan a budget reason until changed.
+    with op.batch_alter_table("workspace_settings", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("currency", sa.String(length=3), nullable=False, server_default="USD"))
+        batch_op.add_column(sa.Column("budget_threshold_pct", sa.Integer(), nullable=False, server_default="10"))
+    with op.batch_alter_table("workspace_settings", schema=None) as batch_op:
+        batch_op.alter_column("currency", server_default=None)
+        batch_op.alter_column("budget_threshold_pct", server_default=None)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("workspace_settings", schema=None) as batch_op:
+        batch_op.drop_column("budget_threshold_pct")
+        batch_op.drop_column("currency")
+    with op.batch_alter_table("budget_spend", schema=None) as batch_op:
+        batch_op.drop_index("ix_budget_spend_program_quarter")
+    op.drop_table("budget_spend")
+    with op.batch_alter_table("budget_plan", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_budget_plan_team_id"))
+        batch_op.drop_index(batch_op.f("ix_budget_plan_program_id"))
+    op.drop_table("budget_plan")
