@@ -19,6 +19,14 @@ class Rag(StrEnum):
     RED = "red"
 
 
+class Confidence(StrEnum):
+    """How sure the reporter is of delivery (a forecast, not a mood)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
 class RiskStatus(StrEnum):
     OPEN = "open"
     MITIGATING = "mitigating"
@@ -56,6 +64,12 @@ def _enum(enum: type[StrEnum], default: Any = None) -> Any:
     if default is None:
         return Field(sa_column=Column(column_type, nullable=False))
     return Field(default=default, sa_column=Column(column_type, nullable=False))
+
+
+def _optional_enum(enum: type[StrEnum]) -> Any:
+    """A StrEnum that may be left out, stored as its value in a nullable VARCHAR."""
+    column_type = SAEnum(enum, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+    return Field(default=None, sa_column=Column(column_type, nullable=True))
 
 
 def _created() -> Any:
@@ -136,6 +150,13 @@ class StatusUpdate(SQLModel, table=True):
     rag: Rag = _enum(Rag)
     summary: str = Field(max_length=3000)
     asks: str | None = Field(default=None, max_length=2000)
+    # The ratings by dimension, when the report gives them (the overall `rag` is the one set, else the worst).
+    schedule: Rag | None = _optional_enum(Rag)
+    budget: Rag | None = _optional_enum(Rag)
+    scope: Rag | None = _optional_enum(Rag)
+    people: Rag | None = _optional_enum(Rag)
+    path_to_green: str | None = Field(default=None, max_length=1000)
+    confidence: Confidence | None = _optional_enum(Confidence)
     author_id: str = Field(max_length=32)
     created_at: dt.datetime = _created()
 
@@ -484,13 +505,7 @@ class BudgetSpend(SQLModel, table=True):
     program_id: int = Field(foreign_key="program.id")
     quarter: str = Field(max_length=6)
     amount: int = _money()
-    category: SpendCategory | None = Field(
-        default=None,
-        sa_column=Column(
-            SAEnum(SpendCategory, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
-            nullable=True,
-        ),
-    )
+    category: SpendCategory | None = _optional_enum(SpendCategory)
     note: str | None = Field(default=None, max_length=500)
     spent_on: dt.date
     recorded_by: str = Field(max_length=32)

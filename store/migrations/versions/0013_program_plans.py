@@ -1,4 +1,5 @@
-"""Program plans: budgets by quarter and spending, the workspace's currency and budget threshold
+"""Program plans: budgets by quarter and spending, the workspace's currency and budget threshold; status by
+dimension with a path to green and a confidence
 
 Revision ID: 0013
 Revises: 0008
@@ -58,6 +59,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("budget_spend", schema=None) as batch_op:
         batch_op.create_index("ix_budget_spend_program_quarter", ["program_id", "quarter"], unique=False)
+    rag = ("green", "amber", "red")
+    with op.batch_alter_table("status_update", schema=None) as batch_op:
+        for dimension in ("schedule", "budget", "scope", "people"):
+            batch_op.add_column(
+                sa.Column(dimension, sa.Enum(*rag, name="rag", native_enum=False, length=16), nullable=True)
+            )
+        batch_op.add_column(sa.Column("path_to_green", sa.String(length=1000), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "confidence",
+                sa.Enum("high", "medium", "low", name="confidence", native_enum=False, length=16),
+                nullable=True,
+            )
+        )
     # Existing workspaces keep budgets in US dollars and call 10% over plan a budget reason until changed.
     with op.batch_alter_table("workspace_settings", schema=None) as batch_op:
         batch_op.add_column(sa.Column("currency", sa.String(length=3), nullable=False, server_default="USD"))
@@ -68,6 +83,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("status_update", schema=None) as batch_op:
+        for column in ("confidence", "path_to_green", "people", "scope", "budget", "schedule"):
+            batch_op.drop_column(column)
     with op.batch_alter_table("workspace_settings", schema=None) as batch_op:
         batch_op.drop_column("budget_threshold_pct")
         batch_op.drop_column("currency")
