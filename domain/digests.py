@@ -136,7 +136,7 @@ def portfolio_digest(
     moved = changes.since(session, viewer.team_id, [f.program for f in facts], start)
     counts = {rag.value: sum(1 for f in facts if f.rag == rag) for rag in Rag}
     counts["none"] = sum(1 for f in facts if f.rag is None)
-    needs_you = [f for f in facts if f.rag in (Rag.RED, Rag.AMBER)]
+    needs_you = [f for f in facts if f.rag in (Rag.RED, Rag.AMBER) or f.severe_issues]
     context = {
         "facts": facts,
         "counts": counts,

@@ -11,10 +11,11 @@ from domain.access import Actor
 from domain.actions import is_overdue
 from domain.bands import Band, band_for
 from domain.budget import BudgetFacts, QuarterBudget, budgets_for
+from domain.issues import is_severe
 from domain.lookup import visible_programs
 from domain.status import ProgramStatus, Trend, status_of
-from store import actions, asks, milestones, risks
-from store.models import Action, Ask, Milestone, Program, Rag, Risk
+from store import actions, asks, issues, milestones, risks
+from store.models import Action, Ask, Issue, Milestone, Program, Rag, Risk
 from store.settings import workspace_settings
 
 STALE_AFTER_DAYS = 7
@@ -37,6 +38,12 @@ class ProgramFacts:
     quiet_days: int = 0  # days since its last status report, or since it was created when it has none
     stale: bool = False
     budget: BudgetFacts | None = None  # its quarters' plans and actuals (domain/budget.py)
+    open_issues: list[Issue] = field(default_factory=list)  # most severe first
+
+    @property
+    def severe_issues(self) -> list[Issue]:
+        """Open issues of severity 1 or 2: leadership sees them in "Needs you"."""
+        return [i for i in self.open_issues if is_severe(i)]
 
     @property
     def rag(self) -> Rag | None:
@@ -121,6 +128,8 @@ def facts_for(
             item.slipped_milestones.append(milestone)
     for ask in asks.for_programs(session, team_id, ids):
         facts[ask.program_id].open_asks.append(ask)
+    for issue in issues.open_for_programs(session, team_id, ids):
+        facts[issue.program_id].open_issues.append(issue)
     for program_id, money in budgets_for(session, team_id, program_list, today=today).items():
         facts[program_id].budget = money
     for item in facts.values():

@@ -510,3 +510,32 @@ class BudgetSpend(SQLModel, table=True):
     spent_on: dt.date
     recorded_by: str = Field(max_length=32)
     created_at: dt.datetime = _created()
+
+
+class IssueStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class Issue(SQLModel, table=True):
+    """A risk that happened, or a problem that emerged (I-n): severity 1 (worst) to 4, its measured impact, the
+    risk it materialised from; open until resolved."""
+
+    __tablename__ = "issue"
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_issue_team_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    number: int
+    program_id: int = Field(foreign_key="program.id", index=True)
+    title: str = Field(max_length=300)
+    severity: int
+    impact: str = Field(max_length=2000)  # affected volume, SLA hours, cost: what it is doing, measured
+    risk_id: int | None = Field(default=None, foreign_key="risk.id")
+    owner_id: str = Field(max_length=32)
+    status: IssueStatus = _enum(IssueStatus, IssueStatus.OPEN)
+    resolution: str | None = Field(default=None, max_length=2000)
+    created_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+    resolved_at: dt.datetime | None = _instant()
+    resolved_by: str | None = Field(default=None, max_length=32)

@@ -1,4 +1,5 @@
-"""Migration 0013 (budgets, the workspace's currency and budget threshold) upgrades a database holding data."""
+"""Migration 0013 (budgets, the workspace's currency and budget threshold, status by dimension, issues) upgrades a
+database holding data."""
 
 from __future__ import annotations
 
@@ -13,7 +14,17 @@ from sqlmodel import select
 
 from store.db import Database
 from store.migrate import alembic_config, upgrade
-from store.models import BudgetPlan, BudgetSpend, Kpi, Program, SpendCategory, WorkspaceSettings
+from store.models import (
+    BudgetPlan,
+    BudgetSpend,
+    Issue,
+    Kpi,
+    Program,
+    Rag,
+    SpendCategory,
+    StatusUpdate,
+    WorkspaceSettings,
+)
 from tests.support.store import scratch_postgres
 
 NOW = "2026-11-20 09:00:00"
@@ -54,6 +65,13 @@ def _fill(url: str) -> None:
         )
         conn.execute(
             text(
+                "INSERT INTO status_update (team_id, program_id, rag, summary, author_id, created_at)"
+                " VALUES ('T1', :program, 'amber', 'Vendor slipped', 'U1', :now)"
+            ),
+            {"program": program_id, "now": NOW},
+        )
+        conn.execute(
+            text(
                 "INSERT INTO workspace_settings (team_id, band_medium_min, band_high_min, band_critical_min,"
                 " ladder_step2_days, ladder_step3_days, day_first, appetite_band, appetite_needs_mitigation,"
                 " updated_at) VALUES ('T1', 4, 9, 16, 2, 5, false, 'high', true, :now)"
@@ -72,6 +90,25 @@ def test_upgrade_keeps_the_data_and_gives_the_defaults(at_0008: str) -> None:
             settings = session.exec(select(WorkspaceSettings)).one()
             assert (program.key, session.exec(select(Kpi)).one().name) == ("TNS-OLD", "Median appeal time")
             assert (settings.appetite_band, settings.currency, settings.budget_threshold_pct) == ("high", "USD", 10)
+            update = session.exec(select(StatusUpdate)).one()
+            assert (update.rag, update.summary, update.schedule, update.confidence) == (
+                Rag.AMBER,
+                "Vendor slipped",
+                None,
+                None,
+            )
+            session.add(
+                Issue(
+                    team_id="T1",
+                    number=1,
+                    program_id=program.id or 0,
+                    title="Backlog",
+                    severity=2,
+                    impact="14k appeals late",
+                    owner_id="U1",
+                    created_by="U1",
+                )
+            )
             session.add(
                 BudgetPlan(team_id="T1", program_id=program.id or 0, quarter="2027Q1", planned=10**14, set_by="U1")
             )
@@ -107,5 +144,6 @@ def test_downgrade_to_0008_keeps_the_old_data(at_0008: str) -> None:
         with database.engine.connect() as conn:
             assert conn.execute(text("SELECT name FROM kpi")).scalar_one() == "Median appeal time"
             assert conn.execute(text("SELECT appetite_band FROM workspace_settings")).scalar_one() == "high"
+            assert conn.execute(text("SELECT summary FROM status_update")).scalar_one() == "Vendor slipped"
     finally:
         database.dispose()

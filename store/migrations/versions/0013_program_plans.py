@@ -1,5 +1,5 @@
 """Program plans: budgets by quarter and spending, the workspace's currency and budget threshold; status by
-dimension with a path to green and a confidence
+dimension with a path to green and a confidence; issues (I-n)
 
 Revision ID: 0013
 Revises: 0008
@@ -59,6 +59,33 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("budget_spend", schema=None) as batch_op:
         batch_op.create_index("ix_budget_spend_program_quarter", ["program_id", "quarter"], unique=False)
+    op.create_table(
+        "issue",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("program_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("severity", sa.Integer(), nullable=False),
+        sa.Column("impact", sa.String(length=2000), nullable=False),
+        sa.Column("risk_id", sa.Integer(), nullable=True),
+        sa.Column("owner_id", sa.String(length=32), nullable=False),
+        sa.Column(
+            "status", sa.Enum("open", "resolved", name="issuestatus", native_enum=False, length=16), nullable=False
+        ),
+        sa.Column("resolution", sa.String(length=2000), nullable=True),
+        sa.Column("created_by", sa.String(length=32), nullable=False),
+        sa.Column("created_at", store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("resolved_at", store.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("resolved_by", sa.String(length=32), nullable=True),
+        sa.ForeignKeyConstraint(["program_id"], ["program.id"]),
+        sa.ForeignKeyConstraint(["risk_id"], ["risk.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("team_id", "number", name="uq_issue_team_number"),
+    )
+    with op.batch_alter_table("issue", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_issue_program_id"), ["program_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_issue_team_id"), ["team_id"], unique=False)
     rag = ("green", "amber", "red")
     with op.batch_alter_table("status_update", schema=None) as batch_op:
         for dimension in ("schedule", "budget", "scope", "people"):
@@ -83,6 +110,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("issue", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_issue_team_id"))
+        batch_op.drop_index(batch_op.f("ix_issue_program_id"))
+    op.drop_table("issue")
     with op.batch_alter_table("status_update", schema=None) as batch_op:
         for column in ("confidence", "path_to_green", "people", "scope", "budget", "schedule"):
             batch_op.drop_column(column)
