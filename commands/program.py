@@ -18,7 +18,8 @@ from commands.grammar import (
 )
 from commands.problems import UsageError
 from commands.registry import Args, Command, field_
-from domain import milestones, programs
+from domain import dependencies, milestones, programs
+from domain.dependencies import DependencyCreate
 from domain.inputs import NumberRef
 from domain.milestones import MilestoneCreate, MilestoneUpdate
 from domain.programs import ProgramCreate, ProgramEdit, ProgramQuery, ProgramRef, StatusReport
@@ -185,6 +186,34 @@ def milestone_done(args: Args, _ctx: ParseContext) -> NumberRef:
 def milestone_update(args: Args, _ctx: ParseContext) -> MilestoneUpdate:
     return MilestoneUpdate(
         number=parse_id(Kind.MILESTONE)(args.words[0]), title=args.text(1) or None, due=args.values.get("due")
+    )
+
+
+def parse_key(raw: str, _ctx: ParseContext) -> str:
+    """A program KEY (`on:TNS-CLASSIFIER`)."""
+    return raw.strip().upper()
+
+
+def parse_milestone(raw: str, _ctx: ParseContext) -> int:
+    """A milestone: M-n."""
+    return parse_id(Kind.MILESTONE)(raw)
+
+
+@COMMAND.sub(
+    "depends",
+    usage="KEY on:OTHER [milestone:M-n]",
+    summary="Record that a program needs another (or one of its milestones) to deliver (program owner or admin); "
+    "a slipped milestone it depends on is flagged in both programs' digests.",
+    runs=dependencies.depend,
+    fields=[field_("on", parse_key, required=True), field_("milestone", parse_milestone)],
+    examples=["program depends TNS-ELECTION on:TNS-CLASSIFIER milestone:M-3"],
+    min_words=1,
+)
+def depends(args: Args, _ctx: ParseContext) -> DependencyCreate:
+    if len(args.words) > 1:
+        raise UsageError("extra_words", extra=" ".join(args.words[1:]))
+    return DependencyCreate(
+        key=program_key(args), on_key=args.values["on"], milestone_number=args.values.get("milestone")
     )
 
 

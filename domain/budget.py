@@ -19,7 +19,7 @@ from domain.errors import Conflict, Invalid
 from domain.inputs import Input
 from domain.lookup import program, program_to_change
 from domain.messages import Reply, reply, use_case
-from store import budget
+from store import budget, programs
 from store.models import BudgetPlan, BudgetSpend, Program, SpendCategory
 from store.settings import workspace_settings
 
@@ -245,7 +245,7 @@ def set_plan(ctx: Context, data: BudgetSet) -> Reply:
     currency = Currency.named(workspace_settings(ctx.session, ctx.team_id).currency)
     planned = _amount(currency, data.planned, "planned") if data.planned is not None else None
     committed = _amount(currency, data.committed, "committed") if data.committed is not None else None
-    budget.hold_program(ctx.session, owning.id or 0)
+    programs.hold(ctx.session, owning.id or 0)
     plan = budget.plan_for(ctx.session, owning.id or 0, quarter.label)
     label = f"{owning.key}/{quarter.label}"
     if plan is None:
@@ -282,7 +282,7 @@ def spend(ctx: Context, data: BudgetSpendInput) -> Reply:
     amount = _amount(currency, data.amount, "amount")
     if amount == 0:
         raise Invalid("money_zero", field="amount")
-    budget.hold_program(ctx.session, owning.id or 0)
+    programs.hold(ctx.session, owning.id or 0)
     quarter = Quarter.of(ctx.today)
     row = BudgetSpend(
         team_id=ctx.team_id,

@@ -5,13 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from store.models import BudgetPlan, BudgetSpend, Program, SpendCategory
-
-
-def hold_program(session: Session, program_id: int) -> None:
-    """Hold the program's row until the transaction ends, so budget writes to one program queue (PostgreSQL;
-    SQLite writers already hold the database) and a quarter's plan is created once."""
-    session.exec(select(Program.id).where(col(Program.id) == program_id).with_for_update()).first()
+from store.models import BudgetPlan, BudgetSpend, SpendCategory
 
 
 def plan_for(session: Session, program_id: int, quarter: str) -> BudgetPlan | None:

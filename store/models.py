@@ -539,3 +539,17 @@ class Issue(SQLModel, table=True):
     created_at: dt.datetime = _created()
     resolved_at: dt.datetime | None = _instant()
     resolved_by: str | None = Field(default=None, max_length=32)
+
+
+class ProgramDependency(SQLModel, table=True):
+    """A program that needs another program (`on_program_id`), or one of its milestones, to deliver."""
+
+    __tablename__ = "program_dependency"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    program_id: int = Field(foreign_key="program.id", index=True)  # the one that depends
+    on_program_id: int = Field(foreign_key="program.id", index=True)  # the one it depends on
+    milestone_id: int | None = Field(default=None, foreign_key="milestone.id")  # one milestone of it, or all
+    created_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()

@@ -20,6 +20,7 @@ from store.models import (
     Issue,
     Kpi,
     Program,
+    ProgramDependency,
     Rag,
     SpendCategory,
     StatusUpdate,
@@ -123,7 +124,13 @@ def test_upgrade_keeps_the_data_and_gives_the_defaults(at_0008: str) -> None:
                     recorded_by="U1",
                 )
             )
+            session.add(
+                ProgramDependency(
+                    team_id="T1", program_id=program.id or 0, on_program_id=program.id or 0, created_by="U1"
+                )
+            )
         with database.session() as session:
+            assert session.exec(select(ProgramDependency)).one().milestone_id is None
             plan = session.exec(select(BudgetPlan)).one()
             spend = session.exec(select(BudgetSpend)).one()
             assert (plan.planned, plan.committed, spend.amount, spend.category) == (

@@ -1,5 +1,5 @@
 """Program plans: budgets by quarter and spending, the workspace's currency and budget threshold; status by
-dimension with a path to green and a confidence; issues (I-n)
+dimension with a path to green and a confidence; issues (I-n); dependencies between programs
 
 Revision ID: 0013
 Revises: 0008
@@ -86,6 +86,24 @@ def upgrade() -> None:
     with op.batch_alter_table("issue", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_issue_program_id"), ["program_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_issue_team_id"), ["team_id"], unique=False)
+    op.create_table(
+        "program_dependency",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("program_id", sa.Integer(), nullable=False),
+        sa.Column("on_program_id", sa.Integer(), nullable=False),
+        sa.Column("milestone_id", sa.Integer(), nullable=True),
+        sa.Column("created_by", sa.String(length=32), nullable=False),
+        sa.Column("created_at", store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["milestone_id"], ["milestone.id"]),
+        sa.ForeignKeyConstraint(["on_program_id"], ["program.id"]),
+        sa.ForeignKeyConstraint(["program_id"], ["program.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("program_dependency", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_program_dependency_on_program_id"), ["on_program_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_program_dependency_program_id"), ["program_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_program_dependency_team_id"), ["team_id"], unique=False)
     rag = ("green", "amber", "red")
     with op.batch_alter_table("status_update", schema=None) as batch_op:
         for dimension in ("schedule", "budget", "scope", "people"):
@@ -110,6 +128,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("program_dependency", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_program_dependency_team_id"))
+        batch_op.drop_index(batch_op.f("ix_program_dependency_program_id"))
+        batch_op.drop_index(batch_op.f("ix_program_dependency_on_program_id"))
+    op.drop_table("program_dependency")
     with op.batch_alter_table("issue", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_issue_team_id"))
         batch_op.drop_index(batch_op.f("ix_issue_program_id"))
