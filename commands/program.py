@@ -93,10 +93,11 @@ DIMENSION_FIELDS = [field_(name, choice(Rag, name)) for name in DIMENSIONS]
 
 @COMMAND.sub(
     "status",
-    usage="KEY [green|amber|red] Summary... [schedule:|budget:|scope:|people:green|amber|red] "
+    usage="KEY green|amber|red Summary... [schedule:|budget:|scope:|people:green|amber|red] "
     '[path:"..."] [confidence:high|medium|low] [asks:...] [ask-to:@u|Function] [ask-by:DATE]',
     summary="Report RAG status (program owner or admin); amber and red need a summary. Posted to the channel. "
-    "Schedule, budget, scope and people may be rated apart: the overall status is the one given, else the worst. "
+    "Schedule, budget, scope and people may be rated apart: the overall status is the one given, or leave it out "
+    "for the worst of them. "
     "An ask is what you need from someone (a person, or a function such as Finance) by a date.",
     runs=programs.report_status,
     fields=[

@@ -13,6 +13,7 @@ from domain.bands import Band, band_for
 from domain.budget import BudgetFacts, QuarterBudget, budgets_for
 from domain.issues import is_severe
 from domain.lookup import visible_programs
+from domain.staffing import StaffingFacts, staffing_for
 from domain.status import ProgramStatus, Trend, status_of
 from store import actions, asks, issues, milestones, risks
 from store.models import Action, Ask, Issue, Milestone, Program, Rag, Risk
@@ -39,6 +40,12 @@ class ProgramFacts:
     stale: bool = False
     budget: BudgetFacts | None = None  # its quarters' plans and actuals (domain/budget.py)
     open_issues: list[Issue] = field(default_factory=list)  # most severe first
+    staffing: StaffingFacts | None = None  # planned and filled headcount by role (domain/staffing.py)
+
+    @property
+    def short_staffed(self) -> bool:
+        """Less of its planned headcount filled than the workspace's threshold: a people reason."""
+        return self.staffing is not None and self.staffing.short
 
     @property
     def severe_issues(self) -> list[Issue]:
@@ -64,9 +71,10 @@ class ProgramFacts:
     @property
     def watermelon(self) -> bool:
         """Reported green while its facts are red."""
-        return self.rag == Rag.GREEN and bool(
-            self.slipped_milestones or self.critical_risks or self.overdue_actions or self.over_budget
-        )
+        return (
+            self.rag == Rag.GREEN
+            and bool(self.slipped_milestones or self.critical_risks or self.overdue_actions or self.over_budget)
+        ) or (self.rag == Rag.GREEN and self.short_staffed)
 
     @property
     def over_budget(self) -> list[QuarterBudget]:
@@ -74,14 +82,15 @@ class ProgramFacts:
         return self.budget.over if self.budget else []
 
     @property
-    def red_facts(self) -> list[tuple[str, Milestone | Risk | Action | QuarterBudget]]:
+    def red_facts(self) -> list[tuple[str, Milestone | Risk | Action | QuarterBudget | StaffingFacts]]:
         """Why a green report is not believed, as (kind, item): slipped milestones, critical risks, overdue actions
-        (two of each at most), and quarters over budget (the latest)."""
+        (two of each at most), the latest quarter over budget, and staffing short of plan."""
         return [
             *(("milestone", m) for m in self.slipped_milestones[:2]),
             *(("risk", r) for r in self.critical[:2]),
             *(("action", a) for a in self.overdue_actions[:2]),
             *(("budget", q) for q in self.over_budget[-1:]),
+            *([("people", self.staffing)] if self.staffing and self.short_staffed else []),
         ]
 
     @property
@@ -128,6 +137,8 @@ def facts_for(
             item.slipped_milestones.append(milestone)
     for ask in asks.for_programs(session, team_id, ids):
         facts[ask.program_id].open_asks.append(ask)
+    for program_id, people in staffing_for(session, team_id, program_list).items():
+        facts[program_id].staffing = people
     for issue in issues.open_for_programs(session, team_id, ids):
         facts[issue.program_id].open_issues.append(issue)
     for program_id, money in budgets_for(session, team_id, program_list, today=today).items():

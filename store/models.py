@@ -103,6 +103,7 @@ class WorkspaceSettings(SQLModel, table=True):
     appetite_needs_mitigation: bool = True
     currency: str = Field(default="USD", max_length=3)  # ISO 4217 code budgets are kept in
     budget_threshold_pct: int = 10  # a program spending more than this over its quarter's plan has a budget reason
+    staffing_threshold_pct: int = 80  # a program with less of its planned headcount filled has a people reason
     updated_at: dt.datetime = _created()
 
 
@@ -553,3 +554,20 @@ class ProgramDependency(SQLModel, table=True):
     milestone_id: int | None = Field(default=None, foreign_key="milestone.id")  # one milestone of it, or all
     created_by: str = Field(max_length=32)
     created_at: dt.datetime = _created()
+
+
+class StaffingLine(SQLModel, table=True):
+    """A program's planned and filled headcount for one role (`reviewers`, `ds`)."""
+
+    __tablename__ = "staffing_line"
+    __table_args__ = (UniqueConstraint("program_id", "role", name="uq_staffing_line_program_role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    role: str = Field(max_length=40)
+    planned: int = 0
+    filled: int = 0
+    updated_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+    updated_at: dt.datetime = _created()

@@ -23,6 +23,7 @@ from store.models import (
     ProgramDependency,
     Rag,
     SpendCategory,
+    StaffingLine,
     StatusUpdate,
     WorkspaceSettings,
 )
@@ -91,6 +92,10 @@ def test_upgrade_keeps_the_data_and_gives_the_defaults(at_0008: str) -> None:
             settings = session.exec(select(WorkspaceSettings)).one()
             assert (program.key, session.exec(select(Kpi)).one().name) == ("TNS-OLD", "Median appeal time")
             assert (settings.appetite_band, settings.currency, settings.budget_threshold_pct) == ("high", "USD", 10)
+            assert settings.staffing_threshold_pct == 80
+            session.add(
+                StaffingLine(team_id="T1", program_id=program.id or 0, role="reviewers", planned=40, updated_by="U1")
+            )
             update = session.exec(select(StatusUpdate)).one()
             assert (update.rag, update.summary, update.schedule, update.confidence) == (
                 Rag.AMBER,
@@ -131,6 +136,8 @@ def test_upgrade_keeps_the_data_and_gives_the_defaults(at_0008: str) -> None:
             )
         with database.session() as session:
             assert session.exec(select(ProgramDependency)).one().milestone_id is None
+            line = session.exec(select(StaffingLine)).one()
+            assert (line.planned, line.filled) == (40, 0)
             plan = session.exec(select(BudgetPlan)).one()
             spend = session.exec(select(BudgetSpend)).one()
             assert (plan.planned, plan.committed, spend.amount, spend.category) == (

@@ -1,5 +1,5 @@
 """Program plans: budgets by quarter and spending, the workspace's currency and budget threshold; status by
-dimension with a path to green and a confidence; issues (I-n); dependencies between programs
+dimension with a path to green and a confidence; issues (I-n); dependencies between programs; staffing
 
 Revision ID: 0013
 Revises: 0008
@@ -104,6 +104,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_program_dependency_on_program_id"), ["on_program_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_program_dependency_program_id"), ["program_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_program_dependency_team_id"), ["team_id"], unique=False)
+    op.create_table(
+        "staffing_line",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("program_id", sa.Integer(), nullable=False),
+        sa.Column("role", sa.String(length=40), nullable=False),
+        sa.Column("planned", sa.Integer(), nullable=False),
+        sa.Column("filled", sa.Integer(), nullable=False),
+        sa.Column("updated_by", sa.String(length=32), nullable=False),
+        sa.Column("created_at", store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["program_id"], ["program.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("program_id", "role", name="uq_staffing_line_program_role"),
+    )
+    with op.batch_alter_table("staffing_line", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_staffing_line_program_id"), ["program_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_staffing_line_team_id"), ["team_id"], unique=False)
     rag = ("green", "amber", "red")
     with op.batch_alter_table("status_update", schema=None) as batch_op:
         for dimension in ("schedule", "budget", "scope", "people"):
@@ -122,12 +140,18 @@ def upgrade() -> None:
     with op.batch_alter_table("workspace_settings", schema=None) as batch_op:
         batch_op.add_column(sa.Column("currency", sa.String(length=3), nullable=False, server_default="USD"))
         batch_op.add_column(sa.Column("budget_threshold_pct", sa.Integer(), nullable=False, server_default="10"))
+        batch_op.add_column(sa.Column("staffing_threshold_pct", sa.Integer(), nullable=False, server_default="80"))
     with op.batch_alter_table("workspace_settings", schema=None) as batch_op:
         batch_op.alter_column("currency", server_default=None)
         batch_op.alter_column("budget_threshold_pct", server_default=None)
+        batch_op.alter_column("staffing_threshold_pct", server_default=None)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("staffing_line", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_staffing_line_team_id"))
+        batch_op.drop_index(batch_op.f("ix_staffing_line_program_id"))
+    op.drop_table("staffing_line")
     with op.batch_alter_table("program_dependency", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_program_dependency_team_id"))
         batch_op.drop_index(batch_op.f("ix_program_dependency_program_id"))
@@ -141,6 +165,7 @@ def downgrade() -> None:
         for column in ("confidence", "path_to_green", "people", "scope", "budget", "schedule"):
             batch_op.drop_column(column)
     with op.batch_alter_table("workspace_settings", schema=None) as batch_op:
+        batch_op.drop_column("staffing_threshold_pct")
         batch_op.drop_column("budget_threshold_pct")
         batch_op.drop_column("currency")
     with op.batch_alter_table("budget_spend", schema=None) as batch_op:
