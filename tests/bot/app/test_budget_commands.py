@@ -127,3 +127,10 @@ def test_a_restricted_programs_budget_is_not_found_by_strangers(pulse: PulseHarn
         spent = refused(pulse.command("/budget", "spend TNS-SECRET 1k", user=STRANGER))
     assert first_line(shown) == first_line(spent) == ":warning: TNS-SECRET not found."
     assert "USD 50,000" in ok(pulse.command("/budget", "show TNS-SECRET", user=ADMIN)).text
+
+
+def test_help_lists_the_plan_commands(pulse: PulseHarness) -> None:
+    listed = ok(pulse.command("/pulse", "help")).text
+    for command in ("/budget", "/issue", "/staff"):
+        assert command in listed
+    assert "/budget spend KEY AMOUNT" in ok(pulse.command("/pulse", "help budget")).text
