@@ -23,6 +23,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.answers import ephemeral
 from bot.blocks import to_slack
+from bot.delivery import post_reply
 from bot.payloads import BlockAction, Shortcut, SlackEvent, SlashCommand, ViewSubmission
 from bot.present import markup
 from bot.runtime import Runtime
@@ -229,7 +230,7 @@ class Gate:
             return _json(_form_error(payload, text))
         url = payload.get("response_url")
         if isinstance(url, str) and url:
-            self.runtime.pool.submit(_respond_quietly, self.runtime, url, ephemeral(reply, prefix))
+            self.runtime.pool.submit(_respond_quietly, url, markup(reply.message, prefix))
         if kind == "event_callback" and not reply.ok:
             return Answer(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain", b"busy")  # Slack retries events later
         return _json(None)
@@ -246,9 +247,9 @@ def _form_error(payload: dict[str, Any], text: str) -> dict[str, Any]:
     return {"response_action": "push", "view": modal}
 
 
-def _respond_quietly(runtime: Runtime, url: str, body: dict[str, Any]) -> None:
+def _respond_quietly(url: str, text: str) -> None:
     try:
-        runtime.respond(url, body)
+        post_reply(url, text, replaces_ack=False)
     except Exception as exc:
         log.warning("could not tell the person through their response_url (%s)", type(exc).__name__)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from commands import action, ask, decision, digest, kpi, program, pulse, risk
+from commands import action, ask, budget, decision, digest, issue, kpi, program, pulse, risk, staff
 from commands.grammar import ParseContext
 from commands.problems import UsageError
 from commands.registry import Args, Command, Subcommand
@@ -30,6 +30,9 @@ COMMANDS: dict[str, Command] = {
     )
 }
 COMMANDS[kpi.COMMAND.name] = kpi.COMMAND
+COMMANDS[budget.COMMAND.name] = budget.COMMAND
+COMMANDS[issue.COMMAND.name] = issue.COMMAND
+COMMANDS[staff.COMMAND.name] = staff.COMMAND
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,14 @@ from commands.grammar import (
 )
 from commands.problems import UsageError
 from commands.registry import Args, Command, field_
-from domain import milestones, programs
+from domain import dependencies, milestones, programs
+from domain.dependencies import DependencyCreate
 from domain.inputs import NumberRef
 from domain.milestones import MilestoneCreate, MilestoneUpdate
 from domain.programs import ProgramCreate, ProgramEdit, ProgramQuery, ProgramRef, StatusReport
+from domain.status import DIMENSIONS
 from store.ids import Kind
-from store.models import Rag
+from store.models import Confidence, Rag
 
 COMMAND = Command("program", "record and follow programs: status, milestones, archive")
 
@@ -86,30 +88,64 @@ def show(args: Args, _ctx: ParseContext) -> ProgramRef:
     return ProgramRef(key=program_key(args))
 
 
+DIMENSION_FIELDS = [field_(name, choice(Rag, name)) for name in DIMENSIONS]
+
+
 @COMMAND.sub(
     "status",
-    usage="KEY green|amber|red Summary... [asks:...] [ask-to:@u|Function] [ask-by:DATE]",
+    usage="KEY green|amber|red Summary... [schedule:|budget:|scope:|people:green|amber|red] "
+    '[path:"..."] [confidence:high|medium|low] [asks:...] [ask-to:@u|Function] [ask-by:DATE]',
     summary="Report RAG status (program owner or admin); amber and red need a summary. Posted to the channel. "
+    "Schedule, budget, scope and people may be rated apart: the overall status is the one given, or leave it out "
+    "for the worst of them. "
     "An ask is what you need from someone (a person, or a function such as Finance) by a date.",
     runs=programs.report_status,
-    fields=[field_("asks", parse_text), field_("ask-to", parse_addressee), field_("ask-by", parse_date)],
+    fields=[
+        *DIMENSION_FIELDS,
+        field_("path", parse_text),
+        field_("confidence", choice(Confidence, "confidence")),
+        field_("asks", parse_text),
+        field_("ask-to", parse_addressee),
+        field_("ask-by", parse_date),
+    ],
     examples=[
         "program status TNS-APPEALS amber Vendor ramp slipped a week; SLA at 41h asks:Approve 2 extra reviewers "
-        "ask-to:@omar ask-by:fri"
+        "ask-to:@omar ask-by:fri",
+        'program status TNS-APPEALS Vendor ramp slipped schedule:red budget:green people:amber path:"second vendor '
+        'by Jan 15" confidence:medium',
     ],
-    min_words=2,
+    min_words=1,
 )
 def status(args: Args, ctx: ParseContext) -> StatusReport:
-    rag = choice(Rag, "status")(args.words[1], ctx)
     values = args.values
+    rated = {name: values[name] for name in DIMENSIONS if name in values}
+    rag, summary_from = _overall(args, ctx, rated=bool(rated))
     return StatusReport(
         key=program_key(args),
         rag=rag,
-        summary=args.text(2),
+        summary=args.text(summary_from),
+        path_to_green=values.get("path"),
+        confidence=values.get("confidence"),
         asks=values.get("asks"),
         ask_to=values.get("ask-to"),
         ask_by=values.get("ask-by"),
+        **rated,
     )
+
+
+def _overall(args: Args, ctx: ParseContext, *, rated: bool) -> tuple[Rag | None, int]:
+    """The overall rating the text gives after the KEY and where the summary starts. With dimensions rated the
+    overall one may be left out (the summary then starts at once), unless the word is a near miss (`ambr`)."""
+    if len(args.words) < 2 and not rated:
+        raise UsageError("missing_words", command=args.command, sub=args.sub)
+    if len(args.words) < 2:
+        return None, 1
+    try:
+        return choice(Rag, "status")(args.words[1], ctx), 2
+    except UsageError as exc:
+        if not rated or exc.code.endswith("_suggestion"):
+            raise
+        return None, 1
 
 
 @COMMAND.sub(
@@ -151,6 +187,34 @@ def milestone_done(args: Args, _ctx: ParseContext) -> NumberRef:
 def milestone_update(args: Args, _ctx: ParseContext) -> MilestoneUpdate:
     return MilestoneUpdate(
         number=parse_id(Kind.MILESTONE)(args.words[0]), title=args.text(1) or None, due=args.values.get("due")
+    )
+
+
+def parse_key(raw: str, _ctx: ParseContext) -> str:
+    """A program KEY (`on:TNS-CLASSIFIER`)."""
+    return raw.strip().upper()
+
+
+def parse_milestone(raw: str, _ctx: ParseContext) -> int:
+    """A milestone: M-n."""
+    return parse_id(Kind.MILESTONE)(raw)
+
+
+@COMMAND.sub(
+    "depends",
+    usage="KEY on:OTHER [milestone:M-n]",
+    summary="Record that a program needs another (or one of its milestones) to deliver (program owner or admin); "
+    "a slipped milestone it depends on is flagged in both programs' digests.",
+    runs=dependencies.depend,
+    fields=[field_("on", parse_key, required=True), field_("milestone", parse_milestone)],
+    examples=["program depends TNS-ELECTION on:TNS-CLASSIFIER milestone:M-3"],
+    min_words=1,
+)
+def depends(args: Args, _ctx: ParseContext) -> DependencyCreate:
+    if len(args.words) > 1:
+        raise UsageError("extra_words", extra=" ".join(args.words[1:]))
+    return DependencyCreate(
+        key=program_key(args), on_key=args.values["on"], milestone_number=args.values.get("milestone")
     )
 
 

@@ -28,6 +28,7 @@ ENTITY_TYPES = {
     Kind.SCHEDULE: "schedule",
     Kind.ASK: "ask",
     Kind.KPI: "kpi",
+    Kind.ISSUE: "issue",
 }
 AUDIT_LIMIT = 15
 IGNORED = {"updated_at", "id", "team_id", "program_id", "created_at", "number", "decision", "score_band"}

@@ -19,6 +19,7 @@ from domain.access import Actor, channel_viewer, may_post_in
 from domain.asks import is_overdue as ask_overdue
 from domain.bands import Band, band_for
 from domain.context import Context
+from domain.dependencies import DependencySlip, named_in_own_channel, slips_for
 from domain.errors import Conflict, Forbidden, Invalid
 from domain.inputs import Input
 from domain.lookup import program as find_program
@@ -121,6 +122,9 @@ def program_digest(
         "risks": [(r, band_for(r.score, settings)) for r in facts.risks[:TOP_RISKS]],
         "more_risks": max(0, len(facts.risks) - TOP_RISKS),
         "links": links.permalinks(session, program.team_id, _refs([facts], moved)),
+        "depends": slips_for(session, program.team_id, [program], today=today, named=named_in_own_channel)[
+            program.id or 0
+        ],
     }
     return Digest(
         summary=Message("digest_program_summary", context), details=[Message("digest_program_detail", context)]
@@ -136,7 +140,7 @@ def portfolio_digest(
     moved = changes.since(session, viewer.team_id, [f.program for f in facts], start)
     counts = {rag.value: sum(1 for f in facts if f.rag == rag) for rag in Rag}
     counts["none"] = sum(1 for f in facts if f.rag is None)
-    needs_you = [f for f in facts if f.rag in (Rag.RED, Rag.AMBER)]
+    needs_you = [f for f in facts if f.rag in (Rag.RED, Rag.AMBER) or f.severe_issues]
     context = {
         "facts": facts,
         "counts": counts,
@@ -152,11 +156,27 @@ def portfolio_digest(
         "restricted_shown": bool(viewer.user_id) and any(f.program.restricted for f in facts),
         "links": links.permalinks(session, viewer.team_id, _refs(facts, moved)),
         "bands": Band,
+        "depends": _dependency_slips(session, viewer.team_id, facts, today),
     }
     details = [
         Message("digest_portfolio_detail", {**context, "chunk": chunk}) for chunk in _chunks(facts, PROGRAMS_PER_DETAIL)
     ]
     return Digest(summary=Message("digest_portfolio_summary", context), details=details)
+
+
+def _dependency_slips(
+    session: Session, team_id: str, facts: list[ProgramFacts], today: dt.date
+) -> list[DependencySlip]:
+    """Slipped milestones other programs depend on, among the programs the digest shows (each once)."""
+    shown = {f.program.id for f in facts}
+    flags = slips_for(
+        session, team_id, [f.program for f in facts], today=today, named=lambda _about, other: other.id in shown
+    )
+    unique: list[DependencySlip] = []
+    for flag in (flag for found in flags.values() for flag in found):
+        if flag not in unique:
+            unique.append(flag)
+    return sorted(unique, key=lambda f: (-f.slip.days, f.upstream.key, f.dependent.key))
 
 
 def _chunks(items: list[ProgramFacts], size: int) -> list[list[ProgramFacts]]:

@@ -12,7 +12,7 @@ from domain.spelling import did_you_mean
 from store import items, programs
 from store.ids import Kind, ref
 from store.items import Numbered
-from store.models import Action, Kpi, Program, Risk
+from store.models import Action, Issue, Kpi, Program, Risk
 
 
 def program(session: Session, actor: Actor, key: str) -> Program:
@@ -48,7 +48,7 @@ def visible_programs(session: Session, actor: Actor, *, include_archived: bool =
     ]
 
 
-Owned = TypeVar("Owned", Risk, Action, Kpi)
+Owned = TypeVar("Owned", Risk, Action, Kpi, Issue)
 
 
 def item_to_change(

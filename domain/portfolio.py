@@ -10,10 +10,13 @@ from sqlmodel import Session
 from domain.access import Actor
 from domain.actions import is_overdue
 from domain.bands import Band, band_for
+from domain.budget import BudgetFacts, QuarterBudget, budgets_for
+from domain.issues import is_severe
 from domain.lookup import visible_programs
+from domain.staffing import StaffingFacts, staffing_for
 from domain.status import ProgramStatus, Trend, status_of
-from store import actions, asks, milestones, risks
-from store.models import Action, Ask, Milestone, Program, Rag, Risk
+from store import actions, asks, issues, milestones, risks
+from store.models import Action, Ask, Issue, Milestone, Program, Rag, Risk
 from store.settings import workspace_settings
 
 STALE_AFTER_DAYS = 7
@@ -35,6 +38,19 @@ class ProgramFacts:
     open_asks: list[Ask] = field(default_factory=list)  # soonest due first
     quiet_days: int = 0  # days since its last status report, or since it was created when it has none
     stale: bool = False
+    budget: BudgetFacts | None = None  # its quarters' plans and actuals (domain/budget.py)
+    open_issues: list[Issue] = field(default_factory=list)  # most severe first
+    staffing: StaffingFacts | None = None  # planned and filled headcount by role (domain/staffing.py)
+
+    @property
+    def short_staffed(self) -> bool:
+        """Less of its planned headcount filled than the workspace's threshold: a people reason."""
+        return self.staffing is not None and self.staffing.short
+
+    @property
+    def severe_issues(self) -> list[Issue]:
+        """Open issues of severity 1 or 2: leadership sees them in "Needs you"."""
+        return [i for i in self.open_issues if is_severe(i)]
 
     @property
     def rag(self) -> Rag | None:
@@ -55,16 +71,26 @@ class ProgramFacts:
     @property
     def watermelon(self) -> bool:
         """Reported green while its facts are red."""
-        return self.rag == Rag.GREEN and bool(self.slipped_milestones or self.critical_risks or self.overdue_actions)
+        return (
+            self.rag == Rag.GREEN
+            and bool(self.slipped_milestones or self.critical_risks or self.overdue_actions or self.over_budget)
+        ) or (self.rag == Rag.GREEN and self.short_staffed)
 
     @property
-    def red_facts(self) -> list[tuple[str, Milestone | Risk | Action]]:
+    def over_budget(self) -> list[QuarterBudget]:
+        """Quarters spent over plan by more than the workspace's threshold: budget reasons."""
+        return self.budget.over if self.budget else []
+
+    @property
+    def red_facts(self) -> list[tuple[str, Milestone | Risk | Action | QuarterBudget | StaffingFacts]]:
         """Why a green report is not believed, as (kind, item): slipped milestones, critical risks, overdue actions
-        (two of each at most)."""
+        (two of each at most), the latest quarter over budget, and staffing short of plan."""
         return [
             *(("milestone", m) for m in self.slipped_milestones[:2]),
             *(("risk", r) for r in self.critical[:2]),
             *(("action", a) for a in self.overdue_actions[:2]),
+            *(("budget", q) for q in self.over_budget[-1:]),
+            *([("people", self.staffing)] if self.staffing and self.short_staffed else []),
         ]
 
     @property
@@ -111,6 +137,12 @@ def facts_for(
             item.slipped_milestones.append(milestone)
     for ask in asks.for_programs(session, team_id, ids):
         facts[ask.program_id].open_asks.append(ask)
+    for program_id, people in staffing_for(session, team_id, program_list).items():
+        facts[program_id].staffing = people
+    for issue in issues.open_for_programs(session, team_id, ids):
+        facts[issue.program_id].open_issues.append(issue)
+    for program_id, money in budgets_for(session, team_id, program_list, today=today).items():
+        facts[program_id].budget = money
     for item in facts.values():
         current = item.status.current
         item.quiet_days = (now - (current.created_at if current else item.program.created_at)).days

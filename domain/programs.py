@@ -17,11 +17,11 @@ from domain.lookup import program_to_change
 from domain.messages import Message, Reply, post_to, reply, use_case
 from domain.pages import page
 from domain.portfolio import facts_for, portfolio
-from domain.status import ProgramStatus, status_of
+from domain.status import DIMENSIONS, ProgramStatus, status_of, worst
 from store import actions, decisions, programs, risks
 from store.audit import snapshot
 from store.ids import parse_ref
-from store.models import Program, Rag, StatusUpdate
+from store.models import Confidence, Program, Rag, StatusUpdate
 from store.settings import workspace_settings
 
 KEY_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
@@ -59,10 +59,17 @@ class ProgramEdit(Input):
 
 class StatusReport(Input):
     """A RAG report; `asks` is what the program asks of someone (`ask_to`: a person's ID or a function such as
-    Finance), answered by `ask_by`."""
+    Finance), answered by `ask_by`. Schedule, budget, scope and people may be rated apart; the overall `rag` is
+    the one given, else the worst of those. `path_to_green` and `confidence` forecast the recovery."""
 
     key: str
-    rag: Rag
+    rag: Rag | None = None
+    schedule: Rag | None = None
+    budget: Rag | None = None
+    scope: Rag | None = None
+    people: Rag | None = None
+    path_to_green: str | None = None
+    confidence: Confidence | None = None
     summary: str = ""
     asks: str | None = None
     ask_to: AskTo | None = None
@@ -124,8 +131,12 @@ def edit(ctx: Context, data: ProgramEdit) -> Reply:
 def report_status(ctx: Context, data: StatusReport) -> Reply:
     """Record a RAG report (owner or admin); amber and red need a summary saying why. Red raises an alert."""
     program = program_to_change(ctx.session, ctx.actor, data.key, "status")
-    if data.rag != Rag.GREEN and not data.summary.strip():
-        raise Invalid("status_needs_summary", field="summary", rag=data.rag.value, key=program.key)
+    rated = {name: getattr(data, name) for name in DIMENSIONS if getattr(data, name) is not None}
+    rag = data.rag or worst(list(rated.values()))
+    if rag is None:
+        raise Invalid("status_needs_rating", field="rag", key=program.key)
+    if rag != Rag.GREEN and not data.summary.strip():
+        raise Invalid("status_needs_summary", field="summary", rag=rag.value, key=program.key)
     asked = (data.asks or "").strip()
     if not asked and (data.ask_to is not None or data.ask_by is not None):
         raise Invalid("ask_needs_text", field="asks", key=program.key)
@@ -133,9 +144,12 @@ def report_status(ctx: Context, data: StatusReport) -> Reply:
     update = StatusUpdate(
         team_id=ctx.team_id,
         program_id=program.id or 0,
-        rag=data.rag,
+        rag=rag,
         summary=data.summary.strip(),
         asks=asked or None,
+        path_to_green=(data.path_to_green or "").strip() or None,
+        confidence=data.confidence,
+        **rated,
         author_id=ctx.actor.user_id,
     )
     ctx.session.add(update)
@@ -152,19 +166,19 @@ def report_status(ctx: Context, data: StatusReport) -> Reply:
         "ask": ask[0] if ask else None,
         "ask_is_new": bool(ask and ask[1]),
         "today": ctx.today,
-        "alerts_nobody": data.rag == Rag.RED
+        "alerts_nobody": rag == Rag.RED
         and not was_red
         and not escalation.alert_channels(program, ctx.escalation_channel),
     }
     post = Message("status_post", context)
     answer = Reply(Message("status_reported", context))
-    if data.rag == Rag.RED and not was_red:
+    if rag == Rag.RED and not was_red:
         answer.posts = escalation.raise_alert(
             ctx, kind=escalation.PROGRAM_RED, program=program, entity_ref=program.key, body=post
         )
         if answer.posts:
             return answer
-    elif data.rag != Rag.RED:
+    elif rag != Rag.RED:
         escalation.resolve(ctx, kind=escalation.PROGRAM_RED, program=program, entity_ref=program.key)
     answer.posts = post_to(program.channel_id, post, f"{program.key}/status")
     return answer

@@ -12,6 +12,26 @@ from store import programs
 from store.models import Program, Rag, StatusUpdate
 
 RAG_RANK = {Rag.GREEN: 0, Rag.AMBER: 1, Rag.RED: 2}
+DIMENSIONS = ("schedule", "budget", "scope", "people")  # what a report may rate apart (StatusUpdate columns)
+
+
+def worst(ratings: list[Rag]) -> Rag | None:
+    """The worst of some ratings (None when there are none)."""
+    return max(ratings, key=RAG_RANK.__getitem__) if ratings else None
+
+
+def ratings_of(update: StatusUpdate) -> list[tuple[str, Rag]]:
+    """The dimensions a report rated, in DIMENSIONS order."""
+    return [(name, rating) for name in DIMENSIONS if (rating := getattr(update, name)) is not None]
+
+
+def drivers_of(update: StatusUpdate) -> list[str]:
+    """The dimensions that drive a report's overall rating: those rated worst, unless all are green."""
+    rated = ratings_of(update)
+    bottom = worst([rating for _, rating in rated])
+    if bottom is None or bottom == Rag.GREEN:
+        return []
+    return [name for name, rating in rated if rating == bottom]
 
 
 class Trend(StrEnum):
@@ -32,6 +52,11 @@ class ProgramStatus:
     @property
     def rag(self) -> Rag | None:
         return self.current.rag if self.current else None
+
+    @property
+    def drivers(self) -> list[str]:
+        """The dimensions driving the current rating (digests say which)."""
+        return drivers_of(self.current) if self.current else []
 
     @property
     def trend(self) -> Trend:

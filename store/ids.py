@@ -1,4 +1,4 @@
-"""Human IDs (R-12, D-4, A-7, M-3, S-2, ASK-5, K-5): unique per workspace, never reused, safe under concurrency."""
+"""Human IDs (R-12, D-4, A-7, M-3, S-2, ASK-5, K-5, I-2): unique per workspace, never reused, safe under concurrency."""
 
 from __future__ import annotations
 
@@ -20,9 +20,10 @@ class Kind(StrEnum):
     SCHEDULE = "S"
     ASK = "ASK"
     KPI = "K"
+    ISSUE = "I"
 
 
-REF_PATTERN = re.compile(r"^(ASK|[RDAMSK])-(\d{1,9})$", re.IGNORECASE)
+REF_PATTERN = re.compile(r"^(ASK|[RDAMSKI])-(\d{1,9})$", re.IGNORECASE)
 
 
 def ref(kind: Kind, number: int) -> str:

@@ -8,13 +8,20 @@ from typing import TypeVar
 from sqlmodel import Session, col, select
 
 from store.ids import Kind
-from store.models import Action, Ask, Decision, DigestSchedule, Kpi, Milestone, Risk
+from store.models import Action, Ask, Decision, DigestSchedule, Issue, Kpi, Milestone, Risk
 
-Numbered = TypeVar("Numbered", Risk, Decision, Action, Milestone, DigestSchedule, Ask, Kpi)
+Numbered = TypeVar("Numbered", Risk, Decision, Action, Milestone, DigestSchedule, Ask, Kpi, Issue)
 
 MODEL_FOR_KIND: dict[
     Kind,
-    type[Risk] | type[Decision] | type[Action] | type[Milestone] | type[DigestSchedule] | type[Ask] | type[Kpi],
+    type[Risk]
+    | type[Decision]
+    | type[Action]
+    | type[Milestone]
+    | type[DigestSchedule]
+    | type[Ask]
+    | type[Kpi]
+    | type[Issue],
 ] = {
     Kind.RISK: Risk,
     Kind.DECISION: Decision,
@@ -23,6 +30,7 @@ MODEL_FOR_KIND: dict[
     Kind.SCHEDULE: DigestSchedule,
     Kind.ASK: Ask,
     Kind.KPI: Kpi,
+    Kind.ISSUE: Issue,
 }
 
 

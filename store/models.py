@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -17,6 +17,14 @@ class Rag(StrEnum):
     GREEN = "green"
     AMBER = "amber"
     RED = "red"
+
+
+class Confidence(StrEnum):
+    """How sure the reporter is of delivery (a forecast, not a mood)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
 
 
 class RiskStatus(StrEnum):
@@ -58,6 +66,12 @@ def _enum(enum: type[StrEnum], default: Any = None) -> Any:
     return Field(default=default, sa_column=Column(column_type, nullable=False))
 
 
+def _optional_enum(enum: type[StrEnum]) -> Any:
+    """A StrEnum that may be left out, stored as its value in a nullable VARCHAR."""
+    column_type = SAEnum(enum, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+    return Field(default=None, sa_column=Column(column_type, nullable=True))
+
+
 def _created() -> Any:
     return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
@@ -87,6 +101,9 @@ class WorkspaceSettings(SQLModel, table=True):
     # when `appetite_needs_mitigation`); the default is "no critical risk without a mitigation".
     appetite_band: str = Field(default="critical", max_length=16)
     appetite_needs_mitigation: bool = True
+    currency: str = Field(default="USD", max_length=3)  # ISO 4217 code budgets are kept in
+    budget_threshold_pct: int = 10  # a program spending more than this over its quarter's plan has a budget reason
+    staffing_threshold_pct: int = 80  # a program with less of its planned headcount filled has a people reason
     updated_at: dt.datetime = _created()
 
 
@@ -134,6 +151,13 @@ class StatusUpdate(SQLModel, table=True):
     rag: Rag = _enum(Rag)
     summary: str = Field(max_length=3000)
     asks: str | None = Field(default=None, max_length=2000)
+    # The ratings by dimension, when the report gives them (the overall `rag` is the one set, else the worst).
+    schedule: Rag | None = _optional_enum(Rag)
+    budget: Rag | None = _optional_enum(Rag)
+    scope: Rag | None = _optional_enum(Rag)
+    people: Rag | None = _optional_enum(Rag)
+    path_to_green: str | None = Field(default=None, max_length=1000)
+    confidence: Confidence | None = _optional_enum(Confidence)
     author_id: str = Field(max_length=32)
     created_at: dt.datetime = _created()
 
@@ -456,3 +480,111 @@ class SeenRequest(SQLModel, table=True):
     status: int | None = None
     content_type: str | None = Field(default=None, max_length=100)
     body: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+
+
+def _money(default: int | None = None) -> Any:
+    """An exact amount in the currency's minor units (cents): an integer, never a float."""
+    if default is None:
+        return Field(sa_column=Column(BigInteger(), nullable=False))
+    return Field(default=default, sa_column=Column(BigInteger(), nullable=False))
+
+
+class BudgetPlan(SQLModel, table=True):
+    """A program's budget for one quarter (`2027Q1`): planned and committed, in minor units."""
+
+    __tablename__ = "budget_plan"
+    __table_args__ = (UniqueConstraint("program_id", "quarter", name="uq_budget_plan_program_quarter"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    quarter: str = Field(max_length=6)
+    planned: int = _money()
+    committed: int = _money(0)
+    set_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+    updated_at: dt.datetime = _created()
+
+
+class SpendCategory(StrEnum):
+    VENDOR = "vendor"
+    HEADCOUNT = "headcount"
+    TOOLING = "tooling"
+
+
+class BudgetSpend(SQLModel, table=True):
+    """Money a program spent (actuals), in minor units, counted in the quarter of `spent_on`."""
+
+    __tablename__ = "budget_spend"
+    __table_args__ = (Index("ix_budget_spend_program_quarter", "program_id", "quarter"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    program_id: int = Field(foreign_key="program.id")
+    quarter: str = Field(max_length=6)
+    amount: int = _money()
+    category: SpendCategory | None = _optional_enum(SpendCategory)
+    note: str | None = Field(default=None, max_length=500)
+    spent_on: dt.date
+    recorded_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+
+
+class IssueStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class Issue(SQLModel, table=True):
+    """A risk that happened, or a problem that emerged (I-n): severity 1 (worst) to 4, its measured impact, the
+    risk it materialised from; open until resolved."""
+
+    __tablename__ = "issue"
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_issue_team_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    number: int
+    program_id: int = Field(foreign_key="program.id", index=True)
+    title: str = Field(max_length=300)
+    severity: int
+    impact: str = Field(max_length=2000)  # affected volume, SLA hours, cost: what it is doing, measured
+    risk_id: int | None = Field(default=None, foreign_key="risk.id")
+    owner_id: str = Field(max_length=32)
+    status: IssueStatus = _enum(IssueStatus, IssueStatus.OPEN)
+    resolution: str | None = Field(default=None, max_length=2000)
+    created_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+    resolved_at: dt.datetime | None = _instant()
+    resolved_by: str | None = Field(default=None, max_length=32)
+
+
+class ProgramDependency(SQLModel, table=True):
+    """A program that needs another program (`on_program_id`), or one of its milestones, to deliver."""
+
+    __tablename__ = "program_dependency"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    program_id: int = Field(foreign_key="program.id", index=True)  # the one that depends
+    on_program_id: int = Field(foreign_key="program.id", index=True)  # the one it depends on
+    milestone_id: int | None = Field(default=None, foreign_key="milestone.id")  # one milestone of it, or all
+    created_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+
+
+class StaffingLine(SQLModel, table=True):
+    """A program's planned and filled headcount for one role (`reviewers`, `ds`)."""
+
+    __tablename__ = "staffing_line"
+    __table_args__ = (UniqueConstraint("program_id", "role", name="uq_staffing_line_program_role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    role: str = Field(max_length=40)
+    planned: int = 0
+    filled: int = 0
+    updated_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+    updated_at: dt.datetime = _created()

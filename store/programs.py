@@ -88,3 +88,9 @@ def status_history(session: Session, program: Program, limit: int = 5) -> list[S
             .limit(limit)
         )
     )
+
+
+def hold(session: Session, program_id: int) -> None:
+    """Hold the program's row until the transaction ends, so writes that first read what the program has (a
+    quarter's plan, a dependency) queue on PostgreSQL (SQLite writers already hold the database)."""
+    session.exec(select(Program.id).where(col(Program.id) == program_id).with_for_update()).first()

@@ -79,6 +79,15 @@ def _age(value: dt.datetime | None, now: dt.datetime) -> str:
     return "today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"
 
 
+def _money(minor: int, currency: Any) -> str:
+    """An amount in minor units as `USD 12,500.50` (`USD 250,000` when it has no minor part); `currency` has the
+    ISO `code` and the minor unit's `digits`."""
+    sign = "-" if minor < 0 else ""
+    whole, part = divmod(abs(minor), 10**currency.digits)
+    cents = f".{part:0{currency.digits}d}" if part else ""
+    return f"{sign}{currency.code} {whole:,}{cents}"
+
+
 def _summary(value: str | None, limit: int = 300) -> str:
     text = _clip(value, limit)
     return f"_{text}_" if text.strip() else "_(no summary)_"
@@ -111,6 +120,7 @@ def environment() -> Environment:
         age=_age,
         clip=_clip,
         summary=_summary,
+        money=_money,
         tick_field=lambda name: f"`{name}:`",
     )
     env.globals.update(
