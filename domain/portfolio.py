@@ -10,6 +10,8 @@ from sqlmodel import Session
 from domain.access import Actor
 from domain.actions import is_overdue
 from domain.bands import Band, band_for
+from domain.kpis import KpiFacts
+from domain.kpis import evidence as kpi_evidence
 from domain.lookup import visible_programs
 from domain.status import ProgramStatus, Trend, status_of
 from store import actions, asks, milestones, risks
@@ -33,6 +35,7 @@ class ProgramFacts:
     open_milestones: list[Milestone] = field(default_factory=list)
     slipped_milestones: list[Milestone] = field(default_factory=list)
     open_asks: list[Ask] = field(default_factory=list)  # soonest due first
+    kpis: list[KpiFacts] = field(default_factory=list)  # with their latest and previous readings, by number
     quiet_days: int = 0  # days since its last status report, or since it was created when it has none
     stale: bool = False
 
@@ -53,18 +56,31 @@ class ProgramFacts:
         return self.risk_bands.get(Band.CRITICAL, 0)
 
     @property
-    def watermelon(self) -> bool:
-        """Reported green while its facts are red."""
-        return self.rag == Rag.GREEN and bool(self.slipped_milestones or self.critical_risks or self.overdue_actions)
+    def breached_kpis(self) -> list[KpiFacts]:
+        """KPIs whose latest reading is worse than their target."""
+        return [k for k in self.kpis if k.breached]
 
     @property
-    def red_facts(self) -> list[tuple[str, Milestone | Risk | Action]]:
-        """Why a green report is not believed, as (kind, item): slipped milestones, critical risks, overdue actions
-        (two of each at most)."""
+    def evidence(self) -> list[KpiFacts]:
+        """The KPIs a digest states as its evidence line: breached ones first, then the others with a reading."""
+        return [*self.breached_kpis, *(k for k in self.kpis if k.latest and not k.breached)]
+
+    @property
+    def watermelon(self) -> bool:
+        """Reported green while its facts are red (a breached KPI is such a fact)."""
+        return self.rag == Rag.GREEN and bool(
+            self.slipped_milestones or self.critical_risks or self.overdue_actions or self.breached_kpis
+        )
+
+    @property
+    def red_facts(self) -> list[tuple[str, Milestone | Risk | Action | KpiFacts]]:
+        """Why a green report is not believed, as (kind, item): slipped milestones, critical risks, overdue actions,
+        breached KPIs (two of each at most)."""
         return [
             *(("milestone", m) for m in self.slipped_milestones[:2]),
             *(("risk", r) for r in self.critical[:2]),
             *(("action", a) for a in self.overdue_actions[:2]),
+            *(("kpi", k) for k in self.breached_kpis[:2]),
         ]
 
     @property
@@ -111,6 +127,8 @@ def facts_for(
             item.slipped_milestones.append(milestone)
     for ask in asks.for_programs(session, team_id, ids):
         facts[ask.program_id].open_asks.append(ask)
+    for program_id, kpi_facts in kpi_evidence(session, team_id, program_list, today=today).items():
+        facts[program_id].kpis = kpi_facts
     for item in facts.values():
         current = item.status.current
         item.quiet_days = (now - (current.created_at if current else item.program.created_at)).days
