@@ -162,7 +162,8 @@ def test_portfolio_digest_has_every_part_and_hides_restricted_programs(pulse: Pu
         "*1 above appetite*",
         f":new: R-7 {CLASSIFY} Drift on new abuse patterns (25) · *Needs attention:* above appetite R-7 {CLASSIFY}; "
         f"no mitigation R-7 {CLASSIFY}, R-6 {APPEALS}, R-5 {APPEALS} · …and 4 more (`/risk list`)",
-        f"Delivery, last 4 weeks: 0 actions done on time, 0 late · milestones slipped: M-2 {APPEALS} 5 days from Fri Mar 5",
+        f"Delivery, last 4 weeks: 0 actions done on time, 0 late · milestones slipped: M-2 {APPEALS} 5 days from "
+        "Fri Mar 5",
         "Since Wed Mar 3: 1 decision (`/decision list since:2027-03-03`) · 1 new critical risk "
         "(`/risk list band:critical`) · 1 overdue action (`/action list overdue`) · program by program in the thread",
     ]
@@ -384,7 +385,7 @@ def test_a_digest_missed_by_less_than_six_hours_is_sent_once(weekly: PulseHarnes
     tick_at(clock, utc(2027, 3, 1, 13))  # 08:00 EST: nothing due yet; then the clock stops
     assert not posted(weekly.stub)
     late = tick_at(clock, utc(2027, 3, 1, 19, 59))  # back at 14:59 EST, 5 h 59 late
-    assert late.queued["digest messages"] == 2
+    assert late.queued["digest messages"] == 3  # the summary, its thread reply and its heat map
     for minutes in (1, 60, 600):
         tick_at(clock, utc(2027, 3, 1, 19, 59) + dt.timedelta(minutes=minutes))
     summaries = [m for m in posted(weekly.stub) if not m.is_dm and m.thread_ts is None]
