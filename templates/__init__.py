@@ -110,7 +110,6 @@ def environment() -> Environment:
         clip=_clip,
         summary=_summary,
         esc=escape_mrkdwn,
-        tick_field=lambda name: f"`{name}:`",
     )
     env.globals.update(message=render_message, error_text=error_text)
     return env
