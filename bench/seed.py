@@ -146,7 +146,13 @@ def _program(rows: Rows, shape: Shape, p: int, people: list[str], now: dt.dateti
             updated_at=made,
             closed_at=made + dt.timedelta(days=1) if status == RiskStatus.CLOSED else None,
         )
-        after = {"title": f"Risk {k}", "score": likelihood * impact, "status": status.value}
+        after = {
+            "title": f"Risk {k}",
+            "likelihood": likelihood,
+            "impact": impact,
+            "score": likelihood * impact,
+            "status": status.value,
+        }
         audit = {"program_id": p + 1, "entity_type": "risk", "entity_ref": f"R-{number}", "actor_id": owner}
         _row(rows, "audit_event", **audit, action="create", before=None, after=after, created_at=made)
         if k % 10 == 3 and rng.random() < 0.2:  # a few risks became critical this week

@@ -16,6 +16,8 @@ from slack_sdk.webhook import WebhookClient, WebhookResponse
 from bot.blocks import Button, to_slack
 from bot.leases import Heartbeat
 from bot.slack_client import TIMEOUT_SECONDS, retry_handlers
+from bot.uploads import File, figure_from, file_of, upload
+from domain.digests import FILE_KIND
 from store import outbox
 from store.db import Database
 from store.models import OutboxMessage, OutboxStatus
@@ -114,16 +116,22 @@ class Deliverer:
     def deliver(
         self, ids: list[int] | None = None, *, now: dt.datetime | None = None, limit: int = 100
     ) -> list[Delivery]:
-        """Claim due messages (all, or just `ids`) and send them; returns one result per message."""
+        """Claim due messages (all, or just `ids`) and send them; returns one result per message.
+
+        Messages sent at once for a reply (`ids`) leave pictures to the clock's next tick: drawing one takes
+        longer than a slash command may wait for its answer."""
         now = now or utcnow()
+        later = (FILE_KIND,) if ids is not None else ()
         with self.database.session(write=True) as session:
-            claimed = outbox.claim(session, now=now, ids=ids, limit=limit)
+            claimed = outbox.claim(session, now=now, ids=ids, limit=limit, except_kinds=later)
         held = [message.id for message in claimed if message.id is not None]
         with Heartbeat(self.database, held, claimed_at=now, every=self.heartbeat_seconds):
             return [self._send(message, now) for message in claimed]
 
     def _send(self, message: OutboxMessage, now: dt.datetime) -> Delivery:
         assert message.id is not None
+        if message.kind == FILE_KIND:
+            return self._upload(message, now)
         if outbox.response_url_usable(message, now):
             replied = self._reply(message, now)
             if replied is not None:
@@ -194,6 +202,54 @@ class Deliverer:
     def _can_look_back(self, message: OutboxMessage, channel: str) -> bool:
         """Whether Pulse may read the conversation back (DMs only with PULSE_HISTORY_CHECK=on)."""
         return self.history_check or not (message.user_id is not None or channel.startswith("D"))
+
+    def _upload(self, message: OutboxMessage, now: dt.datetime) -> Delivery:
+        """Draw a thread's picture and upload it under its parent post, once: only after the parent has its ts,
+        and, when an earlier attempt may have shared it already, only if the thread does not hold it yet."""
+        assert message.id is not None
+        assert message.channel_id is not None
+        channel = message.channel_id
+        try:
+            thread_ts = self._thread_ts(message)
+            file = file_of(figure_from(message.markup))
+            if outbox.outcome_unknown(message) and self._already_uploaded(channel, thread_ts or "", file):
+                log.info("outbox file %s was already in its thread: not uploading it again", message.id)
+                error = None
+            else:
+                self._pace(channel)
+                with self.database.session(write=True) as session:
+                    outbox.mark_posting(session, message.id)
+                error = upload(self.client, file, channel, thread_ts=thread_ts)
+        except ParentNotSent as waiting:
+            return self._wait_for_parent(message, now, waiting.retry_at)
+        except ParentFailed:
+            return self._failed(message, "parent_failed", now, None)
+        except SlackApiError as exc:  # reading the thread failed: try again later, the outcome still unknown
+            return self._failed(
+                message, str(exc.response.get("error", "unknown_error")), now, _retry_after(exc), unknown=True
+            )
+        if error is not None:  # an upload that failed part way may still have been shared: check before retrying
+            return self._failed(message, error, now, None, unknown=True)
+        with self.database.session(write=True) as session:
+            outbox.mark_sent(session, message.id, channel=channel, ts=thread_ts or "", now=now)
+        return Delivery(message.id, message.channel_id, message.user_id, OutboxStatus.SENT, kind=message.kind)
+
+    def _already_uploaded(self, channel: str, thread_ts: str, file: File) -> bool:
+        """Whether the thread already shows `file` (a thread gets one picture of each name). Transient failures of
+        the look-up raise (retried later); when the thread cannot be read at all the file is uploaded again."""
+        try:
+            pages = self.client.conversations_replies(channel=channel, ts=thread_ts, limit=HISTORY_PAGE_SIZE)
+            for number, page in enumerate(pages):
+                for posted in page.get("messages") or []:
+                    if any(shared.get("name") == file.filename for shared in posted.get("files") or []):
+                        return True
+                if number + 1 >= HISTORY_PAGES:
+                    break
+        except SlackApiError as exc:
+            if exc.response.status_code == 429 or exc.response.status_code >= 500:
+                raise
+            log.warning("cannot tell whether %s is already in its thread (%s); uploading it", file.filename, exc)
+        return False
 
     def _already_posted(self, message: OutboxMessage, channel: str, thread_ts: str | None) -> str | None:
         """The ts of `message` if an earlier attempt did post it (found by its metadata), else None.

@@ -47,6 +47,7 @@ def run_demo() -> None:
             channel_id="C0LEADS",
             now=now,
             today=today,
+            tz=settings.tz,
             names={**demo.DEMO_USERS, **demo.DEMO_CHANNELS},
         )
     )

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from domain import actions, asks, decisions, kpis, milestones, programs, risks
 from domain.access import Actor
@@ -432,9 +432,10 @@ def _seed_evidence(demo: _Seeder, today: dt.date) -> None:
         _kpi(demo, owner, key, name, unit, target, better, warning, values, last=today)
     owner, key, name, unit, target, better, warning, values = STALE_KPI
     _kpi(demo, owner, key, name, unit, target, better, warning, values, last=today - 3 * week)
-    for number in range(1, 10):  # the register as it stood three weeks ago
+    closed = {r.number: r.closed_at for r in demo.session.exec(select(Risk).where(col(Risk.closed_at).is_not(None)))}
+    for number in range(1, 10):  # the register as it stood three weeks ago (a risk closed since: when it closed)
         for event in audit_rows.history(demo.session, DEMO_TEAM, "risk", f"R-{number}"):
-            event.created_at = demo.now - 3 * week
+            event.created_at = (event.action == "close" and closed.get(number)) or demo.now - 3 * week
             demo.session.add(event)
     demo.run("U0PRIYA", risks.update, RiskUpdate(number=2, likelihood=4), "")  # volume keeps rising: high
     demo.run("U0LENA", risks.update, RiskUpdate(number=3, impact=3), "")  # allow-list in place: medium

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 from bot.directory import Directory
 from bot.present import markup
@@ -14,6 +15,7 @@ from bot.terminal import to_terminal
 from domain.access import Actor, channel_viewer
 from domain.digests import Digest, portfolio_digest, program_digest
 from domain.errors import NotFound
+from domain.evidence import PORTFOLIO, since_last_digest
 from domain.lookup import program
 from store import profiles
 from store.db import Database
@@ -32,17 +34,22 @@ def digest_text(
     channel_id: str | None,
     now: dt.datetime,
     today: dt.date,
+    tz: ZoneInfo,
     names: dict[str, str] | None = None,
     directory: Directory | None = None,
 ) -> str:
-    """The digest as terminal text: leadership view (all programs) unless a channel is given. People read as their
-    names: `names`, else the profile cache, else (with a `directory`) what Slack says."""
+    """The digest as terminal text: leadership view (all programs) unless a channel is given, covering what happened
+    since the last digest (as `pulse report` does). People read as their names: `names`, else the profile cache,
+    else (with a `directory`) what Slack says."""
     viewer = channel_viewer(team_id, channel_id) if channel_id else Actor(team_id, "cli", None, is_admin=True)
     with database.session() as session:
         if key:
-            digest: Digest = program_digest(session, program(session, viewer, key), since=None, now=now, today=today)
+            shown = program(session, viewer, key)
+            since = since_last_digest(session, team_id, shown.key, now)
+            digest: Digest = program_digest(session, shown, since=since, now=now, today=today, tz=tz)
         else:
-            digest = portfolio_digest(session, viewer, since=None, now=now, today=today)
+            since = since_last_digest(session, team_id, PORTFOLIO, now)
+            digest = portfolio_digest(session, viewer, since=since, now=now, today=today, tz=tz)
         labels = profiles.display_names(session, team_id) | (names or {})
     texts = [markup(m, "") for m in digest.messages()]
     unknown = sorted({uid for text in texts for uid in MENTIONED.findall(text)} - set(labels))
@@ -84,6 +91,7 @@ def run_preview(key: str | None, team: str | None, channel: str | None) -> None:
                 channel_id=channel,
                 now=now,
                 today=now.astimezone(settings.tz).date(),
+                tz=settings.tz,
                 directory=_directory(settings, database),
             )
         )

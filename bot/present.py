@@ -8,8 +8,9 @@ from typing import Any
 from sqlmodel import Session
 
 from bot import buttons
+from bot.uploads import stored
 from commands.parse import names
-from domain.digests import DETAIL_KIND
+from domain.digests import DETAIL_KIND, FILE_KIND
 from domain.escalation import ALERT_KIND
 from domain.messages import Message, Post
 from store import outbox
@@ -28,7 +29,8 @@ def _buttons(post: Post) -> list[dict[str, Any]]:
 
 
 def queue_posts(session: Session, team_id: str, posts: list[Post], prefix: str) -> list[int]:
-    """Queue each post (once per dedupe key) and its thread replies; returns the outbox ids queued now."""
+    """Queue each post (once per dedupe key), its thread replies and the pictures for its thread (kept as facts,
+    drawn when they are sent); returns the outbox ids queued now."""
     ids: list[int] = []
     for post in posts:
         queued = outbox.enqueue(
@@ -55,6 +57,17 @@ def queue_posts(session: Session, team_id: str, posts: list[Post], prefix: str) 
                 entity_ref=post.entity_ref,
             )
             for index, detail in enumerate(post.thread, start=1)
+        ]
+        replies += [
+            outbox.Outgoing(
+                dedupe_key=f"{queued.dedupe_key}#file{index}",
+                kind=FILE_KIND,
+                markup=stored(figure),
+                channel_id=post.channel_id,
+                thread_parent_id=queued.id,
+                entity_ref=post.entity_ref,
+            )
+            for index, figure in enumerate(post.files, start=1)
         ]
         fresh = outbox.enqueue_many(session, team_id=team_id, messages=replies)  # one INSERT, not one per reply
         ids += [fresh[r.dedupe_key] for r in replies if r.dedupe_key in fresh]

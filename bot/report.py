@@ -51,6 +51,8 @@ EMOJI = {
     "arrow_down": "⬇️",
     "new": "🆕",
     "mag": "🔍",
+    "bar_chart": "📊",
+    "raising_hand": "🙋",
 }
 EMOJI_CODE = re.compile(r":([a-z0-9_+-]+):")
 STYLE = """
@@ -156,7 +158,7 @@ def write_report(
         facts = portfolio(session, viewer, today=today, now=now)
         shown = [f.program for f in facts]
         since = since_last_digest(session, team_id, PORTFOLIO, now)
-        digest = portfolio_digest(session, viewer, since=since, now=now, today=today)
+        digest = portfolio_digest(session, viewer, since=since, now=now, today=today, tz=tz)
         evidence = evidence_of(session, team_id, shown, scope=PORTFOLIO, since=since, now=now, tz=tz)
         labels = profiles.display_names(session, team_id) | (names or {})
     out.mkdir(parents=True, exist_ok=True)

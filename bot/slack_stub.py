@@ -839,6 +839,7 @@ class SlackStub:
             return {"ok": False, "error": "invalid_arguments"}
         channel = str(payload.get("channel_id") or payload.get("channels") or "") or None
         shared = []
+        share_ts = self._new_ts()
         with self._cond:
             for entry in files:
                 pending = self._pending_files.get(str(entry.get("id")))
@@ -857,6 +858,11 @@ class SlackStub:
                     )
                 )
             self._files.extend(shared)
+            if channel:  # as in Slack, the share is a message in the channel (or the thread) listing the files
+                message = self._message({"thread_ts": payload.get("thread_ts")} if payload.get("thread_ts") else {}, "")
+                message.update(ts=share_ts, upload=True)
+                message["files"] = [{"id": f.id, "name": f.filename, "title": f.title} for f in shared]
+                self._history.setdefault(self._channel_for(channel), []).append(message)
         return {
             "ok": True,
             "files": [{"id": f.id, "name": f.filename, "title": f.title, "size": len(f.content)} for f in shared],

@@ -63,4 +63,8 @@ EMOJI_TEXT = {
     ":white_check_mark:": "[done]",
     ":raising_hand:": "[ask]",
     ":repeat:": "[again]",
+    ":arrow_up:": "[up]",
+    ":arrow_down:": "[down]",
+    ":new:": "[new]",
+    ":bar_chart:": "[kpi]",
 }

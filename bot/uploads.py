@@ -3,20 +3,27 @@ uploaded with files_upload_v2 to the channel they are for, or to the caller's DM
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import cast
 
+from pydantic import TypeAdapter
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.drawings import filename_of, png_of, title_of, words
 from bot.spreadsheets import Kind, export
 from bot.spreadsheets.write import Format
-from domain.figures import Figure, Register, Upload
+from domain.figures import Figure, Heatmap, KpiSeries, Register, Timeline, Upload
 from templates import render
 
 log = logging.getLogger(__name__)
+FIGURES: dict[str, type[Heatmap] | type[Timeline] | type[KpiSeries]] = {
+    "heatmap": Heatmap,
+    "timeline": Timeline,
+    "kpi": KpiSeries,
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,19 @@ def file_of(content: Figure | Register) -> File:
         title = words("register_title", kind=content.kind, scope=content.scope)
         return File(f"{content.kind}-{content.scope}.{content.format}", title, data)
     return File(filename_of(content), title_of(content), png_of(content))
+
+
+def stored(figure: Figure) -> str:
+    """A picture's facts as the outbox keeps them until the picture is drawn and uploaded (JSON)."""
+    kind = next(name for name, shape in FIGURES.items() if isinstance(figure, shape))
+    return json.dumps({"figure": kind, "facts": TypeAdapter(type(figure)).dump_python(figure, mode="json")})
+
+
+def figure_from(text: str) -> Figure:
+    """The picture `stored` kept."""
+    data = json.loads(text)
+    figure: Figure = TypeAdapter(FIGURES[data["figure"]]).validate_python(data["facts"])
+    return figure
 
 
 def upload(client: WebClient, file: File, channel_id: str, *, thread_ts: str | None = None) -> str | None:

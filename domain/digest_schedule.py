@@ -87,17 +87,18 @@ def due_now(
 def scheduled(session: Session, item: DueDigest, now: dt.datetime) -> Post | None:
     """The post of a due digest, or None when its program is archived or not cleared for the channel."""
     schedule, program = item.schedule, item.program
-    today = now.astimezone(ZoneInfo(schedule.tz)).date()
+    zone = ZoneInfo(schedule.tz)
+    today = now.astimezone(zone).date()
     if program is not None:
         if program.archived_at is not None or not may_post_in(program, schedule.channel_id):
             log.warning(
                 "digest S-%s not sent: %s is archived or not cleared for its channel", schedule.number, program.key
             )
             return None
-        digest = program_digest(session, program, since=schedule.last_sent_at, now=now, today=today)
+        digest = program_digest(session, program, since=schedule.last_sent_at, now=now, today=today, tz=zone)
     else:
         viewer = channel_viewer(schedule.team_id, schedule.channel_id)
-        digest = portfolio_digest(session, viewer, since=schedule.last_sent_at, now=now, today=today)
+        digest = portfolio_digest(session, viewer, since=schedule.last_sent_at, now=now, today=today, tz=zone)
     return digest.post(schedule.channel_id, dedupe_key=item.key, entity_ref=f"S-{schedule.number}")
 
 

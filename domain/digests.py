@@ -3,7 +3,7 @@
 A digest is a summary message for the channel and detail messages for its thread. The leadership summary answers,
 in this order: the counts; what needs leadership (red and amber programs, their asks, evidence, critical risks and
 overdue actions); what looks green but is not, and why; what improved, what has not reported, what was achieved;
-totals. Program detail goes in the thread.
+risk movement and delivery health; totals. Program detail goes in the thread, with the heat map of the risks.
 """
 
 from __future__ import annotations
@@ -11,16 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from domain import changes, links
+from domain import changes, evidence, links
 from domain.access import Actor, channel_viewer, may_post_in
 from domain.asks import is_overdue as ask_overdue
 from domain.bands import Band, band_for
 from domain.context import Context
 from domain.dependencies import DependencySlip, named_in_own_channel, slips_for
 from domain.errors import Conflict, Forbidden, Invalid
+from domain.figures import Figure
 from domain.inputs import Input
 from domain.lookup import program as find_program
 from domain.messages import Message, Post, Reply, reply, use_case
@@ -37,7 +39,8 @@ PROGRAMS_PER_DETAIL = 6
 SEND_COOLDOWN = dt.timedelta(hours=1)  # between two sends of the same digest to the same channel
 SENDS_LOOKED_AT = 50  # recent sends of one digest searched for the last one to a channel
 PORTFOLIO = "portfolio"
-SUMMARY_KIND, DETAIL_KIND = "digest", "digest_detail"
+UTC = ZoneInfo("UTC")
+SUMMARY_KIND, DETAIL_KIND, FILE_KIND = "digest", "digest_detail", "digest_file"
 
 
 @dataclass
@@ -46,6 +49,7 @@ class Digest:
 
     summary: Message
     details: list[Message] = field(default_factory=list)
+    files: list[Figure] = field(default_factory=list)  # pictures uploaded into the thread, after the details
 
     def messages(self) -> list[Message]:
         return [self.summary, *self.details]
@@ -59,6 +63,7 @@ class Digest:
             kind=SUMMARY_KIND,
             dedupe_key=dedupe_key,
             thread=self.details,
+            files=self.files,
         )
 
 
@@ -70,6 +75,51 @@ def _refs(facts: list[ProgramFacts], moved: changes.Changes) -> list[str]:
     refs += [f"D-{news.decision.number}" for news in moved.decisions]
     refs += [f"R-{r.number}" for r, _ in moved.closed_risks]
     return refs
+
+
+def _nearest(facts: list[ProgramFacts], health: dict[int, evidence.DeliveryHealth]) -> dict[str, list[str]]:
+    """Actions, milestones and asks rarely have a post of their own (an overdue action's ladder post, an answered
+    ask's): each links to that, else to the post nearest to it (the risk an action treats, its program's status)."""
+    nearest: dict[str, list[str]] = {}
+    for f in facts:
+        status = f"{f.program.key}/status"
+        risk_refs = {r.id: f"R-{r.number}" for r in f.risks}
+        for action in f.open_actions:
+            treats = risk_refs.get(action.risk_id)
+            nearest[f"A-{action.number}"] = [treats, status] if treats else [status]
+        for milestone in f.open_milestones:
+            nearest[f"M-{milestone.number}"] = [status]
+        for ask in f.open_asks:
+            nearest[f"ASK-{ask.number}"] = [status]
+        for slip in health.get(f.program.id or 0, evidence.DeliveryHealth(f.program)).slipped:
+            nearest[f"M-{slip.milestone.number}"] = [status]
+    return nearest
+
+
+@dataclass(frozen=True)
+class _Proof:
+    """What the "Risk & delivery" lines state: risk movement since the digest's start, delivery health."""
+
+    movement: evidence.RiskMovement
+    health: dict[int, evidence.DeliveryHealth]
+    delivery: list[evidence.DeliveryHealth]  # in the digest's program order
+    slips: list[tuple[evidence.Slip, Program]]  # the largest slip first
+
+    def context(self) -> dict[str, object]:
+        return {"movement": self.movement, "delivery": self.delivery, "slips": self.slips}
+
+
+def _proof(
+    session: Session, team_id: str, facts: list[ProgramFacts], *, since: dt.datetime, now: dt.datetime, tz: ZoneInfo
+) -> _Proof:
+    shown = [f.program for f in facts]
+    health = evidence.delivery_health(session, team_id, shown, now=now, tz=tz)
+    ordered = [health[f.program.id] for f in facts if f.program.id in health]
+    slips = sorted(
+        ((slip, d.program) for d in ordered for slip in d.slipped), key=lambda pair: (-pair[0].days, pair[0].planned)
+    )
+    movement = evidence.risk_movement(session, team_id, shown, since=since, today=now.astimezone(tz).date())
+    return _Proof(movement, health, ordered, slips)
 
 
 def _owed(facts: ProgramFacts, today: dt.date) -> list[tuple[str, str, list[tuple[str, bool]]]]:
@@ -90,11 +140,19 @@ def _owed(facts: ProgramFacts, today: dt.date) -> list[tuple[str, str, list[tupl
 
 
 def program_digest(
-    session: Session, program: Program, *, since: dt.datetime | None, now: dt.datetime, today: dt.date
+    session: Session,
+    program: Program,
+    *,
+    since: dt.datetime | None,
+    now: dt.datetime,
+    today: dt.date,
+    tz: ZoneInfo = UTC,
 ) -> Digest:
-    """The team digest of one program: what changed, what is next, what is late, who owes what."""
+    """The team digest of one program: what changed, what is next, what is late, who owes what, its numbers,
+    how its risks moved and how it delivered."""
     start = since or now - DEFAULT_LOOKBACK
     facts = facts_for(session, program.team_id, [program], today=today, now=now)[0]
+    proof = _proof(session, program.team_id, [facts], since=start, now=now, tz=tz)
     settings = workspace_settings(session, program.team_id)
     soon = today + dt.timedelta(days=UPCOMING_DAYS)
     moved = changes.since(session, program.team_id, [program], start)
@@ -121,7 +179,8 @@ def program_digest(
         "upcoming": [m for m in facts.open_milestones if today <= m.due <= soon],
         "risks": [(r, band_for(r.score, settings)) for r in facts.risks[:TOP_RISKS]],
         "more_risks": max(0, len(facts.risks) - TOP_RISKS),
-        "links": links.permalinks(session, program.team_id, _refs([facts], moved)),
+        **proof.context(),
+        "links": links.permalinks(session, program.team_id, _refs([facts], moved), _nearest([facts], proof.health)),
         "depends": slips_for(session, program.team_id, [program], today=today, named=named_in_own_channel)[
             program.id or 0
         ],
@@ -132,11 +191,19 @@ def program_digest(
 
 
 def portfolio_digest(
-    session: Session, viewer: Actor, *, since: dt.datetime | None, now: dt.datetime, today: dt.date
+    session: Session,
+    viewer: Actor,
+    *,
+    since: dt.datetime | None,
+    now: dt.datetime,
+    today: dt.date,
+    tz: ZoneInfo = UTC,
 ) -> Digest:
-    """The leadership digest of every program `viewer` may see (a channel, or one person for a preview)."""
+    """The leadership digest of every program `viewer` may see (a channel, or one person for a preview), with the
+    heat map of their risks for its thread."""
     start = since or now - DEFAULT_LOOKBACK
     facts = portfolio(session, viewer, today=today, now=now)
+    proof = _proof(session, viewer.team_id, facts, since=start, now=now, tz=tz)
     moved = changes.since(session, viewer.team_id, [f.program for f in facts], start)
     counts = {rag.value: sum(1 for f in facts if f.rag == rag) for rag in Rag}
     counts["none"] = sum(1 for f in facts if f.rag is None)
@@ -154,14 +221,18 @@ def portfolio_digest(
         "overdue_total": sum(len(f.overdue_actions) for f in facts),
         # A person's preview may hold restricted programs a channel would not get: it says so, and marks them.
         "restricted_shown": bool(viewer.user_id) and any(f.program.restricted for f in facts),
-        "links": links.permalinks(session, viewer.team_id, _refs(facts, moved)),
+        **proof.context(),
+        "links": links.permalinks(session, viewer.team_id, _refs(facts, moved), _nearest(facts, proof.health)),
         "bands": Band,
         "depends": _dependency_slips(session, viewer.team_id, facts, today),
     }
     details = [
         Message("digest_portfolio_detail", {**context, "chunk": chunk}) for chunk in _chunks(facts, PROGRAMS_PER_DETAIL)
     ]
-    return Digest(summary=Message("digest_portfolio_summary", context), details=details)
+    heatmap = evidence.heatmap_of(
+        session, viewer.team_id, [f.program for f in facts], scope=evidence.PORTFOLIO, since=start, today=today
+    )
+    return Digest(summary=Message("digest_portfolio_summary", context), details=details, files=[heatmap])
 
 
 def _dependency_slips(
@@ -196,9 +267,9 @@ def _target(ctx: Context, key: str | None) -> Program | None:
 
 def _build(ctx: Context, program: Program | None, channel_id: str | None) -> Digest:
     if program is not None:
-        return program_digest(ctx.session, program, since=None, now=ctx.now, today=ctx.today)
+        return program_digest(ctx.session, program, since=None, now=ctx.now, today=ctx.today, tz=ctx.tz)
     viewer = channel_viewer(ctx.team_id, channel_id) if channel_id else ctx.actor
-    return portfolio_digest(ctx.session, viewer, since=None, now=ctx.now, today=ctx.today)
+    return portfolio_digest(ctx.session, viewer, since=None, now=ctx.now, today=ctx.today, tz=ctx.tz)
 
 
 @use_case(writes=False)
@@ -238,6 +309,8 @@ def send(ctx: Context, data: DigestTarget) -> Reply:
     digest = _build(ctx, program, channel)
     post = digest.post(channel, dedupe_key=f"digest-now:{uuid.uuid4().hex}", entity_ref=which)
     ctx.record("digest", which, "send", program, None, {"channel_id": channel})
-    answer = reply("digest_sent", program=program, channel=channel, parts=len(digest.messages()))
+    answer = reply(
+        "digest_sent", program=program, channel=channel, parts=len(digest.messages()), pictures=len(digest.files)
+    )
     answer.posts = [post]
     return answer

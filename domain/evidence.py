@@ -56,7 +56,8 @@ class RiskState:
 
     @property
     def cell_before(self) -> tuple[int, int] | None:
-        if self.before is None:
+        """Where it stood then (None: raised since, or an audit snapshot too old to say)."""
+        if self.before is None or "likelihood" not in self.before or "impact" not in self.before:
             return None
         return (int(self.before["likelihood"]), int(self.before["impact"]))
 

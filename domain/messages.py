@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from domain.context import Context
-from domain.figures import Upload
+from domain.figures import Figure, Upload
 
 
 @dataclass
@@ -25,8 +25,9 @@ class Post:
     """A message a channel (or one person, by DM: `user_id`) should see because of a change, queued in the
     change's transaction; exactly one of `channel_id` and `user_id` is set.
 
-    `entity_ref` names what it is about (to find and update it later); `thread` are replies posted under it;
-    `dedupe_key` makes queueing idempotent (a fresh key per post when None).
+    `entity_ref` names what it is about (to find and update it later); `thread` are replies posted under it and
+    `files` pictures uploaded into that thread after them; `dedupe_key` makes queueing idempotent (a fresh key per
+    post when None).
     """
 
     channel_id: str | None
@@ -36,6 +37,7 @@ class Post:
     dedupe_key: str | None = None
     thread: list[Message] = field(default_factory=list)
     user_id: str | None = None
+    files: list[Figure] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if (self.channel_id is None) == (self.user_id is None):

@@ -12,6 +12,8 @@ from domain.actions import is_overdue
 from domain.bands import Band, band_for
 from domain.budget import BudgetFacts, QuarterBudget, budgets_for
 from domain.issues import is_severe
+from domain.kpis import KpiFacts
+from domain.kpis import evidence as kpi_evidence
 from domain.lookup import visible_programs
 from domain.staffing import StaffingFacts, staffing_for
 from domain.status import ProgramStatus, Trend, status_of
@@ -36,6 +38,7 @@ class ProgramFacts:
     open_milestones: list[Milestone] = field(default_factory=list)
     slipped_milestones: list[Milestone] = field(default_factory=list)
     open_asks: list[Ask] = field(default_factory=list)  # soonest due first
+    kpis: list[KpiFacts] = field(default_factory=list)  # with their latest and previous readings, by number
     quiet_days: int = 0  # days since its last status report, or since it was created when it has none
     stale: bool = False
     budget: BudgetFacts | None = None  # its quarters' plans and actuals (domain/budget.py)
@@ -69,12 +72,26 @@ class ProgramFacts:
         return self.risk_bands.get(Band.CRITICAL, 0)
 
     @property
+    def breached_kpis(self) -> list[KpiFacts]:
+        """KPIs whose latest reading is worse than their target."""
+        return [k for k in self.kpis if k.breached]
+
+    @property
+    def evidence(self) -> list[KpiFacts]:
+        """The KPIs a digest states as its evidence line: breached ones first, then the others with a reading."""
+        return [*self.breached_kpis, *(k for k in self.kpis if k.latest and not k.breached)]
+
+    @property
     def watermelon(self) -> bool:
-        """Reported green while its facts are red."""
-        return (
-            self.rag == Rag.GREEN
-            and bool(self.slipped_milestones or self.critical_risks or self.overdue_actions or self.over_budget)
-        ) or (self.rag == Rag.GREEN and self.short_staffed)
+        """Reported green while its facts are red (a breached KPI, a quarter over budget, short staffing count)."""
+        return self.rag == Rag.GREEN and bool(
+            self.slipped_milestones
+            or self.critical_risks
+            or self.overdue_actions
+            or self.breached_kpis
+            or self.over_budget
+            or self.short_staffed
+        )
 
     @property
     def over_budget(self) -> list[QuarterBudget]:
@@ -82,13 +99,14 @@ class ProgramFacts:
         return self.budget.over if self.budget else []
 
     @property
-    def red_facts(self) -> list[tuple[str, Milestone | Risk | Action | QuarterBudget | StaffingFacts]]:
-        """Why a green report is not believed, as (kind, item): slipped milestones, critical risks, overdue actions
-        (two of each at most), the latest quarter over budget, and staffing short of plan."""
+    def red_facts(self) -> list[tuple[str, Milestone | Risk | Action | KpiFacts | QuarterBudget | StaffingFacts]]:
+        """Why a green report is not believed, as (kind, item): slipped milestones, critical risks, overdue actions,
+        breached KPIs (two of each at most), the latest quarter over budget, and staffing short of plan."""
         return [
             *(("milestone", m) for m in self.slipped_milestones[:2]),
             *(("risk", r) for r in self.critical[:2]),
             *(("action", a) for a in self.overdue_actions[:2]),
+            *(("kpi", k) for k in self.breached_kpis[:2]),
             *(("budget", q) for q in self.over_budget[-1:]),
             *([("people", self.staffing)] if self.staffing and self.short_staffed else []),
         ]
@@ -143,6 +161,8 @@ def facts_for(
         facts[issue.program_id].open_issues.append(issue)
     for program_id, money in budgets_for(session, team_id, program_list, today=today).items():
         facts[program_id].budget = money
+    for program_id, kpi_facts in kpi_evidence(session, team_id, program_list, today=today).items():
+        facts[program_id].kpis = kpi_facts
     for item in facts.values():
         current = item.status.current
         item.quiet_days = (now - (current.created_at if current else item.program.created_at)).days

@@ -2,7 +2,8 @@
 and the ladder's step-3 channel posts. Each item reaches each recipient at most once (the reminder ledger).
 
 A DM gathers: their overdue actions (and those of programs they own, from step 2), actions due tomorrow, asks put
-to them that are past their date, risks due for review, stale programs they own, milestones due soon, and the
+to them that are past their date (an ask put to a function, such as Legal, whose people Pulse does not know: to the
+owner of the program that asked, to chase), risks due for review, stale programs they own, milestones due soon, and the
 decisions they are Informed of (each once)."""
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Inbox:
     milestones: list[tuple[Milestone, Program]] = field(default_factory=list)
     due_tomorrow: list[tuple[Action, Program]] = field(default_factory=list)
     asks: list[tuple[Ask, Program]] = field(default_factory=list)  # put to them and past their date
+    chase: list[tuple[Ask, Program]] = field(default_factory=list)  # their programs' asks to a function, past date
     informed: list[tuple[Decision, Program]] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
 
@@ -52,6 +54,7 @@ class Inbox:
             or self.milestones
             or self.due_tomorrow
             or self.asks
+            or self.chase
             or self.informed
         )
 
@@ -123,7 +126,7 @@ def due(
     open_actions = actions.query(session, team_id, ids)
     open_risks = [r for r in risks.query(session, team_id, ids) if r.review_date is not None]
     open_milestones = milestones.for_programs(session, ids)
-    open_asks = [a for a in asks.for_programs(session, team_id, ids) if a.to_user and a.due]
+    open_asks = [a for a in asks.for_programs(session, team_id, ids) if (a.to_user or a.to_function) and a.due]
     recent = [d for d in decisions.query(session, team_id, ids, since=now - INFORMED_WITHIN) if d.informed]
     statuses = status_of(session, active)
 
@@ -133,6 +136,7 @@ def due(
         | {m.owner_id for m in open_milestones}
         | {p.owner_id for p in active}
         | {a.to_user for a in open_asks if a.to_user}
+        | {by_id[a.program_id].owner_id for a in open_asks if not a.to_user}
         | {person for d in recent for person in d.informed}
     )
     zones = tz_for(sorted(people))
@@ -162,9 +166,10 @@ def due(
             inboxes[action.owner_id].due_tomorrow.append((action, by_id[action.program_id]))
             inboxes[action.owner_id].keys.append(_tomorrow_key(action))
     for ask in open_asks:
-        person = ask.to_user or ""
+        program = by_id[ask.program_id]
+        person = ask.to_user or program.owner_id  # a function's ask: its program's owner chases it
         if person in awake and ask.due and ask.due < local_today[person]:
-            inboxes[person].asks.append((ask, by_id[ask.program_id]))
+            (inboxes[person].asks if ask.to_user else inboxes[person].chase).append((ask, program))
             inboxes[person].keys.append(_ask_key(ask))
     for decision in reversed(recent):
         for person in set(decision.informed) & awake:
@@ -246,6 +251,7 @@ def _only_fresh(inbox: Inbox, user: str, fresh: set[tuple[str, str]], calendar: 
         milestones=[(m, p) for m, p in inbox.milestones if ok(_milestone_key(m))],
         due_tomorrow=[(a, p) for a, p in inbox.due_tomorrow if ok(_tomorrow_key(a))],
         asks=[(a, p) for a, p in inbox.asks if ok(_ask_key(a))],
+        chase=[(a, p) for a, p in inbox.chase if ok(_ask_key(a))],
         informed=[(d, p) for d, p in inbox.informed if ok(_informed_key(d))],
     )
 

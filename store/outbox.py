@@ -114,8 +114,16 @@ def _values(team_id: str, message: Outgoing, not_before: dt.datetime | None) -> 
     }
 
 
-def claim(session: Session, *, now: dt.datetime, ids: list[int] | None = None, limit: int = 100) -> list[OutboxMessage]:
-    """Take due messages for sending (lease-protected, so two senders never take the same one)."""
+def claim(
+    session: Session,
+    *,
+    now: dt.datetime,
+    ids: list[int] | None = None,
+    limit: int = 100,
+    except_kinds: Sequence[str] = (),
+) -> list[OutboxMessage]:
+    """Take due messages for sending (lease-protected, so two senders never take the same one), all of them or
+    just `ids`, leaving out those of `except_kinds`."""
     due = or_(
         col(OutboxMessage.status) == OutboxStatus.PENDING,
         (col(OutboxMessage.status) == OutboxStatus.SENDING) & (col(OutboxMessage.lease_until) < now),
@@ -123,6 +131,8 @@ def claim(session: Session, *, now: dt.datetime, ids: list[int] | None = None, l
     statement = select(OutboxMessage.id).where(due, col(OutboxMessage.next_attempt_at) <= now)
     if ids is not None:
         statement = statement.where(col(OutboxMessage.id).in_(ids))
+    if except_kinds:
+        statement = statement.where(col(OutboxMessage.kind).not_in(except_kinds))
     statement = statement.order_by(col(OutboxMessage.id)).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         statement = statement.with_for_update(skip_locked=True)

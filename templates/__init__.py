@@ -121,7 +121,6 @@ def environment() -> Environment:
         clip=_clip,
         summary=_summary,
         money=_money,
-        tick_field=lambda name: f"`{name}:`",
     )
     env.globals.update(
         message=lambda message: _nested(render_message(message)),

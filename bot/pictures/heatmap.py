@@ -23,6 +23,14 @@ LIKELIHOOD_WORDS = ("rare", "unlikely", "possible", "likely", "almost certain")
 IMPACT_WORDS = ("minimal", "minor", "moderate", "major", "severe")
 MAX_CLOSED_RINGS = 3
 RAD = 0.2  # how much movement arrows bend, so opposite moves between two cells do not overlap
+UP_DOWN_RAD = 0.4  # more for moves along the impact axis: clear of the widest band name (CRITICAL)
+
+
+def bend(source: Cell, target: Cell) -> float:
+    """How an arrow from `source` to `target` bends: opposite moves bend to opposite sides; a move up or down the
+    impact axis bends to its right, so an arrow coming down into a cell lands right of its band name (top left)."""
+    dx, dy = target[0] - source[0], target[1] - source[1]
+    return -UP_DOWN_RAD if abs(dy) > abs(dx) else RAD
 
 
 def draw_heatmap(data: HeatmapData) -> Picture[HeatmapLayout]:
@@ -153,7 +161,7 @@ def _arrows(ax: Axes, risks: tuple[HeatmapRisk, ...]) -> list[Move]:
             linewidth=2.5,
             shrinkA=20,
             shrinkB=26,
-            connectionstyle=f"arc3,rad={RAD}",
+            connectionstyle=f"arc3,rad={bend(source, target)}",
             zorder=4,
             halo=6.0,
         )
@@ -161,7 +169,8 @@ def _arrows(ax: Axes, risks: tuple[HeatmapRisk, ...]) -> list[Move]:
         if len(refs) > 1:
             # The middle of the arc3 curve: halfway between the chord's middle and its control point.
             dx, dy = target[0] - source[0], target[1] - source[1]
-            middle = ((source[0] + target[0] + RAD * dy) / 2, (source[1] + target[1] - RAD * dx) / 2)
+            rad = bend(source, target)
+            middle = ((source[0] + target[0] + rad * dy) / 2, (source[1] + target[1] - rad * dx) / 2)
             ax.text(
                 *middle,
                 f"\N{MULTIPLICATION SIGN}{len(refs)}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,8 +21,9 @@ from bot.delivery import Deliverer
 from bot.runtime import Runtime
 from bot.slack_stub import SlackStub
 from domain.access import Actor
+from domain.digests import FILE_KIND
 from store.db import Database
-from store.models import Action, Milestone, OutboxMessage, Program, Rag, Risk
+from store.models import Action, Milestone, OutboxMessage, OutboxStatus, Program, Rag, Risk
 from tests.support.harness import TEAM, TOKEN, PulseHarness
 from tests.support.services import actions, milestones, programs, risks, schedules
 
@@ -317,9 +319,12 @@ MORNING = utc(2027, 3, 1, 9)  # Monday 1 March 2027, 09:00 in London (GMT)
 CREW = [f"U0CREW{n:02d}" for n in range(1, 13)]  # twelve people in London, each with an overdue action
 
 
+HEATMAPS = 1  # busy_morning's portfolio digest has its risk heat map in its thread (an upload, not a post)
+
+
 def busy_morning(pulse: PulseHarness) -> int:
-    """Make MORNING busy: two digests (a summary and a thread reply each) and a reminder DM to each of
-    the crew. Returns how many messages are due then."""
+    """Make MORNING busy: two digests (a summary and a thread reply each, and the portfolio's heat map in its
+    thread) and a reminder DM to each of the crew. Returns how many messages are due then (the heat map too)."""
     for user in CREW:
         pulse.stub.users[user] = {"tz": "Europe/London"}
     with seeding(pulse.database, utc(2027, 2, 26, 12)) as session:
@@ -338,9 +343,29 @@ def busy_morning(pulse: PulseHarness) -> int:
             time_of_day="09:00",
             tz=WORKSPACE_TZ,
         )
-    return 4 + len(CREW)
+    return 4 + HEATMAPS + len(CREW)
 
 
 def outbox_rows(database: Database) -> list[OutboxMessage]:
     with database.session() as session:
         return list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))))
+
+
+def assert_each_delivered_once(pulse: PulseHarness, due: int) -> None:
+    """Every outbox message sent, each post in Slack once under its own summary, each picture uploaded once into
+    its summary's thread."""
+    rows = outbox_rows(pulse.database)
+    assert len(rows) == due
+    assert [r.dedupe_key for r in rows if r.status != OutboxStatus.SENT] == []
+    by_id = {r.id: r for r in rows}
+    posts, pictures = [r for r in rows if r.kind != FILE_KIND], [r for r in rows if r.kind == FILE_KIND]
+    delivered = Counter(m.metadata["event_payload"]["dedupe_key"] for m in posted(pulse.stub))
+    assert delivered == Counter({r.dedupe_key: 1 for r in posts})
+    for row in posts:
+        if row.thread_parent_id is not None:
+            parent = by_id[row.thread_parent_id]
+            (reply,) = [m for m in posted(pulse.stub) if m.ts == row.sent_ts]
+            assert reply.thread_ts == parent.sent_ts and reply.channel == parent.sent_channel
+    uploads = Counter((f.channel, f.thread_ts) for f in pulse.stub.files())
+    expected = Counter((by_id[r.thread_parent_id].sent_channel, by_id[r.thread_parent_id].sent_ts) for r in pictures)
+    assert uploads == expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import html
 import re
 from pathlib import Path
 
@@ -101,3 +102,21 @@ def test_markup_becomes_html() -> None:
         " &amp; <em>this</em> <code>code</code></p>\n"
         '<p class="small">small 💤</p>'
     )
+
+
+def test_the_report_and_the_digest_preview_state_the_same_evidence(seeded: Database, tmp_path: Path) -> None:
+    """`pulse report` and `pulse digest preview` cover the same period and say the same thing."""
+    written = report(seeded, tmp_path / "out", "--channel", "C0GENERAL")
+    page = next(path for path in written if path.name == "report.html").read_text()
+    with time_machine.travel(NOW, tick=False):
+        preview = CliRunner().invoke(
+            cli, ["digest", "preview", "--channel", "C0GENERAL"], env={"DATABASE_URL": seeded.url}
+        )
+    assert preview.exit_code == 0, preview.output
+    summary = page.split('<section class="message">')[1].split("</section>")[0]
+    reported = html.unescape(re.sub(r"<[^>]+>", "", summary.replace("<br>", "\n")))
+    for said in ("Median appeal time 71h (target 48h, ↑ from 65h)", "1 escalated", "Delivery, last 4 weeks:"):
+        assert said in preview.stdout and said in reported, said
+    risk_line = next(line for line in preview.stdout.splitlines() if line.startswith("Risk & delivery"))
+    assert risk_line in reported.splitlines()
+    assert "TNS-SECRET" not in preview.stdout + reported

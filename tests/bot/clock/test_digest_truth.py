@@ -141,6 +141,7 @@ def test_a_preview_for_a_person_says_it_includes_restricted_work_and_names_peopl
             channel_id=None,
             now=MONDAY,
             today=MONDAY.date(),
+            tz=pulse.settings.tz,
             directory=directory,
         )
     assert terminal.startswith("PORTFOLIO PULSE · MON 2027-03-01")

@@ -118,6 +118,9 @@ def test_program_digest_has_every_part(pulse: PulseHarness) -> None:
         f"*What is late:* M-2 Routing rules live, 5 days late (<@{ANA}>) · A-1 Send the vendor SOW, 2 days late "
         f"(<@{ANA}>)",
         f"*Who owes what:* <@{ANA}>: A-1 (late), M-2 (late) · <@{PRIYA}>: A-2, M-3 · <@{KAI}>: M-1",
+        "*Risk & delivery* · risks since Wed Mar 3: 0 new · 0 escalated · 0 de-escalated · 0 closed · 0 above appetite",
+        "*Needs attention:* no mitigation R-6, R-5, R-4 · …and 3 more (`/risk list`)",
+        "Delivery, last 4 weeks: 0 actions done on time, 0 late · milestones slipped: M-2 5 days from Fri Mar 5",
         "0 critical risks · 1 overdue action · 1 slipped milestone · 1 new decision · details in the thread",
     ]
     assert detail.thread_ts == summary.ts
@@ -155,6 +158,12 @@ def test_portfolio_digest_has_every_part_and_hides_restricted_programs(pulse: Pu
         f":watermelon: *{CLASSIFY}*: critical R-7 Drift on new abuse patterns (<@{ANA}>)",
         ":zzz: *No update:* TNS-NEW has never reported a status (created 30 days ago) · TNS-OLD silent for 10 days",
         f":white_check_mark: *Achieved:* decided D-1 Use vendor B for EU queues ({APPEALS})",
+        "*Risk & delivery* · risks since Wed Mar 3: 1 new · 0 escalated · 0 de-escalated · 0 closed · "
+        "*1 above appetite*",
+        f":new: R-7 {CLASSIFY} Drift on new abuse patterns (25) · *Needs attention:* above appetite R-7 {CLASSIFY}; "
+        f"no mitigation R-7 {CLASSIFY}, R-6 {APPEALS}, R-5 {APPEALS} · …and 4 more (`/risk list`)",
+        f"Delivery, last 4 weeks: 0 actions done on time, 0 late · milestones slipped: M-2 {APPEALS} 5 days from "
+        "Fri Mar 5",
         "Since Wed Mar 3: 1 decision (`/decision list since:2027-03-03`) · 1 new critical risk "
         "(`/risk list band:critical`) · 1 overdue action (`/action list overdue`) · program by program in the thread",
     ]
@@ -376,7 +385,7 @@ def test_a_digest_missed_by_less_than_six_hours_is_sent_once(weekly: PulseHarnes
     tick_at(clock, utc(2027, 3, 1, 13))  # 08:00 EST: nothing due yet; then the clock stops
     assert not posted(weekly.stub)
     late = tick_at(clock, utc(2027, 3, 1, 19, 59))  # back at 14:59 EST, 5 h 59 late
-    assert late.queued["digest messages"] == 2
+    assert late.queued["digest messages"] == 3  # the summary, its thread reply and its heat map
     for minutes in (1, 60, 600):
         tick_at(clock, utc(2027, 3, 1, 19, 59) + dt.timedelta(minutes=minutes))
     summaries = [m for m in posted(weekly.stub) if not m.is_dm and m.thread_ts is None]

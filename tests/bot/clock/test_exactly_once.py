@@ -23,10 +23,12 @@ from tests.support.clock import (
     CLASSIFY,
     CLASSIFY_CHANNEL,
     CREW,
+    HEATMAPS,
     LEADS,
     MORNING,
     STRANGER,
     FakeSleep,
+    assert_each_delivered_once,
     at,
     busy_morning,
     make_clock,
@@ -39,30 +41,11 @@ from tests.support.harness import TOKEN, PulseHarness
 MINUTE = dt.timedelta(minutes=1)
 
 
-def delivered_keys(pulse: PulseHarness) -> Counter[str]:
-    """How many times Slack accepted each outbox message (by its dedupe key in the message metadata)."""
-    return Counter(m.metadata["event_payload"]["dedupe_key"] for m in posted(pulse.stub))
-
-
-def assert_each_delivered_once(pulse: PulseHarness, expected: int) -> None:
-    rows = outbox_rows(pulse.database)
-    assert len(rows) == expected
-    assert [r.dedupe_key for r in rows if r.status != OutboxStatus.SENT] == []
-    assert delivered_keys(pulse) == Counter({r.dedupe_key: 1 for r in rows})
-    # Thread replies went under their own summary.
-    by_id = {r.id: r for r in rows}
-    for row in rows:
-        if row.thread_parent_id is not None:
-            parent = by_id[row.thread_parent_id]
-            (reply,) = [m for m in posted(pulse.stub) if m.ts == row.sent_ts]
-            assert reply.thread_ts == parent.sent_ts and reply.channel == parent.sent_channel
-
-
 def test_ticking_twice_for_the_same_instant_sends_nothing_new(pulse: PulseHarness) -> None:
     due = busy_morning(pulse)
     clock, _ = make_clock(pulse, pace_seconds=0)
     first = tick_at(clock, MORNING)
-    assert first.queued == {"digest messages": 4, "reminders": len(CREW), "alert repeats": 0}
+    assert first.queued == {"digest messages": 4 + HEATMAPS, "reminders": len(CREW), "alert repeats": 0}
     assert (first.sent, first.retrying, first.failed) == (due, 0, 0)
 
     again = tick_at(clock, MORNING)
@@ -97,27 +80,33 @@ def test_flaky_slack_every_message_delivered_exactly_once(pulse: PulseHarness) -
 
 
 def test_a_rate_limited_message_waits_for_retry_after(pulse: PulseHarness) -> None:
-    busy_morning(pulse)
+    due = busy_morning(pulse)
     pulse.stub.fail("chat.postMessage", 429, retry_after=120, times=1)  # the first post: #leads' digest
     clock, _ = make_clock(pulse, pace_seconds=0)
     first = tick_at(clock, MORNING)
-    assert (first.sent, first.retrying) == (14, 2)
-    summary, reply = [r for r in outbox_rows(pulse.database) if r.status == OutboxStatus.PENDING]
+    assert (first.sent, first.retrying) == (due - 3, 3)
+    summary, reply, heatmap = [r for r in outbox_rows(pulse.database) if r.status == OutboxStatus.PENDING]
     assert (summary.channel_id, summary.last_error, summary.attempts) == (LEADS, "ratelimited", 1)
     assert summary.next_attempt_at == MORNING + dt.timedelta(seconds=120)
-    # Its thread reply waits for it, without using up its own attempts.
-    assert (reply.thread_parent_id, reply.attempts, reply.next_attempt_at) == (summary.id, 0, summary.next_attempt_at)
+    # Its thread reply and its heat map wait for it, without using up their own attempts.
+    for waiting in (reply, heatmap):
+        assert (waiting.thread_parent_id, waiting.attempts, waiting.next_attempt_at) == (
+            summary.id,
+            0,
+            summary.next_attempt_at,
+        )
+    assert pulse.stub.files() == [] or all(f.channel != LEADS for f in pulse.stub.files())
 
     calls = pulse.stub.call_count("chat.postMessage")
     assert tick_at(clock, MORNING + MINUTE).sent == 0
     assert pulse.stub.call_count("chat.postMessage") == calls  # not retried before Retry-After
-    assert tick_at(clock, MORNING + 2 * MINUTE).sent == 2
-    assert_each_delivered_once(pulse, 16)
+    assert tick_at(clock, MORNING + 2 * MINUTE).sent == 3
+    assert_each_delivered_once(pulse, due)
 
 
 def test_undeliverable_messages_end_up_failed_and_listed_for_admins(pulse: PulseHarness) -> None:
     busy_morning(pulse)
-    # The leadership channel was archived: a permanent error, no retries, and its thread reply gives up too.
+    # The leadership channel was archived: a permanent error, no retries; its thread reply and heat map give up too.
     pulse.stub.on(
         "chat.postMessage",
         lambda p: (
@@ -127,7 +116,7 @@ def test_undeliverable_messages_end_up_failed_and_listed_for_admins(pulse: Pulse
         ),
     )
     clock, _ = make_clock(pulse, pace_seconds=0)
-    assert tick_at(clock, MORNING).failed == 2
+    assert tick_at(clock, MORNING).failed == 2 + HEATMAPS
 
     # Then Slack answers 500 to every post, and someone sends a digest now.
     pulse.stub.fail("chat.postMessage", 500, times=None)
@@ -147,32 +136,34 @@ def test_undeliverable_messages_end_up_failed_and_listed_for_admins(pulse: Pulse
     assert failed == {
         (LEADS, "digest"): (1, "is_archived"),
         (LEADS, "digest_detail"): (1, "parent_failed"),
+        (LEADS, "digest_file"): (1, "parent_failed"),
         (CLASSIFY_CHANNEL, "digest"): (outbox.MAX_ATTEMPTS, "outcome unknown: internal_error"),
         (CLASSIFY_CHANNEL, "digest_detail"): (1, "parent_failed"),  # it waited for its summary, then gave up
     }
     with at(now):
         answer = pulse.command("/pulse", "outbox", user=ADMIN)
         refused = pulse.command("/pulse", "outbox", user=STRANGER)
-    assert answer.text.startswith("*4 messages not delivered*"), answer.text
+    assert answer.text.startswith("*5 messages not delivered*"), answer.text
     assert f"digest to <#{LEADS}> · 1 attempt · is_archived" in answer.text
     assert f"digest_detail to <#{LEADS}> · 1 attempt · parent_failed" in answer.text
     assert (
         f"digest to <#{CLASSIFY_CHANNEL}> · {outbox.MAX_ATTEMPTS} attempts · outcome unknown: internal_error"
         in answer.text
     )
-    assert answer.text.count(":x: failed") == 4
+    assert answer.text.count(":x: failed") == 5
     assert refused.text.startswith(":warning: Only Pulse admins")
 
 
 def test_posts_to_one_channel_are_paced(pulse: PulseHarness) -> None:
-    busy_morning(pulse)
+    due = busy_morning(pulse)
     clock, sleeps = make_clock(pulse, pace_seconds=30)
     report = tick_at(clock, MORNING)
-    assert report.sent == 16
-    # Sixteen posts, to two channels and twelve DMs: only each digest's thread reply had to wait for the
-    # summary just posted in the same channel.
-    assert len(sleeps.calls) == 2
-    assert all(29 < s <= 30 for s in sleeps.calls), sleeps.calls
+    assert report.sent == due
+    # Sixteen posts, to two channels and twelve DMs, and #leads' heat map: only each digest's thread reply and
+    # the heat map had to wait for what was just sent to the same channel.
+    assert len(sleeps.calls) == 2 + HEATMAPS
+    assert all(0 < s <= 30 for s in sleeps.calls), sleeps.calls  # the heat map's wait is shorter by its drawing
+    assert sum(s > 29 for s in sleeps.calls) >= 2, sleeps.calls
     by_channel = Counter(m.channel for m in posted(pulse.stub))
     assert by_channel[LEADS] == by_channel[CLASSIFY_CHANNEL] == 2
 
@@ -199,14 +190,14 @@ def test_a_post_whose_answer_was_lost_is_found_not_sent_again(
 
     first = tick_at(clock, MORNING)
     assert first.retrying == 2
-    pulse.stub.wait_for("chat.postMessage", count=due)  # the stalled posts are in Slack by now
+    pulse.stub.wait_for("chat.postMessage", count=due - HEATMAPS)  # the stalled posts are in Slack by now
     unknown = {r.dedupe_key: r.last_error for r in outbox_rows(pulse.database) if outbox.outcome_unknown(r)}
     assert unknown == dict.fromkeys(lost, "outcome unknown: TimeoutError")
     with caplog.at_level(logging.INFO, logger="bot.delivery"):
         second = tick_at(clock, MORNING + 2 * MINUTE)
     assert (second.sent, second.retrying) == (2, 0)
     assert len([r for r in caplog.records if "already in Slack" in r.getMessage()]) == 2
-    assert len(posted(pulse.stub)) == due  # nothing posted twice
+    assert len(posted(pulse.stub)) == due - HEATMAPS  # nothing posted twice
     assert_each_delivered_once(pulse, due)
     assert pulse.stub.call_count("conversations.replies") == 1  # the reply was looked for in its thread
     assert pulse.stub.call_count("conversations.history") == 1  # the DM in the DM's history
@@ -216,16 +207,16 @@ def test_without_history_access_an_unknown_outcome_is_sent_again(
     pulse: PulseHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Missing *:history scopes: Pulse cannot look, so it re-sends (at least once) and says so."""
-    busy_morning(pulse)
+    due = busy_morning(pulse)
     pulse.stub.fail("chat.postMessage", 500, times=1)
     pulse.stub.fail("conversations.history", error="missing_scope", times=None)
     clock, _ = make_clock(pulse, pace_seconds=0)
     tick_at(clock, MORNING)
     with caplog.at_level(logging.WARNING, logger="bot.delivery"):
         report = tick_at(clock, MORNING + 2 * MINUTE)
-    assert report.sent == 2  # the digest summary and its thread reply, which waited for it
+    assert report.sent == 3  # the digest summary, its thread reply and its heat map, which waited for it
     assert any("cannot tell whether" in r.getMessage() and "missing_scope" in r.getMessage() for r in caplog.records)
-    assert_each_delivered_once(pulse, 16)
+    assert_each_delivered_once(pulse, due)
 
 
 def test_a_dm_that_slack_refuses_does_not_block_the_others(pulse: PulseHarness) -> None:

@@ -9,6 +9,7 @@ from tests.support.clock import (
     ADMIN,
     ANA,
     APPEALS,
+    APPEALS_CHANNEL,
     PRIYA,
     add_action,
     at,
@@ -58,3 +59,33 @@ def test_due_tomorrow_overdue_asks_and_informed_decisions_reach_the_morning_dm(p
     assert "is due Wed 2027-03-03: `/action done A-1` when it is" in first.text
     (ask,) = [m for m in posted(pulse.stub) if m.is_dm and m.to == ANA and m.at.day == 3]
     assert f"*ASK-1* Approve overtime ({APPEALS}) was needed by Tue 2027-03-02" in ask.text
+
+
+def test_an_ask_to_a_function_past_its_date_reaches_the_owner_who_asked_it_once(pulse: PulseHarness) -> None:
+    """Pulse does not know who is in Legal: the owner of the program that asked is told to chase it (once), and
+    the digest keeps it under Needs you."""
+    with seeding(pulse.database, utc(2027, 2, 26, 12)) as session:
+        seed_programs(session)
+    with at(MONDAY):
+        pulse.command(
+            "/program",
+            f"status {APPEALS} amber Vendor late asks:Review the vendor contract ask-to:Legal ask-by:tue",
+            user=PRIYA,
+        )
+    clock, _ = make_clock(pulse, pace_seconds=0)
+    for day in range(1, 5):  # Tuesday 2nd to Friday 5th, each at 09:00 New York (Priya's morning)
+        tick_at(clock, utc(2027, 3, 1 + day, 14))
+    assert morning_dms(pulse, PRIYA) == {dt.date(2027, 3, 3): ["ask ASK-1"]}  # past Tuesday, told once
+    (chase,) = [m for m in posted(pulse.stub) if m.is_dm and m.to == PRIYA]
+    assert chase.text.startswith("*Your Pulse for today*: 1 ask to chase")
+    assert f"*ASK-1* Review the vendor contract ({APPEALS}) was needed from Legal by Tue 2027-03-02: chase Legal" in (
+        chase.text
+    )
+    with at(utc(2027, 3, 5, 15)):
+        digest = pulse.command("/digest", "preview", user=ADMIN)
+    (needs_you,) = [line for line in digest.text.splitlines() if line.startswith(":raising_hand:")]
+    # Under Needs you, and ASK-1 links to the status post that raised it (it has no post of its own).
+    assert needs_you.startswith(":raising_hand: *Review the vendor contract* → Legal by Tue Mar 2 (<https://")
+    (status_post,) = [m for m in posted(pulse.stub) if m.channel == APPEALS_CHANNEL]
+    link = f"/archives/{APPEALS_CHANNEL}/p{status_post.ts.replace('.', '')}|ASK-1>"
+    assert needs_you.endswith(f"{link}) · :hourglass: overdue")

@@ -143,3 +143,18 @@ def test_default_thresholds_match_pulses_defaults() -> None:
 def test_arrow_path_is_in_pixels(drawn) -> None:
     (arrow,) = drawn.layout.arrows
     assert all(isinstance(point, Point) and 0 <= point.x <= 1100 and 0 <= point.y <= 820 for point in arrow.path)
+
+
+@pytest.mark.parametrize(
+    ("cell", "previous"),
+    [((3, 3), (3, 4)), ((5, 4), (5, 5)), ((3, 3), (3, 2)), ((3, 3), (2, 3)), ((3, 3), (4, 3))],
+    ids=["down", "down-into-critical", "up", "right", "left"],
+)
+def test_an_arrow_into_a_cell_leaves_its_band_name_clear(cell: tuple[int, int], previous: tuple[int, int]) -> None:
+    """The arrow's head lands beside the band name in its cell's top left corner, not over it."""
+    still = draw_heatmap(HeatmapData("Risks", band_grid(), (HeatmapRisk("R-1", *cell),)))
+    moved = draw_heatmap(HeatmapData("Risks", band_grid(), (HeatmapRisk("R-1", *cell, previous=previous),)))
+    (arrow,) = moved.layout.arrows
+    label = moved.layout.bands[cell].box
+    padded = dataclasses.replace(label, left=label.left - 2, top=label.top - 2, right=label.right + 2)
+    assert changed_pixels(decode(still.png), decode(moved.png), padded) == 0, arrow.path[-1]
