@@ -109,6 +109,7 @@ class TickState:
     ledger_max_id: int
     schedules: list[dict[str, Any]]
     alerts: list[dict[str, Any]]
+    plan_marks: list[dict[str, Any]]  # so every measured tick plans its ladder as the first one of its period
 
 
 class Store:
@@ -169,6 +170,7 @@ class Store:
                     {"b_id": r.id, "b_repeats": r.repeats, "b_posted": r.last_posted_on}
                     for r in conn.execute(select(alert))
                 ],
+                [dict(r._mapping) for r in conn.execute(select(t["plan_mark"]))],
             )
 
     def restore(self, state: TickState, last_tick: dt.datetime) -> None:
@@ -178,6 +180,9 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(outbox.delete().where(outbox.c.id > state.outbox_max_id))
             conn.execute(ledger.delete().where(ledger.c.id > state.ledger_max_id))
+            conn.execute(t["plan_mark"].delete())
+            if state.plan_marks:
+                conn.execute(t["plan_mark"].insert(), state.plan_marks)
             if state.schedules:
                 last: dict[str, Any] = {"last_sent_at": bindparam("b_last")}
                 conn.execute(update(schedule).where(schedule.c.id == bindparam("b_id")).values(last), state.schedules)

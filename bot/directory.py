@@ -56,6 +56,10 @@ class Directory:
             zones[user_id] = _zone(profile.tz if profile else None, self.default_tz)
         return zones
 
+    def zones(self, session: Session, team_id: str) -> set[ZoneInfo]:
+        """Every time zone the workspace's known people are in (the default for those Slack names none)."""
+        return {_zone(name, self.default_tz) for name in profiles.zones(session, team_id)} | {self.default_tz}
+
     def names(self, team_id: str, user_ids: list[str]) -> dict[str, str]:
         """Display names of `user_ids` as people read them: the cache, users.info for the rest (then cached)."""
         with self.database.session(write=True) as session:

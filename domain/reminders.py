@@ -114,16 +114,53 @@ def due(
     tz_for: Callable[[list[str]], dict[str, ZoneInfo]],
     workspace_tz: ZoneInfo,
     escalation_channel: str | None,
+    dms: bool = True,
+    ladder: bool = True,
 ) -> TeamReminders:
-    """Claim (in the ledger) and return today's DMs for people in their 09:00-10:00 window, and ladder step-3 posts."""
+    """Claim (in the ledger) and return today's DMs for people in their 09:00-10:00 window, and ladder step-3 posts
+    (`dms` / `ladder` False: that part is known to have nothing due, and is not read)."""
+    if not (dms or ladder):
+        return TeamReminders()
     active = programs.for_team(session, team_id)
     if not active:
         return TeamReminders()
     by_id = {p.id: p for p in active}
-    ids = [p.id or 0 for p in active]
     settings = workspace_settings(session, team_id)
-    step2, step3 = settings.ladder_step2_days, settings.ladder_step3_days
-    open_actions = actions.query(session, team_id, ids)
+    steps = settings.ladder_step2_days, settings.ladder_step3_days
+    open_actions = actions.query(session, team_id, [p.id or 0 for p in active])
+    found = TeamReminders()
+    if dms:
+        inboxes, local_today = _inboxes(session, team_id, active, open_actions, now, calendar, tz_for, steps)
+        found.dms = _fresh_dms(session, team_id, inboxes, local_today, now.date(), calendar)
+    if ladder:
+        found.ladder = _step3(
+            session,
+            team_id,
+            open_actions,
+            by_id,
+            now=now,
+            calendar=calendar,
+            workspace_tz=workspace_tz,
+            escalation_channel=escalation_channel,
+            steps=steps,
+        )
+    return found
+
+
+def _inboxes(
+    session: Session,
+    team_id: str,
+    active: list[Program],
+    open_actions: list[Action],
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    tz_for: Callable[[list[str]], dict[str, ZoneInfo]],
+    steps: tuple[int, int],
+) -> tuple[dict[str, Inbox], dict[str, dt.date]]:
+    """What each person in their window is told today, and each person's local date."""
+    by_id = {p.id: p for p in active}
+    ids = [p.id or 0 for p in active]
+    step2, step3 = steps
     open_risks = [r for r in risks.query(session, team_id, ids) if r.review_date is not None]
     open_milestones = milestones.for_programs(session, ids)
     open_asks = [a for a in asks.for_programs(session, team_id, ids) if (a.to_user or a.to_function) and a.due]
@@ -195,21 +232,7 @@ def due(
             inboxes[owner].milestones.append((milestone, by_id[milestone.program_id]))
             inboxes[owner].keys.append(_milestone_key(milestone))
 
-    return TeamReminders(
-        dms=_fresh_dms(session, team_id, inboxes, local_today, now.date(), calendar),
-        ladder=_step3(
-            session,
-            team_id,
-            open_actions,
-            by_id,
-            now=now,
-            calendar=calendar,
-            workspace_tz=workspace_tz,
-            escalation_channel=escalation_channel,
-            step2=step2,
-            step3=step3,
-        ),
-    )
+    return inboxes, local_today
 
 
 def _fresh_dms(
@@ -266,8 +289,7 @@ def _step3(
     calendar: WorkCalendar,
     workspace_tz: ZoneInfo,
     escalation_channel: str | None,
-    step2: int,
-    step3: int,
+    steps: tuple[int, int],
 ) -> list[LadderPost]:
     """Actions overdue for `step3` working days, for the escalation channel (working days, from 09:00)."""
     today = now.astimezone(workspace_tz).date()
@@ -275,7 +297,7 @@ def _step3(
         return []
     found = []
     for action in open_actions:
-        if ladder_step(action, today, calendar, step2, step3) < 3:
+        if ladder_step(action, today, calendar, *steps) < 3:
             continue
         program = by_id[action.program_id]
         channel = escalation_channel if escalation_channel and may_post_in(program, escalation_channel) else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
 from store.models import AuditEvent, Program
@@ -90,3 +91,8 @@ def risk_events_since(session: Session, team_id: str, program_ids: list[int], mo
         .order_by(col(AuditEvent.id))
     )
     return list(session.exec(statement))
+
+
+def newest_id(session: Session, team_id: str) -> int:
+    """The id of the workspace's newest audit event (0 when none): it moves whenever anything changes."""
+    return session.exec(select(func.max(col(AuditEvent.id))).where(col(AuditEvent.team_id) == team_id)).one() or 0

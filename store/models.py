@@ -286,7 +286,10 @@ class AuditEvent(SQLModel, table=True):
     """One change: who did what to which entity, with the before/after snapshots."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_entity", "team_id", "entity_type", "entity_ref"),)
+    __table_args__ = (
+        Index("ix_audit_event_entity", "team_id", "entity_type", "entity_ref"),
+        Index("ix_audit_event_team_id_id", "team_id", "id"),  # a workspace's newest change, for the clock
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
@@ -418,6 +421,18 @@ class TickRun(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=32)
     last_at: dt.datetime = _created()
+
+
+class PlanMark(SQLModel, table=True):
+    """What the clock last planned a workspace's reminders and ladder against: the instant, and the newest
+    audit event then (no newer change and the same planning period: nothing new can be due)."""
+
+    __tablename__ = "plan_mark"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    planned_at: dt.datetime = _created()
+    audit_id: int = 0
+    steady: bool = False  # the previous planning saw the same audit event in the same period
 
 
 class KpiDirection(StrEnum):

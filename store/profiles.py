@@ -37,3 +37,8 @@ def display_names(session: Session, team_id: str) -> dict[str, str]:
     """User ID -> display name, for the users whose name is known."""
     rows = session.exec(select(UserProfile).where(col(UserProfile.team_id) == team_id))
     return {row.user_id: row.display_name for row in rows if row.display_name}
+
+
+def zones(session: Session, team_id: str) -> set[str | None]:
+    """Every time zone the workspace's cached profiles name (None: Slack named none)."""
+    return set(session.exec(select(UserProfile.tz).distinct().where(col(UserProfile.team_id) == team_id)))

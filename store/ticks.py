@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import text
 from sqlmodel import Session
 
-from store.models import TickRun
+from store.models import PlanMark, TickRun
 
 PLANNING_LOCK = 0x50554C5345  # "PULSE"
 
@@ -32,3 +32,15 @@ def record_run(session: Session, name: str, at: dt.datetime) -> None:
     elif at > run.last_at:
         run.last_at = at
         session.add(run)
+
+
+def plan_mark(session: Session, team_id: str) -> PlanMark | None:
+    """What the workspace's reminders and ladder were last planned against, or None."""
+    return session.get(PlanMark, team_id)
+
+
+def set_plan_mark(session: Session, team_id: str, *, at: dt.datetime, audit_id: int, steady: bool) -> None:
+    """Remember that the workspace was planned at `at` with `audit_id` its newest change."""
+    mark = session.get(PlanMark, team_id) or PlanMark(team_id=team_id)
+    mark.planned_at, mark.audit_id, mark.steady = at, audit_id, steady
+    session.add(mark)

@@ -81,7 +81,8 @@ class Clock:
             repeat_ids = plan_alert_repeats(session, tick)
             reminder_ids: list[int] = []
             for team_id in workspaces(session, active_only=True):
-                tz_for = partial(self.runtime.directory.tz_many, session, team_id)
-                reminder_ids += plan_reminders(session, team_id, tick, tz_for)
+                directory = self.runtime.directory
+                tz_for = partial(directory.tz_many, session, team_id)
+                reminder_ids += plan_reminders(session, team_id, tick, directory.zones(session, team_id), tz_for)
             ticks.record_run(session, TICK_NAME, now)
         return {"digest messages": len(digest_ids), "reminders": len(reminder_ids), "alert repeats": len(repeat_ids)}

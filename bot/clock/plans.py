@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot import buttons
 from bot.present import markup, queue_posts
-from domain import digest_schedule, escalation, reminders
+from domain import digest_schedule, escalation, planning, reminders
 from domain.calendar import WorkCalendar
 from domain.messages import Message
 from store import outbox, schedules
@@ -58,9 +58,17 @@ def plan_alert_repeats(session: Session, tick: Tick) -> list[int]:
 
 
 def plan_reminders(
-    session: Session, team_id: str, tick: Tick, tz_for: Callable[[list[str]], dict[str, ZoneInfo]]
+    session: Session,
+    team_id: str,
+    tick: Tick,
+    zones: set[ZoneInfo],
+    tz_for: Callable[[list[str]], dict[str, ZoneInfo]],
 ) -> list[int]:
-    """Queue today's reminder DMs and ladder step-3 posts of one workspace."""
+    """Queue today's reminder DMs and ladder step-3 posts of one workspace (`zones`: its people's time zones);
+    only the parts that can have something due are read."""
+    needs = planning.needs(
+        session, team_id, now=tick.now, calendar=tick.calendar, zones=zones, workspace_tz=tick.workspace_tz
+    )
     due = reminders.due(
         session,
         team_id,
@@ -69,7 +77,10 @@ def plan_reminders(
         tz_for=tz_for,
         workspace_tz=tick.workspace_tz,
         escalation_channel=tick.escalation_channel,
+        dms=needs.dms,
+        ladder=needs.ladder,
     )
+    planning.remember(session, team_id, needs, tick.now)
     ids: list[int] = []
     for dm in due.dms:
         text, dm_buttons = _compose(dm.inbox, tick.prefix)

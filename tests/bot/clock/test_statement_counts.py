@@ -1,22 +1,23 @@
 """The SQL statements behind digests, `/program list` and a clock tick do not grow with the portfolio.
 
-Each case seeds a workspace of N programs and one of 4N (proportional risks, decisions, actions,
+Each case seeds a workspace of N programs and one of 10N (proportional risks, decisions, actions,
 milestones and status history; the same people, schedules and open alerts), runs the operation once
 on each and compares the number of statements the engine sent (`before_cursor_execute`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import col, select, update
 
 from bench.pulse_api import StatementCounter, wipe
 from bench.seed import seed
-from bench.workspace import ADMIN, ESCALATION_CHANNEL, LEADS_CHANNEL, TEAM, ZONES, Shape, person, program_key
+from bench.workspace import ADMIN, ESCALATION_CHANNEL, LEADS_CHANNEL, QUIET, TEAM, ZONES, Shape, person, program_key
 from bench.workspace import MORNING as NOW
 from bot.clock.clock import Clock
 from bot.runtime import Runtime
@@ -26,10 +27,10 @@ from domain.access import Actor, channel_viewer
 from domain.digests import Digest, portfolio_digest, program_digest
 from domain.portfolio import portfolio
 from store.db import Database
-from store.models import OutboxMessage, Program
+from store.models import OutboxMessage, OutboxStatus, Program
 from templates import render_message
 
-SMALL, LARGE = 5, 20
+SMALL, LARGE = 5, 50
 TODAY = NOW.date()
 
 Operation = Callable[[Database, SlackStub], object]
@@ -91,8 +92,7 @@ def program_list(database: Database, stub: SlackStub) -> None:
         portfolio(session, Actor(team_id=TEAM, user_id=person(0), channel_id="C0RANDOM"), today=TODAY, now=NOW)
 
 
-def tick(database: Database, stub: SlackStub) -> dict[str, int]:
-    """One `Clock.plan(now)`: digests due, reminder DMs, the ladder and alert repeats (no deliveries)."""
+def clock(database: Database, stub: SlackStub) -> Clock:
     settings = load_settings(
         _env_file=None,
         SLACK_BOT_TOKEN=("xoxb" + "-test-token"),
@@ -102,14 +102,36 @@ def tick(database: Database, stub: SlackStub) -> dict[str, int]:
         PULSE_ESCALATION_CHANNEL=ESCALATION_CHANNEL,
         PULSE_TIMEZONE="UTC",
     )
-    return Clock(Runtime.build(settings, database)).plan(NOW)
+    return Clock(Runtime.build(settings, database))
 
 
-def measure(database: Database, stub: SlackStub, programs: int, operation: Operation) -> list[str]:
-    """The statements `operation` sends on a freshly seeded workspace of `programs` programs."""
+def tick(database: Database, stub: SlackStub) -> dict[str, int]:
+    """One `Clock.plan(now)`: digests due, reminder DMs, the ladder and alert repeats (no deliveries)."""
+    return clock(database, stub).plan(NOW)
+
+
+def morning_sent(database: Database, stub: SlackStub) -> None:
+    """The morning's tick ran and its messages went out, and the afternoon's ticks began (nothing due)."""
+    tick(database, stub)
+    with database.session(write=True) as session:
+        session.execute(update(OutboxMessage).values(status=OutboxStatus.SENT, sent_ts="1700000000.000100"))
+    clock(database, stub).tick(QUIET - dt.timedelta(minutes=1))
+
+
+def quiet_tick(database: Database, stub: SlackStub) -> None:
+    """A whole `Clock.tick` (plan and deliver) in the afternoon, when nothing is due."""
+    clock(database, stub).tick(QUIET)
+
+
+def measure(
+    database: Database, stub: SlackStub, programs: int, operation: Operation, before: Operation | None = None
+) -> list[str]:
+    """The statements `operation` sends on a freshly seeded workspace of `programs` programs (after `before`)."""
     wipe(database.engine)
     seed(database.engine, shape(programs))
     stub.reset()
+    if before is not None:
+        before(database, stub)
     with StatementCounter(database.engine) as counter:
         operation(database, stub)
     assert stub.call_count("users.info") == 0, "the user-profile cache was seeded, so users.info must not be called"
@@ -134,14 +156,30 @@ def _explain(small: list[str], large: list[str]) -> str:
 
 
 @pytest.mark.parametrize(
-    "operation",
-    [leads_digest, admin_digest, team_digest, program_list, tick],
-    ids=["portfolio-digest-leads", "portfolio-digest-admin", "program-digest", "program-list", "tick-plan"],
+    ("operation", "before"),
+    [
+        pytest.param(leads_digest, None, id="portfolio-digest-leads"),
+        pytest.param(admin_digest, None, id="portfolio-digest-admin"),
+        pytest.param(team_digest, None, id="program-digest"),
+        pytest.param(program_list, None, id="program-list"),
+        pytest.param(tick, None, id="tick-plan"),
+        pytest.param(quiet_tick, morning_sent, id="quiet-tick"),
+    ],
 )
-def test_statement_count_does_not_grow_with_programs(database: Database, stub: SlackStub, operation: Operation) -> None:
-    small = measure(database, stub, SMALL, operation)
-    large = measure(database, stub, LARGE, operation)
+def test_statement_count_does_not_grow_with_programs(
+    database: Database, stub: SlackStub, operation: Operation, before: Operation | None
+) -> None:
+    small = measure(database, stub, SMALL, operation, before)
+    large = measure(database, stub, LARGE, operation, before)
     assert len(small) == len(large), _explain(small, large)
+
+
+def test_a_quiet_tick_reads_no_items(database: Database, stub: SlackStub) -> None:
+    """When nothing is due, the tick reads the clock's bookkeeping, not the programs' risks, actions or decisions."""
+    statements = measure(database, stub, SMALL, quiet_tick, morning_sent)
+    read = " ".join(statements)
+    for table in ("FROM action", "FROM risk", "FROM decision", "FROM milestone", "FROM status_update"):
+        assert table not in read
 
 
 def test_tick_queues_more_for_more_programs_with_the_same_recipients(database: Database, stub: SlackStub) -> None:
