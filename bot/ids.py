@@ -22,7 +22,13 @@ class ActionId(StrEnum):
 class CallbackId(StrEnum):
     """Modals (Slack sends the value back in `view_submission`)."""
 
+    PROGRAM_NEW = "program_new_modal"
+    PROGRAM_STATUS = "program_status_modal"
+    RISK_ADD = "risk_add_modal"
     RISK_UPDATE = "risk_update_modal"
+    DECISION_LOG = "decision_log_modal"
+    ACTION_ADD = "action_add_modal"
+    ACTION_UPDATE = "action_update_modal"
 
 
 MODAL_VALUE = "value"  # the action_id of the one input element in each modal block

@@ -80,17 +80,36 @@ class ViewSubmission(_Payload):
     def team_id(self) -> str:
         return self.team.id if self.team else self.user.team_id or ""
 
-    def values(self) -> dict[str, str]:
-        """The submitted value of each block (the one input element in it), by block id."""
-        found: dict[str, str] = {}
+    def values(self) -> dict[str, str | list[str]]:
+        """The submitted value of each block (the one input element in it), by block id: one value for a text
+        input, a select, a date or a user/channel picker; a list for multi-selects and checkboxes."""
+        found: dict[str, str | list[str]] = {}
         blocks = self.view.state.get("values", {})
         for block_id, elements in blocks.items() if isinstance(blocks, dict) else ():
             element = elements.get("value") if isinstance(elements, dict) else None
-            if not isinstance(element, dict):
-                continue
-            picked = element.get("selected_option") or {}
-            value = (picked.get("value") if isinstance(picked, dict) else None) or element.get("selected_date")
-            value = value or element.get("value")
-            if isinstance(value, str | int) and str(value):
-                found[block_id] = str(value)
+            if isinstance(element, dict):
+                value = _element_value(element)
+                if value:
+                    found[block_id] = value
         return found
+
+
+SINGLE_KEYS = ("selected_date", "selected_user", "selected_conversation", "selected_channel", "value")
+MANY_KEYS = ("selected_users", "selected_conversations", "selected_channels")
+
+
+def _element_value(element: dict[str, Any]) -> str | list[str] | None:
+    """What one input element holds, whatever its type."""
+    picked = element.get("selected_option")
+    if isinstance(picked, dict) and isinstance(picked.get("value"), str):
+        return str(picked["value"])
+    options = element.get("selected_options")
+    if isinstance(options, list):
+        return [str(o["value"]) for o in options if isinstance(o, dict) and isinstance(o.get("value"), str)]
+    for key in MANY_KEYS:
+        if isinstance(element.get(key), list):
+            return [str(v) for v in element[key] if isinstance(v, str)]
+    for key in SINGLE_KEYS:
+        if isinstance(element.get(key), str | int) and str(element[key]):
+            return str(element[key])
+    return None

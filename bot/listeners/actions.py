@@ -8,12 +8,13 @@ from typing import Any
 
 from pydantic import ValidationError
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot.answers import delivery_notes, ephemeral
 from bot.blocks import to_slack
-from bot.ids import ActionId
-from bot.modals import risk_update_modal
+from bot.forms import BY_CALLBACK
+from bot.ids import ActionId, CallbackId
+from bot.modals import FormState
+from bot.open_form import open_form
 from bot.payloads import BlockAction
 from bot.perform import perform
 from bot.present import markup
@@ -23,14 +24,13 @@ from domain.actions import ActionSnooze
 from domain.errors import PulseError
 from domain.escalation import AlertAck
 from domain.inputs import Input, NumberRef
-from domain.lookup import item
 from domain.messages import Message, Reply, UseCase, error
 from domain.risks import RiskReview
 from store.ids import Kind, parse_ref
-from store.models import Risk
 from store.types import utcnow
 
 log = logging.getLogger(__name__)
+FORM_BUTTONS = {ActionId.RISK_UPDATE: CallbackId.RISK_UPDATE}  # buttons that open a form, and the form
 SNOOZE_DAYS = {ActionId.ACTION_SNOOZE_DAY: 1, ActionId.ACTION_SNOOZE_WEEK: 7}
 
 
@@ -111,21 +111,22 @@ def register(app: App, runtime: Runtime) -> None:
     for action_id in (ActionId.ALERT_ACK, ActionId.ACTION_DONE, *SNOOZE_DAYS, ActionId.RISK_REVIEWED):
         app.action(action_id.value)(on_click)
 
-    def open_risk_form(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def open_form_of(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         try:
             click = BlockAction.model_validate(body)
         except ValidationError:
             return
-        ref = click.action.value
-        actor = runtime.actor(click.team_id, click.user.id, click.channel_id)
-        try:
-            with runtime.database.session() as session:
-                risk, _program = item(session, actor, Risk, Kind.RISK, _number(ref, Kind.RISK))
-        except PulseError as exc:
-            text = markup(error(exc.code, exc.values).message, runtime.settings.command_prefix)
-            client.chat_postEphemeral(channel=click.channel_id or click.user.id, user=click.user.id, text=text)
+        if click.trigger_id is None:
             return
-        client.views_open(trigger_id=click.trigger_id, view=risk_update_modal(ref, risk))
+        form = BY_CALLBACK[FORM_BUTTONS[ActionId(click.action.action_id)]]
+        actor = runtime.actor(click.team_id, click.user.id, click.channel_id)
+        state = FormState(ref=click.action.value.upper()) if form.target else FormState()
+        values = {} if form.target else {"program": click.action.value}
+        opened = open_form(runtime, form, actor, click.trigger_id, values, state)
+        if isinstance(opened, Reply):
+            text = markup(opened.message, runtime.settings.command_prefix)
+            runtime.client.chat_postEphemeral(channel=click.channel_id or click.user.id, user=click.user.id, text=text)
 
-    app.action(ActionId.RISK_UPDATE.value)(open_risk_form)
+    for action_id in FORM_BUTTONS:
+        app.action(action_id.value)(open_form_of)

@@ -11,11 +11,12 @@ from slack_bolt import Ack, App
 
 from bot import uploads
 from bot.answers import delivery_notes, ephemeral
+from bot.open_form import form_for_command, open_form
 from bot.payloads import SlashCommand
 from bot.perform import perform
 from bot.runtime import Runtime
 from commands.grammar import ParseContext
-from commands.parse import Parsed, names, parse
+from commands.parse import Parsed, names, parse, partial
 from domain.messages import Message, Reply, error
 from store.settings import remember_team_domain, workspace_settings
 from store.types import utcnow
@@ -43,7 +44,13 @@ def answer_command(runtime: Runtime, request: SlashCommand) -> dict[str, Any]:
         command_prefix=settings.command_prefix,
         day_first=workspace.day_first,
     )
-    parsed = parse(request.command.lstrip("/").removeprefix(settings.command_prefix), request.text, ctx)
+    name = request.command.lstrip("/").removeprefix(settings.command_prefix)
+    if request.trigger_id and (asked := partial(name, request.text, ctx)) and (found := form_for_command(*asked)):
+        form, values, state = found
+        state = state.model_copy(update={"channel": request.channel_id})
+        opened = open_form(runtime, form, actor, request.trigger_id, values, state)
+        return {} if isinstance(opened, str) else ephemeral(opened, settings.command_prefix)
+    parsed = parse(name, request.text, ctx)
     if isinstance(parsed, Parsed):
         assert parsed.sub.runs is not None
         usage = parsed.sub.usage_line(settings.command_prefix)
