@@ -6,7 +6,7 @@ import logging
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, views
+from bot.listeners import actions, commands, shortcuts, views
 from bot.runtime import Runtime
 
 
@@ -26,4 +26,5 @@ def create_app(runtime: Runtime, *, verify_token: bool = True) -> App:
     commands.register(app, runtime)
     actions.register(app, runtime)
     views.register(app, runtime)
+    shortcuts.register(app, runtime)
     return app

@@ -1,8 +1,11 @@
-"""The form of each command that has one: which input fields it asks for, in the command's own names."""
+"""The form of each command that has one: which input fields it asks for, in the command's own names; and the
+shortcuts that open them."""
 
 from __future__ import annotations
 
-from bot.ids import CallbackId
+from dataclasses import dataclass
+
+from bot.ids import CallbackId, ShortcutId
 from bot.modals import Form, FormField, Widget
 from domain.actions import ActionCreate, ActionUpdate
 from domain.asks import AskTo
@@ -125,3 +128,22 @@ FORMS: tuple[Form, ...] = (
 )
 BY_CALLBACK = {form.callback: form for form in FORMS}
 BY_COMMAND = {(form.command, form.sub): form for form in FORMS}
+
+
+@dataclass(frozen=True)
+class Capture:
+    """What a shortcut opens, and (on a message) the blocks its text and first mention fill."""
+
+    callback: CallbackId
+    title: str | None = "title"  # the message's first line
+    text: str | None = None  # the whole message
+    person: str | None = None  # the first person it mentions
+
+
+SHORTCUTS: dict[ShortcutId, Capture] = {
+    ShortcutId.LOG_DECISION: Capture(CallbackId.DECISION_LOG, text="context", person="decider"),
+    ShortcutId.ADD_RISK: Capture(CallbackId.RISK_ADD, person="owner"),
+    ShortcutId.ADD_ACTION: Capture(CallbackId.ACTION_ADD, person="owner"),
+    ShortcutId.RECORD_STATUS: Capture(CallbackId.PROGRAM_STATUS, title=None, text="summary"),
+    ShortcutId.NEW_PROGRAM: Capture(CallbackId.PROGRAM_NEW, title=None),
+}

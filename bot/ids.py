@@ -31,4 +31,14 @@ class CallbackId(StrEnum):
     ACTION_UPDATE = "action_update_modal"
 
 
+class ShortcutId(StrEnum):
+    """Message shortcuts (on any message's menu) and the global shortcut (Slack sends the value back)."""
+
+    LOG_DECISION = "log_as_decision"
+    ADD_RISK = "add_as_risk"
+    ADD_ACTION = "add_as_action"
+    RECORD_STATUS = "record_status"
+    NEW_PROGRAM = "new_program"
+
+
 MODAL_VALUE = "value"  # the action_id of the one input element in each modal block

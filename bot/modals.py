@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.blocks import plain
 from bot.ids import MODAL_VALUE, CallbackId
@@ -110,9 +110,9 @@ class FormState(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    ref: str | None = None
-    channel: str | None = None
-    source: str | None = None
+    ref: str | None = Field(default=None, max_length=24)
+    channel: str | None = Field(default=None, max_length=32)
+    source: str | None = Field(default=None, max_length=500, pattern=r"^https://\S+$")  # from chat.getPermalink
 
     def dump(self) -> str:
         text = self.model_dump_json(exclude_none=True)

@@ -92,10 +92,20 @@ def form_view(
 
 def open_form(
     runtime: Runtime, form: Form, actor: Actor, trigger_id: str, values: Mapping[str, Any], state: FormState
-) -> Reply | str:
-    """Open the form; the view's id (for a later `views.update`), or the error the person is told instead."""
+) -> Reply | dict[str, Any]:
+    """Open the form; the opened view (its id and hash, for a later `views.update`), or the error the person is
+    told instead."""
     view = form_view(runtime, form, actor, values, state)
     if isinstance(view, Reply):
         return view
     opened = runtime.client.views_open(trigger_id=trigger_id, view=view)
-    return str((opened.get("view") or {}).get("id", ""))
+    return dict(opened.get("view") or {})
+
+
+def program_in(runtime: Runtime, actor: Actor, channel_id: str | None) -> str | None:
+    """The key of the program whose channel `channel_id` is, if the person may see it."""
+    if not channel_id:
+        return None
+    with runtime.database.session() as session:
+        found = [p.key for p in visible_programs(session, actor) if p.channel_id == channel_id]
+    return found[0] if found else None

@@ -63,6 +63,30 @@ class BlockAction(_Payload):
         return self.actions[0]
 
 
+class _Message(_Payload):
+    ts: str
+    text: str = ""
+
+
+class Shortcut(_Payload):
+    """A shortcut: global (from the shortcuts menu) or on a message (`message_action`, with the message)."""
+
+    callback_id: str
+    trigger_id: str
+    team: _Id | None = None
+    user: _User
+    channel: _Id | None = None
+    message: _Message | None = None
+
+    @property
+    def team_id(self) -> str:
+        return self.team.id if self.team else self.user.team_id or ""
+
+    @property
+    def channel_id(self) -> str | None:
+        return self.channel.id if self.channel else None
+
+
 class View(_Payload):
     callback_id: str
     private_metadata: str = ""

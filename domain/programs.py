@@ -67,6 +67,7 @@ class StatusReport(Input):
     asks: str | None = None
     ask_to: AskTo | None = None
     ask_by: dt.date | None = None
+    source_permalink: str | None = None  # the message it was recorded from
 
 
 class ProgramQuery(Input):
@@ -137,6 +138,7 @@ def report_status(ctx: Context, data: StatusReport) -> Reply:
         summary=data.summary.strip(),
         asks=asked or None,
         author_id=ctx.actor.user_id,
+        source_permalink=data.source_permalink,
     )
     ctx.session.add(update)
     program.updated_at = ctx.now

@@ -136,6 +136,7 @@ class StatusUpdate(SQLModel, table=True):
     asks: str | None = Field(default=None, max_length=2000)
     author_id: str = Field(max_length=32)
     created_at: dt.datetime = _created()
+    source_permalink: str | None = Field(default=None, max_length=500)  # the message it was recorded from
 
 
 class Milestone(SQLModel, table=True):
@@ -183,6 +184,7 @@ class Risk(SQLModel, table=True):
     created_by: str = Field(max_length=32)
     created_at: dt.datetime = _created()
     updated_at: dt.datetime = _created()
+    source_permalink: str | None = Field(default=None, max_length=500)  # the message it was added from
     reviewed_at: dt.datetime | None = _instant()
     closed_at: dt.datetime | None = _instant()
 
@@ -234,6 +236,7 @@ class Action(SQLModel, table=True):
     created_at: dt.datetime = _created()
     done_at: dt.datetime | None = _instant()
     done_by: str | None = Field(default=None, max_length=32)
+    source_permalink: str | None = Field(default=None, max_length=500)  # the message it was added from
 
 
 class Ask(SQLModel, table=True):

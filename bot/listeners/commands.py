@@ -49,7 +49,7 @@ def answer_command(runtime: Runtime, request: SlashCommand) -> dict[str, Any]:
         form, values, state = found
         state = state.model_copy(update={"channel": request.channel_id})
         opened = open_form(runtime, form, actor, request.trigger_id, values, state)
-        return {} if isinstance(opened, str) else ephemeral(opened, settings.command_prefix)
+        return ephemeral(opened, settings.command_prefix) if isinstance(opened, Reply) else {}
     parsed = parse(name, request.text, ctx)
     if isinstance(parsed, Parsed):
         assert parsed.sub.runs is not None

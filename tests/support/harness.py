@@ -207,6 +207,31 @@ class PulseHarness:
         status, raw = self._interact(payload, secret)
         return self._answer(status, raw, name="", wait=False)
 
+    def shortcut(
+        self,
+        callback_id: str,
+        *,
+        message: str | None = None,
+        channel: str = "C0GENERAL",
+        message_ts: str = "1700000000.000200",
+        user: str = "U0OWNER",
+        team: str = TEAM,
+    ) -> int:
+        """Use a shortcut: on a message saying `message` (a `message_action`), else the global one (`shortcut`).
+        Returns the ack's status."""
+        if message is None:
+            payload = {**_interaction("shortcut", user, team), "callback_id": callback_id}
+        else:
+            payload = {
+                **_interaction("message_action", user, team),
+                "callback_id": callback_id,
+                "channel": {"id": channel, "name": "channel"},
+                "message": {"type": "message", "ts": message_ts, "text": message, "user": "U0AUTHOR"},
+                "message_ts": message_ts,
+                "response_url": self.stub.response_url(f"shortcut-{next(_names)}"),
+            }
+        return self._interact(payload, SECRET)[0]
+
     def _answer(self, status: int, raw: bytes, name: str, *, wait: bool) -> Answer:
         """What the user sees: the ack's body if it has one (or `wait` is off), else the response_url post."""
         if status != 200:

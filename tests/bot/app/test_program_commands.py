@@ -58,7 +58,6 @@ def test_new_program_defaults_to_the_caller_as_owner(pulse: PulseHarness, databa
 NEW_ERRORS = [
     ("new TNS-APPEALS Again", "A program with key TNS-APPEALS already exists"),
     ("new R-5 Looks like a risk ID", "`R-5` is not a usable program key"),
-    ("new TNS-X", "The program title is missing"),
     ("new TNS-X Title chanel:#x", "`chanel:` is not a field here. Did you mean `channel:`?"),
     ("new TNS-X Title due:someday", "`someday` is not a date: write it like `"),
     ("new TNS-X Title restricted:maybe", "`maybe` is not yes or no."),

@@ -199,3 +199,15 @@ def test_manifest_for_a_path_prefix_behind_a_proxy() -> None:
     url = "https://tools.example.com/pulse/slack/events"
     manifest = build_manifest(Settings(_env_file=None), http_url=url)
     assert manifest["settings"]["interactivity"]["request_url"] == url
+
+
+def test_manifest_declares_the_shortcuts_the_app_listens_for() -> None:
+    shortcuts = build_manifest(Settings(_env_file=None))["features"]["shortcuts"]
+    assert [(s["name"], s["type"]) for s in shortcuts] == [
+        ("Log as decision", "message"),
+        ("Add as risk", "message"),
+        ("Add as action", "message"),
+        ("Record status", "message"),
+        ("New program", "global"),
+    ]
+    assert all(len(s["name"]) <= 24 and s["callback_id"] for s in shortcuts)
