@@ -6,7 +6,7 @@ import logging
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, shortcuts, views
+from bot.listeners import actions, commands, events, shortcuts, views
 from bot.runtime import Runtime
 
 
@@ -27,4 +27,5 @@ def create_app(runtime: Runtime, *, verify_token: bool = True) -> App:
     actions.register(app, runtime)
     views.register(app, runtime)
     shortcuts.register(app, runtime)
+    events.register(app, runtime)
     return app

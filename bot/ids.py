@@ -17,6 +17,11 @@ class ActionId(StrEnum):
     ACTION_SNOOZE_WEEK = "action_snooze_1w"
     RISK_REVIEWED = "risk_reviewed"
     RISK_UPDATE = "risk_update_form"
+    PROGRAM_NEW_FORM = "program_new_form"
+    STATUS_FORM = "program_status_form"
+    RISK_ADD_FORM = "risk_add_form"
+    DECISION_LOG_FORM = "decision_log_form"
+    ACTION_ADD_FORM = "action_add_form"
 
 
 class CallbackId(StrEnum):

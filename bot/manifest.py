@@ -45,6 +45,8 @@ BOT_SCOPES: tuple[str, ...] = (
     "users:read.email",  # users.lookupByEmail: the owners a spreadsheet names by email (bot/people.py)
 )
 
+BOT_EVENTS: tuple[str, ...] = ("app_home_opened",)  # the Home tab (bot/listeners/events.py); needs no scope
+
 
 class ManifestError(ValueError):
     """An option of `pulse manifest` is unusable; the message says what is expected."""
@@ -102,6 +104,9 @@ def build_manifest(settings: Settings, *, http_url: str | None = None) -> dict[s
     interactivity: dict[str, Any] = {"is_enabled": True}
     if request_url is not None:
         interactivity["request_url"] = request_url
+    events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
+    if request_url is not None:
+        events["request_url"] = request_url
     return {
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {
@@ -113,9 +118,15 @@ def build_manifest(settings: Settings, *, http_url: str | None = None) -> dict[s
             "bot_user": {"display_name": APP_NAME, "always_online": True},
             "slash_commands": slash_commands(settings, request_url),
             "shortcuts": shortcuts(),
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": True,
+            },
         },
         "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
         "settings": {
+            "event_subscriptions": events,
             "interactivity": interactivity,
             "org_deploy_enabled": False,
             "socket_mode_enabled": request_url is None,

@@ -40,12 +40,17 @@ class ButtonPress(_Payload):
     value: str = ""
 
 
+class _Surface(_Payload):
+    type: str
+
+
 class BlockAction(_Payload):
-    """A click on a button of one of Pulse's messages."""
+    """A click on a button of one of Pulse's messages, or of the Home tab (`view`)."""
 
     team: _Id | None = None
     user: _User
     channel: _Id | None = None
+    view: _Surface | None = None
     actions: list[ButtonPress] = Field(min_length=1)
     response_url: str | None = None
     trigger_id: str | None = None
@@ -61,6 +66,10 @@ class BlockAction(_Payload):
     @property
     def action(self) -> ButtonPress:
         return self.actions[0]
+
+    @property
+    def on_home(self) -> bool:
+        return self.view is not None and self.view.type == "home"
 
 
 class _Message(_Payload):
@@ -137,3 +146,16 @@ def _element_value(element: dict[str, Any]) -> str | list[str] | None:
         if isinstance(element.get(key), str | int) and str(element[key]):
             return str(element[key])
     return None
+
+
+class _HomeEvent(_Payload):
+    type: str
+    user: str
+    tab: str = "home"
+
+
+class HomeOpened(_Payload):
+    """`app_home_opened`: someone opened one of Pulse's tabs."""
+
+    team_id: str
+    event: _HomeEvent

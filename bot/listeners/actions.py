@@ -12,6 +12,7 @@ from slack_bolt import Ack, App
 from bot.answers import delivery_notes, ephemeral
 from bot.blocks import to_slack
 from bot.forms import BY_CALLBACK
+from bot.home import publish_home
 from bot.ids import ActionId, CallbackId
 from bot.modals import FormState
 from bot.open_form import open_form
@@ -30,7 +31,14 @@ from store.ids import Kind, parse_ref
 from store.types import utcnow
 
 log = logging.getLogger(__name__)
-FORM_BUTTONS = {ActionId.RISK_UPDATE: CallbackId.RISK_UPDATE}  # buttons that open a form, and the form
+FORM_BUTTONS = {  # buttons that open a form, and the form (the value is the item's ID or the program's key)
+    ActionId.RISK_UPDATE: CallbackId.RISK_UPDATE,
+    ActionId.PROGRAM_NEW_FORM: CallbackId.PROGRAM_NEW,
+    ActionId.STATUS_FORM: CallbackId.PROGRAM_STATUS,
+    ActionId.RISK_ADD_FORM: CallbackId.RISK_ADD,
+    ActionId.DECISION_LOG_FORM: CallbackId.DECISION_LOG,
+    ActionId.ACTION_ADD_FORM: CallbackId.ACTION_ADD,
+}
 SNOOZE_DAYS = {ActionId.ACTION_SNOOZE_DAY: 1, ActionId.ACTION_SNOOZE_WEEK: 7}
 
 
@@ -73,6 +81,8 @@ def answer_click(runtime: Runtime, click: BlockAction) -> None:
             return
         reply = Reply(Message("notice", reply.message.context), ok=False)  # e.g. "Already acknowledged by ..."
     deliveries = runtime.deliverer.deliver(reply.outbox_ids) if reply.outbox_ids else []
+    if click.on_home:  # the tab shows the change
+        publish_home(runtime, click.team_id, click.user.id)
     if click.response_url:
         runtime.respond(
             click.response_url, ephemeral(reply, runtime.settings.command_prefix, delivery_notes(deliveries))
@@ -122,7 +132,7 @@ def register(app: App, runtime: Runtime) -> None:
         form = BY_CALLBACK[FORM_BUTTONS[ActionId(click.action.action_id)]]
         actor = runtime.actor(click.team_id, click.user.id, click.channel_id)
         state = FormState(ref=click.action.value.upper()) if form.target else FormState()
-        values = {} if form.target else {"program": click.action.value}
+        values = {"program": click.action.value} if click.action.value and not form.target else {}
         opened = open_form(runtime, form, actor, click.trigger_id, values, state)
         if isinstance(opened, Reply):
             text = markup(opened.message, runtime.settings.command_prefix)
