@@ -63,3 +63,11 @@ def for_home(programs: list[str], actions: list[str], risks: list[str]) -> list[
     for ref in risks:
         found += for_review(ref)
     return found
+
+
+def for_checkin(key: str) -> list[dict[str, Any]]:
+    """Update status (the status form, filled with the last one) and No change, under a check-in DM."""
+    return [
+        button(ActionId.STATUS_FORM, label("update_status"), key, style="primary"),
+        button(ActionId.CHECKIN_NO_CHANGE, label("no_change"), key),
+    ]

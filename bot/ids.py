@@ -22,6 +22,7 @@ class ActionId(StrEnum):
     RISK_ADD_FORM = "risk_add_form"
     DECISION_LOG_FORM = "decision_log_form"
     ACTION_ADD_FORM = "action_add_form"
+    CHECKIN_NO_CHANGE = "checkin_no_change"
 
 
 class CallbackId(StrEnum):

@@ -120,6 +120,7 @@ class Program(SQLModel, table=True):
     created_at: dt.datetime = _created()
     updated_at: dt.datetime = _created()
     archived_at: dt.datetime | None = _instant()
+    checkin: str | None = Field(default=None, max_length=16)  # `thu@14:00`, `off`; None: the default cadence
 
 
 class StatusUpdate(SQLModel, table=True):

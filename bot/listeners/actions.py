@@ -20,12 +20,13 @@ from bot.payloads import BlockAction
 from bot.perform import perform
 from bot.present import markup
 from bot.runtime import Runtime
-from domain import actions, escalation, risks
+from domain import actions, escalation, programs, risks
 from domain.actions import ActionSnooze
 from domain.errors import PulseError
 from domain.escalation import AlertAck
 from domain.inputs import Input, NumberRef
 from domain.messages import Message, Reply, UseCase, error
+from domain.programs import ProgramRef
 from domain.risks import RiskReview
 from store.ids import Kind, parse_ref
 from store.types import utcnow
@@ -58,6 +59,8 @@ def _use_case(action_id: ActionId, value: str, today: dt.date) -> tuple[UseCase[
         return actions.snooze, ActionSnooze(number=_number(value, Kind.ACTION), until=until)
     if action_id == ActionId.RISK_REVIEWED:
         return risks.review, RiskReview(number=_number(value, Kind.RISK))
+    if action_id == ActionId.CHECKIN_NO_CHANGE:
+        return programs.reaffirm_status, ProgramRef(key=value)
     return escalation.acknowledge, AlertAck(alert_id=int(value))
 
 
@@ -83,7 +86,10 @@ def answer_click(runtime: Runtime, click: BlockAction) -> None:
     deliveries = runtime.deliverer.deliver(reply.outbox_ids) if reply.outbox_ids else []
     if click.on_home:  # the tab shows the change
         publish_home(runtime, click.team_id, click.user.id)
-    if click.response_url:
+    if click.response_url and action_id == ActionId.CHECKIN_NO_CHANGE and reply.ok:  # the check-in says who answered
+        answered = to_slack(markup(reply.message, runtime.settings.command_prefix)).payload()
+        runtime.respond(click.response_url, {"replace_original": True, **answered})
+    elif click.response_url:
         runtime.respond(
             click.response_url, ephemeral(reply, runtime.settings.command_prefix, delivery_notes(deliveries))
         )
@@ -118,7 +124,13 @@ def register(app: App, runtime: Runtime) -> None:
             return
         runtime.pool.submit(_answer_safely, runtime, click)
 
-    for action_id in (ActionId.ALERT_ACK, ActionId.ACTION_DONE, *SNOOZE_DAYS, ActionId.RISK_REVIEWED):
+    for action_id in (
+        ActionId.ALERT_ACK,
+        ActionId.ACTION_DONE,
+        *SNOOZE_DAYS,
+        ActionId.RISK_REVIEWED,
+        ActionId.CHECKIN_NO_CHANGE,
+    ):
         app.action(action_id.value)(on_click)
 
     def open_form_of(ack: Ack, body: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""The message a risk, an action or a status report was made from (its permalink)
+"""The message a risk, an action or a status report was made from (its permalink); each program's check-in
 
 Revision ID: 0012
 Revises: 0008
@@ -21,9 +21,12 @@ TABLES = ("risk", "action", "status_update")
 def upgrade() -> None:
     for table in TABLES:
         op.add_column(table, sa.Column("source_permalink", sa.String(length=500), nullable=True))
+    op.add_column("program", sa.Column("checkin", sa.String(length=16), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("program") as batch:
+        batch.drop_column("checkin")
     for table in TABLES:
         with op.batch_alter_table(table) as batch:
             batch.drop_column("source_permalink")
