@@ -1,4 +1,4 @@
-"""Migration 0012 (the message an item was made from) upgrades a database that already holds data."""
+"""Migration 0012 (item sources, program check-ins) upgrades a database that already holds data."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from store.db import Database
 from store.migrate import alembic_config, upgrade
-from store.models import Action, Risk, StatusUpdate
+from store.models import Action, Program, Risk, StatusUpdate
 from tests.support.store import scratch_postgres
 
 NOW = "2026-11-20 09:00:00"
@@ -79,6 +79,7 @@ def test_upgrade_keeps_the_items_with_no_source(at_0008: str) -> None:
             status = session.exec(select(StatusUpdate)).one()
             assert (risk.title, action.title, status.summary) == ("Vendor attrition", "Send the SOW", "Vendor slipped")
             assert (risk.source_permalink, action.source_permalink, status.source_permalink) == (None, None, None)
+            assert session.exec(select(Program)).one().checkin is None  # the default cadence
             risk.source_permalink = LINK
         with database.session() as session:
             assert session.exec(select(Risk)).one().source_permalink == LINK

@@ -25,8 +25,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("program") as batch:
-        batch.drop_column("checkin")
+    # Plain DROP COLUMN (SQLite 3.35+): a batch copy of these tables would trip the foreign keys that point at them.
+    op.drop_column("program", "checkin")
     for table in TABLES:
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column("source_permalink")
+        op.drop_column(table, "source_permalink")
