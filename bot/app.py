@@ -7,7 +7,7 @@ import logging
 from slack_bolt import App, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 
-from bot.listeners import actions, commands, views
+from bot.listeners import actions, commands, events, shortcuts, views
 from bot.runtime import Runtime
 from store.db import is_lock_timeout
 
@@ -43,6 +43,8 @@ def create_app(runtime: Runtime) -> App:
     commands.register(app, runtime)
     actions.register(app, runtime)
     views.register(app, runtime)
+    shortcuts.register(app, runtime)
+    events.register(app, runtime)
     return app
 
 

@@ -40,3 +40,34 @@ def for_review(ref: str) -> list[dict[str, Any]]:
 def done(ref: str) -> dict[str, Any]:
     """The Done button of an escalated action's channel post."""
     return button(ActionId.ACTION_DONE, label("done"), ref)
+
+
+def for_home(programs: list[str], actions: list[str], risks: list[str]) -> list[dict[str, Any]]:
+    """The Home tab's buttons: forms at the top, Update status and Add a risk under each program, Done and
+    Snooze under each action, Reviewed and Update under each risk."""
+    found = [
+        button(ActionId.PROGRAM_NEW_FORM, label("new_program"), "", group="home"),
+        button(ActionId.DECISION_LOG_FORM, label("log_decision"), "", group="home"),
+        button(ActionId.ACTION_ADD_FORM, label("add_action"), "", group="home"),
+    ]
+    for key in programs:
+        found += [
+            button(ActionId.STATUS_FORM, label("update_status"), key, style="primary", group=f"P-{key}"),
+            button(ActionId.RISK_ADD_FORM, label("add_risk"), key, group=f"P-{key}"),
+        ]
+    for ref in actions:
+        found += [
+            button(ActionId.ACTION_DONE, label("done"), ref, style="primary", group=ref),
+            button(ActionId.ACTION_SNOOZE_WEEK, label("snooze_week"), ref, group=ref),
+        ]
+    for ref in risks:
+        found += for_review(ref)
+    return found
+
+
+def for_checkin(key: str) -> list[dict[str, Any]]:
+    """Update status (the status form, filled with the last one) and No change, under a check-in DM."""
+    return [
+        button(ActionId.STATUS_FORM, label("update_status"), key, style="primary"),
+        button(ActionId.CHECKIN_NO_CHANGE, label("no_change"), key),
+    ]

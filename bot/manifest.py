@@ -7,15 +7,20 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from bot.forms import SHORTCUTS
+from bot.ids import ShortcutId
 from bot.settings import Settings
 from bot.wsgi import EVENTS_PATH
 from commands.parse import COMMANDS
+from templates import label
 
 APP_NAME = "Pulse"
 APP_DESCRIPTION = "Keeps a Trust & Safety program portfolio honest and visible: status, risks, decisions, actions."
 BACKGROUND_COLOR = "#1d3557"
 MAX_DESCRIPTION_CHARS = 100  # Slack allows 2000; short reads better in the command picker
 MAX_USAGE_HINT_CHARS = 100  # Slack allows 1000
+MAX_SHORTCUT_NAME_CHARS = 24  # Slack's limits for a shortcut's name and description
+MAX_SHORTCUT_ABOUT_CHARS = 80
 
 # Least privilege: exactly the bot scopes the code's Web API calls need (tests/slack/test_manifest.py
 # greps the code for calls and fails when a call lacks its scope or a scope is no longer used).
@@ -46,6 +51,9 @@ DM_HISTORY_SCOPES = frozenset({"im:history", "mpim:history"})
 def bot_scopes(settings: Settings) -> list[str]:
     """BOT_SCOPES, without the DM history scopes when PULSE_HISTORY_CHECK is off."""
     return [scope for scope in BOT_SCOPES if settings.history_check or scope not in DM_HISTORY_SCOPES]
+
+
+BOT_EVENTS: tuple[str, ...] = ("app_home_opened",)  # the Home tab (bot/listeners/events.py); needs no scope
 
 
 class ManifestError(ValueError):
@@ -85,12 +93,28 @@ def slash_commands(settings: Settings, request_url: str | None = None) -> list[d
     return entries
 
 
+def shortcuts() -> list[dict[str, str]]:
+    """The message shortcuts and the global one, each opening a form (bot/listeners/shortcuts.py)."""
+    return [
+        {
+            "name": label("shortcut", id=shortcut.value)[:MAX_SHORTCUT_NAME_CHARS],
+            "type": "global" if shortcut == ShortcutId.NEW_PROGRAM else "message",
+            "callback_id": shortcut.value,
+            "description": label("shortcut_about", id=shortcut.value)[:MAX_SHORTCUT_ABOUT_CHARS],
+        }
+        for shortcut in SHORTCUTS
+    ]
+
+
 def build_manifest(settings: Settings, *, http_url: str | None = None) -> dict[str, Any]:
     """The manifest as a dict: Socket Mode by default, or HTTP request URLs when `http_url` is given."""
     request_url = validate_request_url(http_url) if http_url is not None else None
     interactivity: dict[str, Any] = {"is_enabled": True}
     if request_url is not None:
         interactivity["request_url"] = request_url
+    events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
+    if request_url is not None:
+        events["request_url"] = request_url
     return {
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {
@@ -101,9 +125,16 @@ def build_manifest(settings: Settings, *, http_url: str | None = None) -> dict[s
         "features": {
             "bot_user": {"display_name": APP_NAME, "always_online": True},
             "slash_commands": slash_commands(settings, request_url),
+            "shortcuts": shortcuts(),
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": True,
+            },
         },
         "oauth_config": {"scopes": {"bot": bot_scopes(settings)}},
         "settings": {
+            "event_subscriptions": events,
             "interactivity": interactivity,
             "org_deploy_enabled": False,
             "socket_mode_enabled": request_url is None,

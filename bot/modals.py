@@ -1,64 +1,283 @@
-"""The modals Pulse opens (their fields mirror the commands they stand for)."""
+"""One generic form builder: a command's typed input model plus a small field spec give its modal, and a
+submitted modal gives back that same input (so a form runs exactly what the command runs)."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.blocks import plain
 from bot.ids import MODAL_VALUE, CallbackId
-from store.models import Risk, RiskStatus
-from templates import label, render
+from domain.errors import Invalid
+from domain.inputs import Input
+from store.ids import Kind, parse_ref
+from store.models import Program
+from templates import label
 
 MAX_TITLE_CHARS = 24  # Slack's limit for a modal's title and its buttons
-SCALE = [str(n) for n in range(1, 6)]
-OPEN_STATUSES = [s.value for s in RiskStatus if s != RiskStatus.CLOSED]
+MAX_METADATA_CHARS = 3000  # Slack's limit for private_metadata
+MAX_OPTIONS = 100  # Slack's limit for a static select's options
+MAX_TEXT_CHARS = 3000  # Slack's limit for a text input's initial value
+SCALE = range(1, 6)
+
+Value = str | list[str]  # what one submitted block holds
 
 
-def _options(values: list[str]) -> list[dict[str, Any]]:
-    return [{"text": plain(v), "value": v} for v in values]
+class Widget(StrEnum):
+    """How a field is asked for."""
+
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    CHOICE = "choice"  # one value of an enum
+    SCALE = "scale"  # 1-5 with its meanings (likelihood, impact)
+    PERSON = "person"
+    PEOPLE = "people"
+    CHANNEL = "channel"
+    CHANNELS = "channels"
+    DATE = "date"
+    YES_NO = "yes_no"
+    PROGRAM = "program"  # the programs the person may see
+    REF = "ref"  # an item's ID (R-n, D-n) typed in
 
 
-def _select(block_id: str, text: str, values: list[str], current: str) -> dict[str, Any]:
-    options = _options(values)
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(text),
-        "element": {
-            "type": "static_select",
-            "action_id": MODAL_VALUE,
-            "options": options,
-            "initial_option": next(o for o in options if o["value"] == current),
-        },
-    }
+@dataclass(frozen=True)
+class FormField:
+    """One block: `block` is the command's name for it (`owner`, `review`, `title`), `attr` the input field it
+    fills; the widget follows from the input field's type unless given. `read` turns a submitted value into the
+    input's value when its type needs more than the widget gives (a person for an ask becomes an `AskTo`)."""
+
+    block: str
+    attr: str
+    widget: Widget | None = None
+    omit: tuple[str, ...] = ()  # enum values the form does not offer (closing needs a reason: its own command)
+    kind: Kind | None = None  # for REF
+    read: Callable[[str], Any] | None = None
 
 
-def _optional(block_id: str, text: str, element: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "input", "block_id": block_id, "optional": True, "label": plain(text), "element": element}
+@dataclass(frozen=True)
+class Form:
+    """The modal of `/command sub`: the input it builds, its fields, and what the command's words fill.
+
+    `target` is the kind of item an update form changes (its ID is the command's first word and travels in the
+    form's metadata); `words` are the blocks the command's positional words fill, `rest` the block its free text
+    fills, `needs` how many words the command needs to run without a form."""
+
+    command: str
+    sub: str
+    callback: CallbackId
+    model: type[Input]
+    fields: tuple[FormField, ...]
+    target: Kind | None = None
+    words: tuple[str, ...] = ()
+    rest: str | None = None
+    needs: int = 2
+
+    def widget(self, spec: FormField) -> Widget:
+        """The widget a field is asked with: given, or from the input field's type."""
+        if spec.widget is not None:
+            return spec.widget
+        base = _base(self.model.model_fields[spec.attr].annotation)
+        if base is dt.date:
+            return Widget.DATE
+        if base is bool:
+            return Widget.YES_NO
+        if isinstance(base, type) and issubclass(base, StrEnum):
+            return Widget.CHOICE
+        if base is int:
+            return Widget.SCALE
+        return Widget.TEXT
+
+    def required(self, spec: FormField) -> bool:
+        return self.model.model_fields[spec.attr].is_required()
+
+    def block_for(self, attr: str | None) -> str:
+        """The block an error about input field (or command field) `attr` is shown on: the first when unknown."""
+        for spec in self.fields:
+            if attr in {spec.attr, spec.block}:
+                return spec.block
+        return self.fields[0].block
 
 
-def risk_update_modal(ref: str, risk: Risk) -> dict[str, Any]:
-    """The modal behind a reminder's Update button (fields mirror `/risk update`)."""
-    review: dict[str, Any] = {"type": "datepicker", "action_id": MODAL_VALUE}
-    if risk.review_date:
-        review["initial_date"] = risk.review_date.isoformat()
-    mitigation: dict[str, Any] = {"type": "plain_text_input", "action_id": MODAL_VALUE, "multiline": True}
-    if risk.mitigation:
-        mitigation["initial_value"] = risk.mitigation[:3000]
-    status = risk.status.value if risk.status != RiskStatus.CLOSED else RiskStatus.OPEN.value
+class FormState(BaseModel):
+    """What a form carries in `private_metadata`: which item it changes, where it was opened, and the message it
+    was made from. Everything else is rebuilt from the database when the form is submitted."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    ref: str | None = Field(default=None, max_length=24)
+    channel: str | None = Field(default=None, max_length=32)
+    source: str | None = Field(default=None, max_length=500, pattern=r"^https://\S+$")  # from chat.getPermalink
+
+    def dump(self) -> str:
+        text = self.model_dump_json(exclude_none=True)
+        if len(text) > MAX_METADATA_CHARS:
+            raise ValueError("form metadata past Slack's limit")
+        return text
+
+    @classmethod
+    def load(cls, raw: str) -> FormState:
+        """The state a form carries; a bare item ref is a form opened before forms carried JSON."""
+        if raw and not raw.lstrip().startswith("{"):
+            return cls(ref=raw)
+        return cls.model_validate_json(raw or "{}")
+
+
+def _base(annotation: Any) -> Any:
+    """`X` of `X | None`."""
+    if get_origin(annotation) in {Union, types.UnionType}:
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation
+
+
+def _choices(form: Form, spec: FormField) -> list[tuple[str, str]]:
+    """(value, text) of each option a select offers."""
+    widget = form.widget(spec)
+    if widget == Widget.SCALE:
+        return [(str(n), label("scale_point", scale=spec.block, n=n)) for n in SCALE]
+    enum = _base(form.model.model_fields[spec.attr].annotation)
+    return [(m.value, label("choice", value=m.value)) for m in enum if m.value not in spec.omit]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    user = getattr(value, "user_id", None)  # an ask's addressee
+    return str(user if user is not None else value)
+
+
+def _option(value: str, text: str) -> dict[str, Any]:
+    return {"text": plain(text[:75]), "value": value}
+
+
+def _element(form: Form, spec: FormField, current: Any, programs: list[Program]) -> dict[str, Any]:
+    """The input element of one field, showing `current` (None: empty)."""
+    widget = form.widget(spec)
+    element: dict[str, Any] = {"action_id": MODAL_VALUE}
+    given = current is not None and current != "" and current != []
+    if widget in {Widget.TEXT, Widget.LONG_TEXT, Widget.REF}:
+        element.update(type="plain_text_input", multiline=widget == Widget.LONG_TEXT)
+        if given:
+            element["initial_value"] = _text(current)[:MAX_TEXT_CHARS]
+    elif widget in {Widget.CHOICE, Widget.SCALE, Widget.PROGRAM}:
+        if widget == Widget.PROGRAM:
+            pairs = [(p.key, f"{p.key}: {p.name}") for p in programs[:MAX_OPTIONS]]
+        else:
+            pairs = _choices(form, spec)
+        options = [_option(v, t) for v, t in pairs]
+        element.update(type="static_select", options=options)
+        picked = [o for o in options if given and o["value"] == _text(current)]
+        if picked:
+            element["initial_option"] = picked[0]
+    elif widget == Widget.DATE:
+        element["type"] = "datepicker"
+        if given:
+            element["initial_date"] = _text(current)
+    elif widget == Widget.PERSON:
+        element["type"] = "users_select"
+        if given:
+            element["initial_user"] = _text(current)
+    elif widget == Widget.PEOPLE:
+        element["type"] = "multi_users_select"
+        if given:
+            element["initial_users"] = list(current)
+    elif widget == Widget.CHANNEL:
+        element.update(type="conversations_select", filter={"include": ["public", "private"]})
+        if given:
+            element["initial_conversation"] = _text(current)
+    elif widget == Widget.CHANNELS:
+        element.update(type="multi_conversations_select", filter={"include": ["public", "private"]})
+        if given:
+            element["initial_conversations"] = list(current)
+    else:  # YES_NO
+        option = _option("yes", label("choice", value="yes"))
+        element.update(type="checkboxes", options=[option])
+        if current is True:
+            element["initial_options"] = [option]
+    return element
+
+
+def build_view(
+    form: Form,
+    values: Mapping[str, Any],
+    state: FormState,
+    *,
+    programs: list[Program],
+    heading: str | None = None,
+) -> dict[str, Any]:
+    """The modal of `form` with `values` (by block) filled in; `heading` names what it changes."""
+    blocks: list[dict[str, Any]] = []
+    if heading:
+        blocks.append({"type": "section", "text": plain(heading[:MAX_TEXT_CHARS])})
+    for spec in form.fields:
+        required = form.required(spec) and form.widget(spec) != Widget.YES_NO
+        block: dict[str, Any] = {
+            "type": "input",
+            "block_id": spec.block,
+            "label": plain(label("field", block=spec.block)),
+            "element": _element(form, spec, values.get(spec.block), programs),
+            "optional": not required,
+        }
+        hint = label("hint", block=spec.block)
+        if hint:
+            block["hint"] = plain(hint)
+        blocks.append(block)
+    if state.source:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": label("source", link=state.source)}]})
     return {
         "type": "modal",
-        "callback_id": CallbackId.RISK_UPDATE,
-        "private_metadata": ref,
-        "title": plain(label("update_risk", ref=ref)[:MAX_TITLE_CHARS]),
-        "submit": plain(label("save")),
-        "close": plain(label("cancel")),
-        "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": render("risk_form", ref=ref, risk=risk)[:3000]}},
-            _select("likelihood", label("likelihood_scale"), SCALE, str(risk.likelihood)),
-            _select("impact", label("impact_scale"), SCALE, str(risk.impact)),
-            _optional("review", label("next_review"), review),
-            _optional("mitigation", label("mitigation"), mitigation),
-            _select("status", label("status"), OPEN_STATUSES, status),
-        ],
+        "callback_id": form.callback.value,
+        "private_metadata": state.dump(),
+        "title": plain(label("form_title", form=form.callback.value, ref=state.ref or "")[:MAX_TITLE_CHARS]),
+        "submit": plain(label("save")[:MAX_TITLE_CHARS]),
+        "close": plain(label("cancel")[:MAX_TITLE_CHARS]),
+        "blocks": blocks,
     }
+
+
+def _value(form: Form, spec: FormField, raw: Value) -> Any:
+    """A submitted value as the input field takes it."""
+    widget = form.widget(spec)
+    if spec.read is not None and isinstance(raw, str):
+        return spec.read(raw)
+    if widget == Widget.DATE and isinstance(raw, str):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:  # a date picker sends YYYY-MM-DD; anything else did not come from it
+            raise Invalid("date_invalid", field=spec.attr, value=raw[:40], examples=["2027-01-15"]) from None
+    if widget == Widget.REF and isinstance(raw, str):
+        parsed = parse_ref(raw.strip())
+        if parsed is None or parsed[0] != spec.kind:
+            raise Invalid("not_an_id", field=spec.attr, value=raw, kind=(spec.kind or Kind.RISK).value)
+        return parsed[1]
+    return raw.strip() if isinstance(raw, str) else raw
+
+
+def read_input(form: Form, values: Mapping[str, Value], state: FormState) -> Input:
+    """The input a submitted form stands for: the one the command would build from the same values.
+
+    Empty fields are left out (the input's default, or "unchanged" on an update). Raises `Invalid`, or pydantic's
+    `ValidationError`, naming the field at fault."""
+    data: dict[str, Any] = {}
+    if form.target is not None:
+        parsed = parse_ref(state.ref or "")
+        if parsed is None or parsed[0] != form.target:
+            raise Invalid("form_out_of_date")
+        data["number"] = parsed[1]
+    for spec in form.fields:
+        raw = values.get(spec.block)
+        if form.widget(spec) == Widget.YES_NO:
+            data[spec.attr] = bool(raw)
+        elif raw is not None and raw != [] and not (isinstance(raw, str) and not raw.strip()):
+            data[spec.attr] = _value(form, spec, raw)
+    if state.source and "source_permalink" in form.model.model_fields:
+        data["source_permalink"] = state.source
+    return form.model(**data)

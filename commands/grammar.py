@@ -125,6 +125,14 @@ def parse_bool(raw: str, _ctx: ParseContext) -> bool:
     raise UsageError("not_yes_no", value=raw)
 
 
+def parse_checkin(raw: str, _ctx: ParseContext) -> str:
+    """A status check-in: `thu@14:00` (a weekday at a time in the owner's zone) or `off`."""
+    word = raw.strip().lower()
+    if word == "off" or re.fullmatch(r"(mon|tue|wed|thu|fri|sat|sun)@([01]\d|2[0-3]):[0-5]\d", word):
+        return word
+    raise UsageError("not_a_checkin", value=raw)
+
+
 def parse_text(raw: str, _ctx: ParseContext) -> str:
     """Free text: it runs to the next field (quote it only when it holds a field's `name:`)."""
     if not raw.strip():

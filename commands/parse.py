@@ -109,6 +109,20 @@ def parse(command: str, text: str, ctx: ParseContext) -> Parsed | Reply:
         return error(problem.code, problem.values, sub.usage_line(ctx.command_prefix))
 
 
+def partial(command: str, text: str, ctx: ParseContext) -> tuple[Subcommand, Args] | None:
+    """The subcommand `/command text` names and what its text already gives, missing words and required fields
+    allowed (a form asks for the rest); None when the text names no subcommand or does not parse."""
+    found = COMMANDS.get(command.lower().lstrip("/").removeprefix(ctx.command_prefix))
+    head, rest = [*text.strip().split(None, 1), "", ""][:2]
+    sub = found.subs.get(head.lower()) if found else None
+    if sub is None or sub.runs is None:
+        return None
+    try:
+        return sub, sub.parse(rest, ctx, partial=True)
+    except UsageError:
+        return None
+
+
 def names() -> list[str]:
     """Every top-level command name (without prefix)."""
     return list(COMMANDS)

@@ -42,6 +42,7 @@ CODES: Mapping[str, frozenset[str]] = {
         "not_yes_no": ("value",),
         "empty_text": (),
         "not_a_page": ("value",),
+        "not_a_checkin": ("value",),
         "not_a_number": ("value",),
         "not_a_day": ("value",),
         "not_a_time": ("value",),

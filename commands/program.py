@@ -10,6 +10,7 @@ from commands.grammar import (
     parse_bool,
     parse_channel,
     parse_channels,
+    parse_checkin,
     parse_date,
     parse_id,
     parse_text,
@@ -220,11 +221,17 @@ def depends(args: Args, _ctx: ParseContext) -> DependencyCreate:
 
 @COMMAND.sub(
     "edit",
-    usage='KEY [title:"..."] [owner:@u] [channel:#c] [due:DATE] [restricted:yes|no] [members:@a,@b] [channels:#a,#b]',
-    summary="Change a program's details (program owner or admin); members and channels replace the old lists.",
+    usage='KEY [title:"..."] [owner:@u] [channel:#c] [due:DATE] [restricted:yes|no] [members:@a,@b] [channels:#a,#b] '
+    "[checkin:thu@14:00|off]",
+    summary="Change a program's details (program owner or admin); members and channels replace the old lists; "
+    "`checkin:` is when its owner is asked for a status (their time; weekly by default, the working day before "
+    "the leadership digest at 14:00).",
     runs=programs.edit,
-    fields=[field_("title", parse_text), *PROGRAM_FIELDS],
-    examples=["program edit TNS-HASH-MIGRATION restricted:yes members:@jun,@sam channels:#tns-hash-vendor"],
+    fields=[field_("title", parse_text), *PROGRAM_FIELDS, field_("checkin", parse_checkin)],
+    examples=[
+        "program edit TNS-HASH-MIGRATION restricted:yes members:@jun,@sam channels:#tns-hash-vendor",
+        "program edit TNS-APPEALS checkin:thu@14:00",
+    ],
     min_words=1,
 )
 def edit(args: Args, _ctx: ParseContext) -> ProgramEdit:
@@ -240,6 +247,7 @@ def edit(args: Args, _ctx: ParseContext) -> ProgramEdit:
         restricted=values.get("restricted"),
         members=values.get("members"),
         allowed_channels=values.get("channels"),
+        checkin=values.get("checkin"),
     )
 
 

@@ -79,21 +79,22 @@ class Subcommand:
     def usage_line(self, prefix: str = "") -> str:
         return f"/{prefix}{self.command} {self.name} {self.usage}".strip()
 
-    def parse(self, text: str, ctx: ParseContext) -> Args:
+    def parse(self, text: str, ctx: ParseContext, *, partial: bool = False) -> Args:
         """Check `text` against this subcommand's grammar and convert field values.
 
         Only this subcommand's fields are fields; any other `word:` is text. A text field runs to the next field,
-        so positional words and flags come before it."""
+        so positional words and flags come before it. `partial` accepts missing words and required fields (what a
+        form opened from the command asks for)."""
         known = {spec.name: spec for spec in self.fields}
         tokens = tokenize(text, {name: spec.shape for name, spec in known.items()})
         values = {name: known[name].parse(raw, ctx) for name, raw in tokens.fields.items()}
         for spec in self.fields:
-            if spec.required and spec.name not in values:
+            if spec.required and spec.name not in values and not partial:
                 raise UsageError("field_required", field=spec.name)
         free = tokens.strings()
         flags = frozenset(w.lower() for w in free if w.lower() in self.flags)
         words = [w for w in free if w.lower() not in self.flags]
-        if len(words) < self.min_words:
+        if len(words) < self.min_words and not partial:
             raise UsageError("missing_words", command=self.command, sub=self.name)
         return Args(command=self.command, sub=self.name, words=words, values=values, flags=flags)
 

@@ -24,6 +24,7 @@ class ActionCreate(Input):
     due: dt.date
     risk: int | None = None  # R-n it answers
     decision: int | None = None  # D-n it carries out
+    source_permalink: str | None = None  # the message it was added from
 
 
 class ActionSnooze(Input):
@@ -80,6 +81,7 @@ def add(ctx: Context, data: ActionCreate) -> Reply:
         risk_id=risk.id if risk else None,
         decision_id=decision.id if decision else None,
         created_by=ctx.actor.user_id,
+        source_permalink=data.source_permalink,
     )
     label = ref(Kind.ACTION, action.number)
     ctx.created(action, "action", label, owning)

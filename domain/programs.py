@@ -55,6 +55,7 @@ class ProgramEdit(Input):
     restricted: bool | None = None
     members: list[str] | None = None
     allowed_channels: list[str] | None = None
+    checkin: str | None = None  # `thu@14:00` or `off` (validated by the grammar)
 
 
 class StatusReport(Input):
@@ -74,6 +75,7 @@ class StatusReport(Input):
     asks: str | None = None
     ask_to: AskTo | None = None
     ask_by: dt.date | None = None
+    source_permalink: str | None = None  # the message it was recorded from
 
 
 class ProgramQuery(Input):
@@ -128,6 +130,28 @@ def edit(ctx: Context, data: ProgramEdit) -> Reply:
 
 
 @use_case(writes=True)
+def reaffirm_status(ctx: Context, data: ProgramRef) -> Reply:
+    """ "No change" to a check-in (owner or admin): the last RAG, summary and asks stand as a new, current report."""
+    program = program_to_change(ctx.session, ctx.actor, data.key, "status")
+    before = status_of(ctx.session, [program])[program.id or 0].current
+    if before is None:
+        raise Invalid("nothing_to_reaffirm", key=program.key)
+    update = StatusUpdate(
+        team_id=ctx.team_id,
+        program_id=program.id or 0,
+        rag=before.rag,
+        summary=before.summary,
+        asks=before.asks,
+        author_id=ctx.actor.user_id,
+    )
+    ctx.session.add(update)
+    program.updated_at = ctx.now
+    ctx.session.add(program)
+    ctx.record("program", program.key, "reaffirm", program, snapshot(before), update)
+    return reply("status_reaffirmed", program=program, update=update, now=ctx.now)
+
+
+@use_case(writes=True)
 def report_status(ctx: Context, data: StatusReport) -> Reply:
     """Record a RAG report (owner or admin); amber and red need a summary saying why. Red raises an alert."""
     program = program_to_change(ctx.session, ctx.actor, data.key, "status")
@@ -151,6 +175,7 @@ def report_status(ctx: Context, data: StatusReport) -> Reply:
         confidence=data.confidence,
         **rated,
         author_id=ctx.actor.user_id,
+        source_permalink=data.source_permalink,
     )
     ctx.session.add(update)
     program.updated_at = ctx.now

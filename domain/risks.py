@@ -33,6 +33,7 @@ class RiskCreate(Input):
     response: RiskResponse = RiskResponse.MITIGATE
     category: str | None = None
     trigger: str | None = None
+    source_permalink: str | None = None  # the message it was added from
 
 
 class RiskUpdate(Input):
@@ -94,6 +95,7 @@ def add(ctx: Context, data: RiskCreate) -> Reply:
         category=data.category,
         trigger=data.trigger,
         created_by=ctx.actor.user_id,
+        source_permalink=data.source_permalink,
     )
     ctx.created(risk, "risk", ref(Kind.RISK, risk.number), owning)
     band = band_for(risk.score, workspace_settings(ctx.session, ctx.team_id))

@@ -137,6 +137,7 @@ class Program(SQLModel, table=True):
     created_at: dt.datetime = _created()
     updated_at: dt.datetime = _created()
     archived_at: dt.datetime | None = _instant()
+    checkin: str | None = Field(default=None, max_length=16)  # `thu@14:00`, `off`; None: the default cadence
 
 
 class StatusUpdate(SQLModel, table=True):
@@ -160,6 +161,7 @@ class StatusUpdate(SQLModel, table=True):
     confidence: Confidence | None = _optional_enum(Confidence)
     author_id: str = Field(max_length=32)
     created_at: dt.datetime = _created()
+    source_permalink: str | None = Field(default=None, max_length=500)  # the message it was recorded from
 
 
 class Milestone(SQLModel, table=True):
@@ -207,6 +209,7 @@ class Risk(SQLModel, table=True):
     created_by: str = Field(max_length=32)
     created_at: dt.datetime = _created()
     updated_at: dt.datetime = _created()
+    source_permalink: str | None = Field(default=None, max_length=500)  # the message it was added from
     reviewed_at: dt.datetime | None = _instant()
     closed_at: dt.datetime | None = _instant()
 
@@ -258,6 +261,7 @@ class Action(SQLModel, table=True):
     created_at: dt.datetime = _created()
     done_at: dt.datetime | None = _instant()
     done_by: str | None = Field(default=None, max_length=32)
+    source_permalink: str | None = Field(default=None, max_length=500)  # the message it was added from
 
 
 class Ask(SQLModel, table=True):

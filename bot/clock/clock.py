@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from functools import partial
 
-from bot.clock.plans import Tick, plan_alert_repeats, plan_digests, plan_reminders
+from bot.clock.plans import Tick, plan_alert_repeats, plan_checkins, plan_digests, plan_reminders
 from bot.runtime import Runtime
 from domain.calendar import WorkCalendar
 from store import ticks
@@ -80,9 +80,16 @@ class Clock:
             digest_ids = plan_digests(session, tick)
             repeat_ids = plan_alert_repeats(session, tick)
             reminder_ids: list[int] = []
+            checkin_ids: list[int] = []
             for team_id in workspaces(session, active_only=True):
                 directory = self.runtime.directory
                 tz_for = partial(directory.tz_many, session, team_id)
                 reminder_ids += plan_reminders(session, team_id, tick, directory.zones(session, team_id), tz_for)
+                checkin_ids += plan_checkins(session, team_id, tick, tz_for)
             ticks.record_run(session, TICK_NAME, now)
-        return {"digest messages": len(digest_ids), "reminders": len(reminder_ids), "alert repeats": len(repeat_ids)}
+        return {
+            "digest messages": len(digest_ids),
+            "reminders": len(reminder_ids),
+            "alert repeats": len(repeat_ids),
+            "check-ins": len(checkin_ids),
+        }

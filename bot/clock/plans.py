@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot import buttons
 from bot.present import markup, queue_posts
-from domain import digest_schedule, escalation, planning, reminders
+from domain import checkins, digest_schedule, escalation, planning, reminders
 from domain.calendar import WorkCalendar
 from domain.messages import Message
 from store import outbox, schedules
@@ -111,6 +111,28 @@ def plan_reminders(
     ]
     queued_posts = outbox.enqueue_many(session, team_id=team_id, messages=posts)  # one INSERT, not one per action
     return ids + [queued_posts[p.dedupe_key] for p in posts if p.dedupe_key in queued_posts]
+
+
+def plan_checkins(
+    session: Session, team_id: str, tick: Tick, tz_for: Callable[[list[str]], dict[str, ZoneInfo]]
+) -> list[int]:
+    """Queue the status check-ins (and chases) due now in one workspace, each once."""
+    ids: list[int] = []
+    for checkin in checkins.due(session, team_id, now=tick.now, calendar=tick.calendar, tz_for=tz_for):
+        text = markup(Message("checkin_dm", {"c": checkin, "now": tick.now}), tick.prefix)
+        queued = outbox.enqueue(
+            session,
+            team_id=team_id,
+            dedupe_key=checkin.dedupe_key,
+            kind="checkin_dm",
+            markup=text,
+            user_id=checkin.program.owner_id,
+            buttons=buttons.for_checkin(checkin.program.key),
+            entity_ref=checkin.program.key,
+        )
+        if queued is not None and queued.id is not None:
+            ids.append(queued.id)
+    return ids
 
 
 def _compose(inbox: reminders.Inbox, prefix: str) -> tuple[str, list[dict[str, object]]]:

@@ -8,30 +8,39 @@ from typing import Any
 
 from pydantic import ValidationError
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot.answers import delivery_notes, reply_markup
 from bot.blocks import to_slack
-from bot.ids import ActionId
-from bot.modals import risk_update_modal
+from bot.forms import BY_CALLBACK
+from bot.home import publish_home
+from bot.ids import ActionId, CallbackId
+from bot.modals import FormState
+from bot.open_form import open_form
 from bot.payloads import BlockAction
 from bot.perform import perform
 from bot.present import markup
 from bot.replies import send_reply
 from bot.runtime import Runtime
-from domain import actions, escalation, risks
+from domain import actions, escalation, programs, risks
 from domain.actions import ActionSnooze
 from domain.errors import PulseError
 from domain.escalation import AlertAck
 from domain.inputs import Input, NumberRef
-from domain.lookup import item
 from domain.messages import Message, Reply, UseCase, error
+from domain.programs import ProgramRef
 from domain.risks import RiskReview
 from store.ids import Kind, parse_ref
-from store.models import Risk
 from store.types import utcnow
 
 log = logging.getLogger(__name__)
+FORM_BUTTONS = {  # buttons that open a form, and the form (the value is the item's ID or the program's key)
+    ActionId.RISK_UPDATE: CallbackId.RISK_UPDATE,
+    ActionId.PROGRAM_NEW_FORM: CallbackId.PROGRAM_NEW,
+    ActionId.STATUS_FORM: CallbackId.PROGRAM_STATUS,
+    ActionId.RISK_ADD_FORM: CallbackId.RISK_ADD,
+    ActionId.DECISION_LOG_FORM: CallbackId.DECISION_LOG,
+    ActionId.ACTION_ADD_FORM: CallbackId.ACTION_ADD,
+}
 SNOOZE_DAYS = {ActionId.ACTION_SNOOZE_DAY: 1, ActionId.ACTION_SNOOZE_WEEK: 7}
 
 
@@ -51,6 +60,8 @@ def _use_case(action_id: ActionId, value: str, today: dt.date) -> tuple[UseCase[
         return actions.snooze, ActionSnooze(number=_number(value, Kind.ACTION), until=until)
     if action_id == ActionId.RISK_REVIEWED:
         return risks.review, RiskReview(number=_number(value, Kind.RISK))
+    if action_id == ActionId.CHECKIN_NO_CHANGE:
+        return programs.reaffirm_status, ProgramRef(key=value)
     return escalation.acknowledge, AlertAck(alert_id=int(value))
 
 
@@ -74,14 +85,19 @@ def answer_click(runtime: Runtime, click: BlockAction) -> None:
             return
         reply = Reply(Message("notice", reply.message.context), ok=False)  # e.g. "Already acknowledged by ..."
     deliveries = runtime.deliverer.deliver(reply.outbox_ids) if reply.outbox_ids else []
+    if click.on_home:  # the tab shows the change
+        publish_home(runtime, click.team_id, click.user.id)
     if click.response_url:
+        checked_in = action_id == ActionId.CHECKIN_NO_CHANGE and reply.ok  # the check-in says who answered
         send_reply(
             runtime,
             team_id=click.team_id,
             user_id=click.user.id,
             response_url=click.response_url,
-            text=reply_markup(reply, runtime.settings.command_prefix, delivery_notes(deliveries)),
-            replaces_ack=False,
+            text=markup(reply.message, runtime.settings.command_prefix)
+            if checked_in
+            else reply_markup(reply, runtime.settings.command_prefix, delivery_notes(deliveries)),
+            replaces_ack=checked_in,
         )
 
 
@@ -114,24 +130,32 @@ def register(app: App, runtime: Runtime) -> None:
             return
         runtime.pool.submit(_answer_safely, runtime, click)
 
-    for action_id in (ActionId.ALERT_ACK, ActionId.ACTION_DONE, *SNOOZE_DAYS, ActionId.RISK_REVIEWED):
+    for action_id in (
+        ActionId.ALERT_ACK,
+        ActionId.ACTION_DONE,
+        *SNOOZE_DAYS,
+        ActionId.RISK_REVIEWED,
+        ActionId.CHECKIN_NO_CHANGE,
+    ):
         app.action(action_id.value)(on_click)
 
-    def open_risk_form(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def open_form_of(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         try:
             click = BlockAction.model_validate(body)
         except ValidationError:
             return
-        ref = click.action.value
-        actor = runtime.actor(click.team_id, click.user.id, click.channel_id)
-        try:
-            with runtime.database.session() as session:
-                risk, _program = item(session, actor, Risk, Kind.RISK, _number(ref, Kind.RISK))
-        except PulseError as exc:
-            text = markup(error(exc.code, exc.values).message, runtime.settings.command_prefix)
-            client.chat_postEphemeral(channel=click.channel_id or click.user.id, user=click.user.id, text=text)
+        if click.trigger_id is None:
             return
-        client.views_open(trigger_id=click.trigger_id, view=risk_update_modal(ref, risk))
+        form = BY_CALLBACK[FORM_BUTTONS[ActionId(click.action.action_id)]]
+        actor = runtime.actor(click.team_id, click.user.id, click.channel_id)
+        ref = click.action.value.upper()[:24]  # an ID; anything longer is no item's
+        state = FormState(ref=ref) if form.target else FormState()
+        values = {"program": click.action.value} if click.action.value and not form.target else {}
+        opened = open_form(runtime, form, actor, click.trigger_id, values, state)
+        if isinstance(opened, Reply):
+            text = markup(opened.message, runtime.settings.command_prefix)
+            runtime.client.chat_postEphemeral(channel=click.channel_id or click.user.id, user=click.user.id, text=text)
 
-    app.action(ActionId.RISK_UPDATE.value)(open_risk_form)
+    for action_id in FORM_BUTTONS:
+        app.action(action_id.value)(open_form_of)

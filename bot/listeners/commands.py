@@ -11,12 +11,13 @@ from slack_bolt import Ack, App
 
 from bot import uploads
 from bot.answers import as_ephemeral, delivery_notes, ephemeral, reply_markup
+from bot.open_form import form_for_command, open_form
 from bot.payloads import SlashCommand
 from bot.perform import perform
 from bot.replies import send_reply
 from bot.runtime import Runtime
 from commands.grammar import ParseContext
-from commands.parse import Parsed, names, parse
+from commands.parse import Parsed, names, parse, partial
 from domain.messages import Message, Reply, error
 from store.settings import remember_team_domain, workspace_settings
 from store.types import utcnow
@@ -25,8 +26,9 @@ log = logging.getLogger(__name__)
 ACK_BUDGET_SECONDS = 2.5  # Slack waits 3 s for the ack; past this Pulse acks and answers later
 
 
-def answer_command(runtime: Runtime, request: SlashCommand) -> str:
-    """The answer to a slash command (markup): run it in the caller's time zone, deliver its posts."""
+def answer_command(runtime: Runtime, request: SlashCommand) -> str | None:
+    """The answer to a slash command (markup): run it in the caller's time zone, deliver its posts; None when it
+    opened a form instead (the ack is then empty)."""
     settings = runtime.settings
     actor = runtime.actor(request.team_id, request.user_id, request.channel_id)
     tz = runtime.directory.tz_for(request.team_id, request.user_id)
@@ -44,7 +46,13 @@ def answer_command(runtime: Runtime, request: SlashCommand) -> str:
         command_prefix=settings.command_prefix,
         day_first=workspace.day_first,
     )
-    parsed = parse(request.command.lstrip("/").removeprefix(settings.command_prefix), request.text, ctx)
+    name = request.command.lstrip("/").removeprefix(settings.command_prefix)
+    if request.trigger_id and (asked := partial(name, request.text, ctx)) and (found := form_for_command(*asked)):
+        form, values, state = found
+        state = state.model_copy(update={"channel": request.channel_id})
+        opened = open_form(runtime, form, actor, request.trigger_id, values, state)
+        return reply_markup(opened, settings.command_prefix) if isinstance(opened, Reply) else None
+    parsed = parse(name, request.text, ctx)
     if isinstance(parsed, Parsed):
         assert parsed.sub.runs is not None
         usage = parsed.sub.usage_line(settings.command_prefix)
@@ -56,7 +64,7 @@ def answer_command(runtime: Runtime, request: SlashCommand) -> str:
     return reply_markup(reply, settings.command_prefix, delivery_notes(deliveries) + uploads.upload_notes(files))
 
 
-def _answer_safely(runtime: Runtime, request: SlashCommand) -> str:
+def _answer_safely(runtime: Runtime, request: SlashCommand) -> str | None:
     try:
         return answer_command(runtime, request)
     except Exception:  # perform() already turns use case failures into replies; this is the rest
@@ -64,8 +72,10 @@ def _answer_safely(runtime: Runtime, request: SlashCommand) -> str:
         return reply_markup(error("internal_error", {"incident": "slash"}), runtime.settings.command_prefix)
 
 
-def _reply_later(runtime: Runtime, request: SlashCommand, text: str) -> None:
+def _reply_later(runtime: Runtime, request: SlashCommand, text: str | None) -> None:
     """The answer after a "working on it" ack: through the outbox, so a Slack outage cannot lose it."""
+    if text is None:  # a form opened after all
+        return
     try:
         send_reply(
             runtime,
@@ -91,10 +101,15 @@ def register(app: App, runtime: Runtime) -> None:
             return
         future = runtime.pool.submit(_answer_safely, runtime, request)
         try:
-            ack(**as_ephemeral(future.result(timeout=ACK_BUDGET_SECONDS)))
+            text = future.result(timeout=ACK_BUDGET_SECONDS)
         except TimeoutError:  # too slow for the ack (Slack or the database): the answer follows by response_url
             ack(**ephemeral(Reply(Message("working", {})), runtime.settings.command_prefix))
             future.add_done_callback(lambda done: _reply_later(runtime, request, done.result()))
+            return
+        if text is None:
+            ack()
+        else:
+            ack(**as_ephemeral(text))
 
     for name in names():
         app.command(runtime.settings.command_name(name))(on_command)

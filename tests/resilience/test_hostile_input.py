@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.ids import ActionId, CallbackId
+from bot.listeners.actions import FORM_BUTTONS
 from bot.slack_stub import Call, SlackStub
 from commands.parse import COMMANDS
 from store.db import Database
@@ -120,9 +121,9 @@ slash = st.builds(
     USERS,
     TEAMS,
 )
-# Every button answers the clicker by response_url (Acknowledge too: no alert exists), but Update, which opens
-# the risk form or says why not in an ephemeral message.
-OPENS_FORM = ActionId.RISK_UPDATE
+# Every button answers the clicker by response_url (Acknowledge too: no alert exists), but those that open a
+# form (Update, Update status, New program ...), which open it or say why not in an ephemeral message.
+OPENS_FORM = set(FORM_BUTTONS)
 FORM_ANSWERS = {"views.open", "chat.postEphemeral"}
 click = st.builds(Click, st.sampled_from(list(ActionId)), st.one_of(st.sampled_from(IDS), hostile_text), USERS, TEAMS)
 select = st.one_of(st.sampled_from(["1", "5", "9", "-1", "x"]), hostile_text).map(
@@ -165,9 +166,13 @@ def seeded(database: Database, stub: SlackStub) -> Iterator[PulseHarness]:
 
 
 def send(pulse: PulseHarness, request: Slash | Click | Submit) -> Answer:
-    if isinstance(request, Slash):
-        return pulse.command(f"/{request.command}", request.text, user=request.user, team=request.team)
-    if isinstance(request, Click) and request.action_id == OPENS_FORM:
+    if isinstance(request, Slash):  # answered in the ack, or (a bare command) by the form it opens
+        answered = len([c for c in pulse.stub.calls() if c.method in FORM_ANSWERS])
+        answer = pulse.command(f"/{request.command}", request.text, user=request.user, team=request.team, wait=False)
+        if answer.status == 200 and not answer.body:
+            pulse.stub.wait_for(lambda e: isinstance(e, Call) and e.method in FORM_ANSWERS, answered + 1, timeout=10)
+        return answer
+    if isinstance(request, Click) and request.action_id in OPENS_FORM:
         answered = len([c for c in pulse.stub.calls() if c.method in FORM_ANSWERS])
         answer = pulse.click(request.action_id, request.value, user=request.user, team=request.team, wait=False)
         pulse.stub.wait_for(lambda e: isinstance(e, Call) and e.method in FORM_ANSWERS, answered + 1, timeout=10)
@@ -182,7 +187,7 @@ def send(pulse: PulseHarness, request: Slash | Click | Submit) -> Answer:
 def writes_nothing(request: Slash | Click | Submit, answer: Answer) -> bool:
     """The request may not have written: opening a form, or an answer that refuses (an ephemeral warning or
     usage, or a form's field errors)."""
-    if isinstance(request, Click) and request.action_id == OPENS_FORM:
+    if isinstance(request, Click) and request.action_id in OPENS_FORM:
         return True
     if isinstance(request, Submit):
         return answer.body.get("response_action") == "errors"

@@ -157,8 +157,10 @@ class PulseHarness:
         team: str = TEAM,
         wait: bool = True,
         secret: str = SECRET,
+        home: bool = False,
     ) -> Answer:
-        """Click a button: send the signed `block_actions` request Slack sends (form `payload=<json>`).
+        """Click a button: send the signed `block_actions` request Slack sends (form `payload=<json>`); with
+        `home`, a button of the Home tab (no message, no response_url).
 
         With `wait`, returns the reply the clicker sees (posted to the response_url); buttons that answer
         by other means (updating a message, opening a modal) post none: pass `wait=False` to get the ack.
@@ -181,6 +183,10 @@ class PulseHarness:
                 }
             ],
         }
+        if home:
+            for key in ("container", "channel", "message", "response_url"):
+                payload.pop(key)
+            payload["view"] = {"id": "V0HOME", "type": "home", "team_id": team}
         status, raw = self._interact(payload, secret)
         return self._answer(status, raw, name, wait=wait)
 
@@ -209,6 +215,46 @@ class PulseHarness:
         }
         status, raw = self._interact(payload, secret)
         return self._answer(status, raw, name="", wait=False)
+
+    def shortcut(
+        self,
+        callback_id: str,
+        *,
+        message: str | None = None,
+        channel: str = "C0GENERAL",
+        message_ts: str = "1700000000.000200",
+        user: str = "U0OWNER",
+        team: str = TEAM,
+    ) -> int:
+        """Use a shortcut: on a message saying `message` (a `message_action`), else the global one (`shortcut`).
+        Returns the ack's status."""
+        if message is None:
+            payload = {**_interaction("shortcut", user, team), "callback_id": callback_id}
+        else:
+            payload = {
+                **_interaction("message_action", user, team),
+                "callback_id": callback_id,
+                "channel": {"id": channel, "name": "channel"},
+                "message": {"type": "message", "ts": message_ts, "text": message, "user": "U0AUTHOR"},
+                "message_ts": message_ts,
+                "response_url": self.stub.response_url(f"shortcut-{next(_names)}"),
+            }
+        return self._interact(payload, SECRET)[0]
+
+    def event(self, event: dict[str, Any], *, team: str = TEAM) -> int:
+        """Send a signed Events API callback carrying `event`; returns the ack's status."""
+        body = json.dumps(
+            {
+                "token": "unused-verification-token",
+                "team_id": team,
+                "api_app_id": "A0PULSE",
+                "type": "event_callback",
+                "event_id": f"Ev{next(_names):08d}",
+                "event_time": 1700000000,
+                "event": event,
+            }
+        )
+        return self.post("/slack/events", body, signed_headers(SECRET, body, content_type="application/json"))[0]
 
     def _answer(self, status: int, raw: bytes, name: str, *, wait: bool) -> Answer:
         """What the user sees: the ack's body if it has one (or `wait` is off), else the response_url post."""

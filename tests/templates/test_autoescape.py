@@ -12,8 +12,9 @@ ESCAPED = 'Vendor\'s "plan" R&amp;D &lt;!channel&gt; &lt;@U123&gt; &lt;#C1&gt; &
 
 
 def test_values_are_escaped_once_and_quotes_stay_quotes() -> None:
-    risk = SimpleNamespace(title=TYPED)
-    assert render("risk_form", ref="R-1", risk=risk) == f"*R-1* {ESCAPED}"
+    action = SimpleNamespace(number=1, title=TYPED)
+    text = render("action_reopened", action=action, program=SimpleNamespace(key="K"), overdue=False)
+    assert text.startswith(f"A-1 is open again (K): {ESCAPED}.")
     assert unescaped(ESCAPED) == TYPED
 
 

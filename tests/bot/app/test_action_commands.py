@@ -172,7 +172,6 @@ ACTION_ERRORS = [
     ("add TNS-APPEALS Draft the SOW owner:me due:+3m", "`+3m` is not a date"),
     ("add TNS-APPEALS Draft the SOW owner:bob due:fri", "`bob` is not a person"),
     ("add TNS-APPEALS Draft the SOW ownr:me due:fri", "`ownr:` is not a field here. Did you mean `owner:`?"),
-    ("add TNS-APPEALS owner:me due:fri", "The action title is missing"),
     ('add TNS-APPEALS "Draft the SOW owner:me due:fri', "A quote is not closed"),
     ("add TNS-NOPE Draft the SOW owner:me due:fri", "TNS-NOPE not found."),
     ("add TNS-APPEALS Draft the SOW owner:me due:fri risk:R-99", "R-99 not found."),

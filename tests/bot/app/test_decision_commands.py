@@ -159,7 +159,6 @@ def test_supersede_keeps_the_old_decision_on_record(pulse: PulseHarness, databas
 
 
 DECISION_ERRORS = [
-    ("log TNS-APPEALS", "The decision is missing"),
     ("log TNS-NOPE Use vendor B", "TNS-NOPE not found."),
     ("log TNS-APPEALS Use vendor B decidr:@ana", "`decidr:` is not a field here. Did you mean `decider:`?"),
     ('log TNS-APPEALS Use vendor B why:"cheapest', "A quote is not closed"),

@@ -230,7 +230,6 @@ def test_prefixed_replies_never_suggest_unprefixed_commands(prefixed: PulseHarne
     for slash, text in [
         ("/pm-risk", f"add {APPEALS} Vendor cannot hire likelihood:2 impact:2"),
         ("/pm-risk", "update R-1 status:closed"),
-        ("/pm-risk", "update R-1"),
         ("/pm-risk", "close R-1 Vendor hired"),
         ("/pm-risk", "show"),
         ("/pm-risk", "bogus"),

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from bot.ids import CallbackId
-from bot.modals import risk_update_modal
 from bot.slack_stub import SlackStub
 from store.db import Database
 from store.models import Risk
@@ -141,9 +140,14 @@ def test_the_risk_form_is_posted_escaped(pulse: PulseHarness) -> None:
     assert "&lt;https://x|y&gt; &amp;amp;" in alerts  # the five characters `&amp;` typed in the form, as typed
 
 
-def test_the_risk_form_heading_is_escaped(pulse: PulseHarness) -> None:
+def test_the_risk_form_shows_typed_text_escaped(pulse: PulseHarness) -> None:
     create_program(pulse)
     add_risk(pulse, f"Vendor {PROBE_TEXT}", 2, 2, fields=f"owner:<@{OWNER}|owner>")
-    heading = risk_update_modal("R-1", fetch(pulse.database, Risk, number=1))["blocks"][0]["text"]["text"]
-    assert heading.startswith("*R-1* Vendor &lt;!channel&gt; &lt;!here&gt;")
-    assert not SMUGGLED.search(heading)
+    answer = pulse.command("/risk", "update R-1", wait=False)
+    assert (answer.status, answer.body) == (200, {})
+    (opened,) = pulse.stub.payloads("views.open")
+    view = opened["view"]
+    heading = view["blocks"][0]["text"]
+    assert heading == {"type": "plain_text", "text": f"R-1 Vendor {PROBE_TEXT}", "emoji": True}  # shown, never read
+    texts = [b["text"]["text"] for b in view["blocks"] if b.get("text", {}).get("type") == "mrkdwn"]
+    assert not any(SMUGGLED.search(text) for text in texts)

@@ -45,15 +45,16 @@ SLACK_METHOD_SCOPES: dict[str, frozenset[str]] = {
     "users.lookupByEmail": frozenset({"users:read.email"}),
     "users.list": frozenset({"users:read"}),
 }
-# The scopes each kind of Bolt listener needs. Events (`app.event`, `app.message`) are missing on purpose:
-# they need event subscriptions in the manifest and scopes per event, so adding one fails the test until
-# bot/manifest.py and this table learn about it.
+# The scopes each kind of Bolt listener needs. Events (`app.event`) need a subscription in the manifest and
+# scopes per event: the one Pulse listens for (app_home_opened) needs none, and the event test below fails when
+# a listener's event is not in bot.manifest.BOT_EVENTS.
 LISTENER_SCOPES = {
     "command": frozenset({"commands"}),
     "shortcut": frozenset({"commands"}),
     "action": frozenset(),
     "view": frozenset(),
     "options": frozenset(),
+    "event": frozenset(),  # app_home_opened needs no scope; each event is also declared in BOT_EVENTS (below)
 }
 
 WEB_CLIENT_CALL = re.compile(r"\bclient\.([a-z]+(?:_[A-Za-z0-9]+)+)\s*\(")
@@ -199,3 +200,23 @@ def test_manifest_for_a_path_prefix_behind_a_proxy() -> None:
     url = "https://tools.example.com/pulse/slack/events"
     manifest = build_manifest(Settings(_env_file=None), http_url=url)
     assert manifest["settings"]["interactivity"]["request_url"] == url
+
+
+def test_manifest_declares_the_shortcuts_the_app_listens_for() -> None:
+    shortcuts = build_manifest(Settings(_env_file=None))["features"]["shortcuts"]
+    assert [(s["name"], s["type"]) for s in shortcuts] == [
+        ("Log as decision", "message"),
+        ("Add as risk", "message"),
+        ("Add as action", "message"),
+        ("Record status", "message"),
+        ("New program", "global"),
+    ]
+    assert all(len(s["name"]) <= 24 and s["callback_id"] for s in shortcuts)
+
+
+def test_manifest_subscribes_to_exactly_the_events_the_app_listens_for() -> None:
+    manifest = build_manifest(Settings(_env_file=None), http_url=URL)
+    listened = {e for path in source_files() for e in re.findall(r'app\.event\("(\w+)"\)', path.read_text("utf-8"))}
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == listened == {"app_home_opened"}
+    assert manifest["settings"]["event_subscriptions"]["request_url"] == URL
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True

@@ -4,6 +4,7 @@ Done, Snooze 1 day, Snooze 1 week, Reviewed, Update (a modal), Acknowledge."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -114,7 +115,7 @@ def test_update_opens_a_form_that_updates_the_risk(pulse: PulseHarness, dm: Post
     (opened,) = pulse.stub.payloads("views.open")
     view = opened["view"]
     assert opened["trigger_id"]
-    assert (view["callback_id"], view["private_metadata"]) == (RISK_UPDATE_CALLBACK, "R-1")
+    assert (view["callback_id"], json.loads(view["private_metadata"])) == (RISK_UPDATE_CALLBACK, {"ref": "R-1"})
     initial = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
     assert initial["likelihood"]["initial_option"]["value"] == "2"
     assert initial["review"]["initial_date"] == "2027-03-08"
@@ -129,7 +130,7 @@ def test_update_opens_a_form_that_updates_the_risk(pulse: PulseHarness, dm: Post
                 "mitigation": {"type": "plain_text_input", "value": 'Second vendor; "plan B" if the pilot slips'},
                 "status": {"type": "static_select", "selected_option": {"value": "mitigating"}},
             },
-            private_metadata="R-1",
+            private_metadata=view["private_metadata"],
             user=ANA,
         )
     assert (answer.status, answer.body) == (200, {})  # the modal closes
@@ -150,11 +151,11 @@ def test_update_form_errors_are_shown_in_the_form(pulse: PulseHarness, dm: Poste
         answer = pulse.submit_view(
             RISK_UPDATE_CALLBACK,
             {"likelihood": {"selected_option": {"value": "4"}}, "impact": {"selected_option": {"value": "2"}}},
-            private_metadata="R-1",
+            private_metadata=pulse.stub.payloads("views.open")[0]["view"]["private_metadata"],
             user=STRANGER,
         )
     assert answer.body["response_action"] == "errors"
-    assert "Only the risk owner" in answer.body["errors"]["likelihood"]
+    assert "Only the risk owner" in answer.body["errors"]["title"]  # no field of its own: on the first one
 
 
 def test_a_stranger_cannot_click_done_on_someone_elses_action(pulse: PulseHarness, dm: Posted) -> None:

@@ -45,7 +45,7 @@ def test_ticking_twice_for_the_same_instant_sends_nothing_new(pulse: PulseHarnes
     due = busy_morning(pulse)
     clock, _ = make_clock(pulse, pace_seconds=0)
     first = tick_at(clock, MORNING)
-    assert first.queued == {"digest messages": 4 + HEATMAPS, "reminders": len(CREW), "alert repeats": 0}
+    assert first.queued == {"digest messages": 4 + HEATMAPS, "reminders": len(CREW), "alert repeats": 0, "check-ins": 0}
     assert (first.sent, first.retrying, first.failed) == (due, 0, 0)
 
     again = tick_at(clock, MORNING)

@@ -162,6 +162,10 @@ def seed(pulse: PulseHarness) -> None:
     assert second.text.startswith("S-2 scheduled"), second.text
 
 
+def is_checkin(message: Posted) -> bool:
+    return str(message.metadata["event_payload"]["dedupe_key"]).startswith(("checkin:", "checkin-chase:"))
+
+
 def test_a_month_of_digests_reminders_ladders_and_alerts(pulse: PulseHarness) -> None:
     stub = pulse.stub
     seed(pulse)
@@ -169,7 +173,7 @@ def test_a_month_of_digests_reminders_ladders_and_alerts(pulse: PulseHarness) ->
     replies: dict[str, str] = {}
 
     def dm_to(user: str, on: dt.date) -> Posted:
-        (message,) = [m for m in posted(stub) if m.to == user and local(m.at, user).date() == on]
+        (message,) = [m for m in posted(stub) if m.to == user and local(m.at, user).date() == on and not is_checkin(m)]
         return message
 
     def click(name: str, user: str, message: Posted, label: str, value: str, expected_action: str) -> None:
@@ -257,8 +261,17 @@ def test_a_month_of_digests_reminders_ladders_and_alerts(pulse: PulseHarness) ->
     for parent_ts, thread in replies_by_parent.items():
         assert [(r.to, r.at) for r in thread] == [(by_ts[parent_ts].to, by_ts[parent_ts].at)]
 
+    # Check-ins (tests/bot/clock/test_checkins.py): asked at 14:00 the owner's time on working days before a
+    # Monday leadership digest, chased at 09:00 the next working morning; once each.
+    checkins = [m for m in messages if is_checkin(m)]
+    assert checkins
+    for m in checkins:
+        chase = m.metadata["event_payload"]["dedupe_key"].startswith("checkin-chase:")
+        assert local(m.at, m.to).time() == (dt.time(9, 0) if chase else dt.time(14, 0)), m.text
+        assert local(m.at, m.to).weekday() < 5 and local(m.at, m.to).date() != day(19)
+
     # DMs: at most one per person per local day, only on working days, at 09:00 their time.
-    dms = [m for m in messages if m.is_dm]
+    dms = [m for m in messages if m.is_dm and not is_checkin(m)]
     got = {(m.to, local(m.at, m.to).date()): dm_items(m.text) for m in dms}
     assert len(got) == len(dms), "two DMs to one person on one day"
     assert got == EXPECTED_DMS

@@ -223,4 +223,4 @@ def test_batched_outbox_writes_keep_threads_and_dedupe(database: Database, stub:
     ladder = [row for row in rows if row.kind == "escalation"]
     assert len({row.dedupe_key for row in ladder}) == len(ladder) > 0
     assert all(row.channel_id and row.buttons for row in ladder)
-    assert tick(database, stub) == {"digest messages": 0, "reminders": 0, "alert repeats": 0}
+    assert tick(database, stub) == {"digest messages": 0, "reminders": 0, "alert repeats": 0, "check-ins": 0}

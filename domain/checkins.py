@@ -1,0 +1,117 @@
+"""Status check-ins: each program's owner is asked for a status on its cadence (their time), chased once the next
+working morning if nothing came back. Each DM is queued once per program and day (its outbox key)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from domain.calendar import WEEKDAYS, WorkCalendar, in_local_window, local_instant, parse_time, runs_on
+from domain.status import status_of
+from store import audit, outbox, programs, schedules
+from store.models import Program, StatusUpdate
+
+DEFAULT_AT = dt.time(14, 0)  # the default check-in time, in the owner's zone
+WINDOW = dt.timedelta(hours=1)  # a tick within this long after the time still sends it (the clock's minute may slip)
+CHASE_START, CHASE_END = dt.time(9, 0), dt.time(10, 0)
+CHANGED_KINDS = ("risk", "action", "milestone", "decision")
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """One DM to a program's owner: the ask (or its chase), with the last status and what changed since."""
+
+    program: Program
+    last: StatusUpdate | None
+    changes: dict[str, int]  # kind -> how many changes since the last status
+    chase: bool
+    dedupe_key: str
+
+
+def checkin_time(program: Program, day: dt.date, calendar: WorkCalendar, leadership: list[str]) -> dt.time | None:
+    """When `program`'s owner is asked on local date `day`, if at all: its own `checkin:`, else the working day
+    before a leadership (portfolio) digest of named weekdays, at 14:00."""
+    if program.checkin == "off":
+        return None
+    if program.checkin:
+        weekday, _, at = program.checkin.partition("@")
+        return parse_time(at) if WEEKDAYS[day.weekday()] == weekday else None
+    if not calendar.is_working_day(day):
+        return None
+    following = day + dt.timedelta(days=1)
+    while not calendar.is_working_day(following):
+        following += dt.timedelta(days=1)
+    weekly = [days for days in leadership if days not in {"daily", "weekdays"}]
+    return DEFAULT_AT if any(runs_on(days, following, calendar) for days in weekly) else None
+
+
+def _previous_working_day(day: dt.date, calendar: WorkCalendar) -> dt.date:
+    day -= dt.timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def key(program: Program, day: dt.date, *, chase: bool) -> str:
+    return f"checkin{'-chase' if chase else ''}:{program.key}:{day.isoformat()}"
+
+
+def due(
+    session: Session,
+    team_id: str,
+    *,
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    tz_for: Callable[[list[str]], dict[str, ZoneInfo]],
+) -> list[CheckIn]:
+    """The check-ins and chases due at `now` and not queued yet."""
+    active = [p for p in programs.for_team(session, team_id) if p.owner_id]
+    if not active:
+        return []
+    leadership = [s.days for s in schedules.active(session, team_id) if s.program_id is None]
+    zones = tz_for(sorted({p.owner_id for p in active}))
+    found: list[tuple[Program, dt.date, bool]] = []
+    chases: list[tuple[Program, dt.date, dt.datetime]] = []  # asked that day at that instant: chased if silent
+    for program in active:
+        zone = zones.get(program.owner_id, ZoneInfo("UTC"))
+        local = now.astimezone(zone)
+        at = checkin_time(program, local.date(), calendar, leadership)
+        if at is not None:
+            start = local_instant(local.date(), at, zone)
+            if start <= now < start + WINDOW:
+                found.append((program, local.date(), False))
+        if calendar.is_working_day(local.date()) and in_local_window(now, zone, CHASE_START, CHASE_END):
+            asked_on = _previous_working_day(local.date(), calendar)
+            asked_at = checkin_time(program, asked_on, calendar, leadership)
+            if asked_at is not None:
+                chases.append((program, asked_on, local_instant(asked_on, asked_at, zone)))
+    if not found and not chases:
+        return []  # the usual tick: no owner is at a check-in or chase time, so no status is read
+    statuses = status_of(session, [p for p, _day, _chase in found] + [p for p, _day, _at in chases])
+    for program, asked_on, asked_instant in chases:
+        current = statuses[program.id or 0].current
+        if current is None or current.created_at < asked_instant:
+            found.append((program, asked_on, True))
+    keys = [key(p, day, chase=chase) for p, day, chase in found]
+    queued = outbox.queued_keys(session, team_id, keys)
+    asked = outbox.queued_keys(session, team_id, [key(p, day, chase=False) for p, day, chase in found if chase])
+    checkins = []
+    for (program, day, chase), dedupe in zip(found, keys, strict=True):
+        if dedupe in queued or (chase and key(program, day, chase=False) not in asked):
+            continue  # already queued, or a chase of a check-in that was never sent
+        last = statuses[program.id or 0].current
+        checkins.append(CheckIn(program, last, _changes(session, program, last), chase, dedupe))
+    return checkins
+
+
+def _changes(session: Session, program: Program, last: StatusUpdate | None) -> dict[str, int]:
+    """How many risks, actions, milestones and decisions changed since the last status."""
+    since = last.created_at if last else program.created_at
+    events = [e for e in audit.program_history(session, program, limit=200) if e.created_at > since]
+    counts = Counter(e.entity_type for e in events if e.entity_type in CHANGED_KINDS)
+    return {kind: counts[kind] for kind in CHANGED_KINDS if counts[kind]}

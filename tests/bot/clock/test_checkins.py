@@ -1,0 +1,121 @@
+"""Status check-ins, by moving the clock: each owner is asked the working day before the leadership digest at
+14:00 their time (or on their program's own `checkin:`), once; No change keeps the last status as a fresh one and
+says so in the DM; silence gets one chase the next working morning."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.ids import ActionId
+from store.db import Database
+from store.models import AuditEvent, DigestSchedule, Program, Rag, StatusUpdate
+from tests.support.app import fetch, fetch_all, ok, refused
+from tests.support.clock import (
+    ADMIN,
+    ANA,
+    APPEALS,
+    CLASSIFY,
+    HASH,
+    KAI,
+    LEADS,
+    PRIYA,
+    Posted,
+    at,
+    make_clock,
+    posted,
+    seed_programs,
+    seeding,
+    tick_at,
+    utc,
+)
+from tests.support.harness import TEAM, PulseHarness
+
+SEEDED = utc(2027, 3, 1, 8)  # Monday 1 March 2027
+
+
+def seed(pulse: PulseHarness) -> None:
+    """The three programs, green, and a leadership digest on Mondays (so check-ins fall on Fridays)."""
+    with seeding(pulse.database, SEEDED) as session:
+        seed_programs(session)
+        session.add(
+            DigestSchedule(
+                team_id=TEAM,
+                number=1,
+                channel_id=LEADS,
+                days="mon",
+                time_of_day="09:00",
+                tz="Europe/London",
+                created_by=ADMIN,
+                created_at=SEEDED,
+            )
+        )
+
+
+def checkins(pulse: PulseHarness) -> list[Posted]:
+    return [m for m in posted(pulse.stub) if "Status check-in for" in m.text or "still needs its status" in m.text]
+
+
+def test_the_weekly_cycle_ask_no_change_silence_chase(pulse: PulseHarness, database: Database) -> None:
+    seed(pulse)
+    clock, _ = make_clock(pulse, pace_seconds=0)
+    # Friday 5 March, 14:00 for each owner: Kolkata (08:30 UTC), London (14:00 UTC), New York (19:00 UTC).
+    for instant in (utc(2027, 3, 4, 14), utc(2027, 3, 5, 8, 30), utc(2027, 3, 5, 14), utc(2027, 3, 5, 14, 30)):
+        tick_at(clock, instant)
+    tick_at(clock, utc(2027, 3, 5, 19))
+    asked = checkins(pulse)
+    assert [(m.to, m.at) for m in asked] == [
+        (KAI, utc(2027, 3, 5, 8, 30)),
+        (ANA, utc(2027, 3, 5, 14)),
+        (PRIYA, utc(2027, 3, 5, 19)),
+    ]
+    ana = asked[1]
+    assert f"Status check-in for {CLASSIFY}" in ana.text and f"{CLASSIFY} on track" in ana.text
+    assert ana.buttons == (
+        ("Update status", ActionId.STATUS_FORM, CLASSIFY),
+        ("No change", ActionId.CHECKIN_NO_CHANGE, CLASSIFY),
+    )
+
+    # Ana answers No change: a fresh report with the same RAG and summary, audited; the DM says so in place.
+    action_id, value = ana.button("No change")
+    with at(utc(2027, 3, 5, 14, 32)):
+        answer = pulse.click(action_id, value, user=ANA, channel=ana.channel, message_ts=ana.ts)
+    assert answer.body["replace_original"] is True
+    assert "no change, kept as current by <@U0ANA> at 14:32 UTC" in answer.text
+    classify = fetch(database, Program, key=CLASSIFY)
+    latest = fetch_all(database, StatusUpdate, program_id=classify.id)[-1]
+    assert (latest.rag, latest.summary, latest.author_id, latest.created_at) == (
+        Rag.GREEN,
+        f"{CLASSIFY} on track",
+        ANA,
+        utc(2027, 3, 5, 14, 32),
+    )
+    assert fetch(database, AuditEvent, action="reaffirm").actor_id == ANA
+
+    # Monday 8 March, 09:00 each owner's time: the two who said nothing are chased, once; Ana is not.
+    for instant in (utc(2027, 3, 8, 3, 30), utc(2027, 3, 8, 9), utc(2027, 3, 8, 14), utc(2027, 3, 8, 14, 30)):
+        tick_at(clock, instant)
+    chased = [(m.to, m.at) for m in checkins(pulse)[3:]]
+    assert chased == [(KAI, utc(2027, 3, 8, 3, 30)), (PRIYA, utc(2027, 3, 8, 14))]
+    assert all("still needs its status" in m.text for m in checkins(pulse)[3:])
+    assert HASH in checkins(pulse)[3].text and APPEALS in checkins(pulse)[4].text
+
+
+def test_a_holiday_moves_the_check_in_to_the_working_day_before(pulse: PulseHarness) -> None:
+    seed(pulse)
+    clock, _ = make_clock(pulse, pace_seconds=0)
+    for day in (18, 19):  # Friday 19 March is a holiday: the working day before Monday 22 is Thursday 18
+        tick_at(clock, utc(2027, 3, day, 14))
+    assert [(m.to, m.at) for m in checkins(pulse)] == [(ANA, utc(2027, 3, 18, 14))]
+
+
+def test_program_edit_sets_its_own_check_in_or_turns_it_off(pulse: PulseHarness, database: Database) -> None:
+    seed(pulse)
+    assert "check-in wed@10:00" in ok(pulse.command("/program", f"edit {CLASSIFY} checkin:wed@10:00", user=ANA)).text
+    assert fetch(database, Program, key=CLASSIFY).checkin == "wed@10:00"
+    ok(pulse.command("/program", f"edit {APPEALS} checkin:off", user=PRIYA))
+    assert "`thursday` is not a check-in" in refused(pulse.command("/program", f"edit {HASH} checkin:thursday")).text
+    clock, _ = make_clock(pulse, pace_seconds=0)
+    for instant in (utc(2027, 3, 3, 10), utc(2027, 3, 5, 14), utc(2027, 3, 5, 19)):
+        tick_at(clock, instant)
+    assert [(m.to, m.at) for m in checkins(pulse)] == [(ANA, utc(2027, 3, 3, 10))]
+    assert dt.date(2027, 3, 3).weekday() == 2  # a Wednesday
