@@ -46,6 +46,9 @@ CODES: Mapping[str, frozenset[str]] = {
         "not_a_day": ("value",),
         "not_a_time": ("value",),
         "not_a_zone": ("value",),
+        "bands_numbers": ("value",),
+        "ladder_numbers": ("value",),
+        "settings_words": ("extra",),
         # The shape of a subcommand's text (commands.registry and commands.common).
         "field_required": ("field",),
         "missing_words": ("command", "sub"),

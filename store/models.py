@@ -71,7 +71,8 @@ def _id_list() -> Any:
 
 
 class WorkspaceSettings(SQLModel, table=True):
-    """Per-workspace settings that admins may change (risk bands, escalation ladder)."""
+    """Per-workspace settings that admins change with `/pulse settings` (risk bands, escalation channel and
+    ladder, date order, risk appetite); a workspace without a row has the defaults."""
 
     __tablename__ = "workspace_settings"
 
@@ -87,6 +88,7 @@ class WorkspaceSettings(SQLModel, table=True):
     # when `appetite_needs_mitigation`); the default is "no critical risk without a mitigation".
     appetite_band: str = Field(default="critical", max_length=16)
     appetite_needs_mitigation: bool = True
+    escalation_channel: str | None = Field(default=None, max_length=32)  # None: PULSE_ESCALATION_CHANNEL's
     updated_at: dt.datetime = _created()
 
 
