@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from store.models import UserProfile
@@ -21,3 +22,13 @@ def display_names(session: Session, team_id: str) -> dict[str, str]:
     """User ID -> display name, for the users whose name is known."""
     rows = session.exec(select(UserProfile).where(col(UserProfile.team_id) == team_id))
     return {row.user_id: row.display_name for row in rows if row.display_name}
+
+
+def save(session: Session, profile: UserProfile) -> UserProfile:
+    """Cache `profile`, replacing what was cached; safe when two replicas fetch the same user at once."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    values = profile.model_dump()
+    statement = insert(UserProfile).values(**values)
+    changed = {name: statement.excluded[name] for name in ("tz", "display_name", "fetched_at")}
+    session.execute(statement.on_conflict_do_update(index_elements=["team_id", "user_id"], set_=changed))
+    return profile
