@@ -46,11 +46,11 @@ def whoami(_args: Args, _ctx: ParseContext) -> Nothing:
 
 @COMMAND.sub(
     "audit",
-    usage="KEY|R-n|D-n|A-n|M-n|S-n|ASK-n [page:N]",
+    usage="KEY|R-n|D-n|A-n|M-n|S-n|ASK-n|settings [page:N]",
     summary="Who changed what and when, with the fields that changed (anyone who may see the item).",
     runs=audit_trail.trail,
     fields=[field_("page", parse_page)],
-    examples=["pulse audit R-1", "pulse audit TNS-APPEALS page:2"],
+    examples=["pulse audit R-1", "pulse audit TNS-APPEALS page:2", "pulse audit settings"],
     min_words=1,
 )
 def audit(args: Args, _ctx: ParseContext) -> AuditQuery:

@@ -4,6 +4,7 @@ PulseHarness drives the in-process app (same `command` and `click`), for concurr
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import subprocess
 import time
@@ -75,7 +76,7 @@ class Replica(PulseHarness):
     def stop(self) -> None:
         """Ask the process to stop (gunicorn finishes the requests in flight); `close` waits for it."""
         if self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: nothing is left to finish
 
     def close(self) -> None:
         """Stop the process and wait until it has exited."""

@@ -126,5 +126,8 @@ def test_a_change_is_audited_with_before_and_after(pulse: PulseHarness, database
     assert (event.actor_id, event.action, event.entity_ref) == (ADMIN, "update", "settings")
     assert event.before is not None and event.after is not None
     assert (event.before["appetite_band"], event.after["appetite_band"]) == ("critical", "high")
+    trail = ok(pulse.command("/pulse", "audit settings", user=OWNER)).text
+    assert "*Audit trail of settings*" in trail
+    assert f"<@{ADMIN}> · *update* settings\n    appetite_band: critical → high" in trail
     saved = fetch_all(database, WorkspaceSettings)
     assert [(s.team_id, s.appetite_band, s.appetite_needs_mitigation) for s in saved] == [(TEAM, "high", True)]
