@@ -22,7 +22,7 @@ from sqlmodel import SQLModel, col, select
 from bot.ids import ActionId
 from bot.slack_stub import Call, ResponsePost, SlackStub
 from store.db import Database
-from store.models import Action, Alert, AuditEvent, Decision, Program, Risk
+from store.models import Action, Alert, AuditEvent, Decision, Program, Risk, WorkspaceSettings
 from tests.support.app import APPEALS, APPEALS_CHANNEL, OWNER, channel_link, posts_to
 from tests.support.harness import Answer
 from tests.support.replicas import Replica
@@ -125,10 +125,20 @@ def test_likelihood_and_impact_changed_at_once_on_two_replicas_both_stay(
 
 
 @pytest.mark.parametrize("db_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
-def test_programs_and_alerts_changed_at_once_on_two_replicas(
+def test_settings_programs_and_alerts_changed_at_once_on_two_replicas(
     database: Database, stub: SlackStub, replicas: tuple[Replica, Replica]
 ) -> None:
     a, b = replicas
+    answers = at_once(
+        partial(a.command, "/pulse", "settings bands:4,9,16", user=ADMIN),
+        partial(b.command, "/pulse", "settings day_first:yes", user=ADMIN),
+    )
+    assert all(succeeded(x) for x in answers), [x.text for x in answers]
+    with database.session() as session:
+        saved = session.exec(select(WorkspaceSettings)).one()
+    assert (saved.band_medium_min, saved.band_high_min, saved.band_critical_min, saved.day_first) == (4, 9, 16, True)
+    audited = changes(database, "settings", "settings", "update")
+    assert len(audited) == 2 and is_chained(audited)
     for number in range(PAIRS):
         key = f"TNS-P{number}"
         assert succeeded(
