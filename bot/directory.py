@@ -52,7 +52,7 @@ class Directory:
             if profile is None or utcnow() - profile.fetched_at > PROFILE_TTL:
                 fetched = self._fetch(team_id, user_id)
                 if fetched is not None:
-                    profile = session.merge(fetched)
+                    profile = profiles.save(session, fetched)
             zones[user_id] = _zone(profile.tz if profile else None, self.default_tz)
         return zones
 
@@ -68,7 +68,7 @@ class Directory:
                 if user_id not in cached or not cached[user_id].display_name:
                     fetched = self._fetch(team_id, user_id)
                     if fetched is not None:
-                        cached[user_id] = session.merge(fetched)
+                        cached[user_id] = profiles.save(session, fetched)
             return {uid: profile.display_name for uid, profile in cached.items() if profile.display_name}
 
     def _refresh(self, team_id: str, user_id: str) -> UserProfile | None:

@@ -50,6 +50,9 @@ CODES: Mapping[str, frozenset[str]] = {
         "not_money": ("value",),
         "not_a_severity": ("value",),
         "not_a_headcount": ("value",),
+        "bands_numbers": ("value",),
+        "ladder_numbers": ("value",),
+        "settings_words": ("extra",),
         # The shape of a subcommand's text (commands.registry and commands.common).
         "field_required": ("field",),
         "missing_words": ("command", "sub"),

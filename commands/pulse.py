@@ -1,17 +1,27 @@
-"""/pulse: help, who am I, the audit trail, the outbox, pictures of the portfolio and exports."""
+"""/pulse: help, who am I, the audit trail, the outbox, pictures of the portfolio, exports and the workspace's
+settings."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from commands.common import scope_key
-from commands.grammar import ParseContext, choice, parse_page
+from commands.grammar import ParseContext, choice, parse_bool, parse_channel, parse_page
 from commands.problems import UsageError
 from commands.registry import Args, Command, field_
+from commands.suggest import pick
 from domain import audit_trail, evidence, registers, workspace
 from domain.audit_trail import AuditQuery
+from domain.bands import BAND_ORDER
 from domain.evidence import PictureRequest
 from domain.inputs import Nothing
 from domain.register_kinds import FileFormat, RegisterKind
 from domain.registers import ExportRequest
+from domain.workspace import Appetite, SettingsChange
+
+ESCALATION_DEFAULT = "default"  # `escalation:default`: back to the environment's channel
+UNMITIGATED = "-unmitigated"  # `appetite:critical-unmitigated`: only risks without a mitigation count
+APPETITES = [f"{band.value}{suffix}" for band in BAND_ORDER for suffix in (UNMITIGATED, "")]
 
 COMMAND = Command("pulse", "help, who you are to Pulse, and the audit trail")
 
@@ -36,11 +46,11 @@ def whoami(_args: Args, _ctx: ParseContext) -> Nothing:
 
 @COMMAND.sub(
     "audit",
-    usage="KEY|R-n|D-n|A-n|M-n|S-n|ASK-n [page:N]",
+    usage="KEY|R-n|D-n|A-n|M-n|S-n|ASK-n|settings [page:N]",
     summary="Who changed what and when, with the fields that changed (anyone who may see the item).",
     runs=audit_trail.trail,
     fields=[field_("page", parse_page)],
-    examples=["pulse audit R-1", "pulse audit TNS-APPEALS page:2"],
+    examples=["pulse audit R-1", "pulse audit TNS-APPEALS page:2", "pulse audit settings"],
     min_words=1,
 )
 def audit(args: Args, _ctx: ParseContext) -> AuditQuery:
@@ -94,3 +104,60 @@ def export(args: Args, ctx: ParseContext) -> ExportRequest:
     key = args.words[1].upper() if len(args.words) > 1 else None
     kind = choice(RegisterKind, "kind")(args.words[0], ctx)
     return ExportRequest(kind=kind, key=key, format=args.values.get("format", FileFormat.CSV))
+
+
+def parse_escalation(raw: str, ctx: ParseContext) -> str:
+    """A channel (`#tns-escalations`), or `default` for the environment's PULSE_ESCALATION_CHANNEL."""
+    return ESCALATION_DEFAULT if raw.lower() == ESCALATION_DEFAULT else parse_channel(raw, ctx)
+
+
+def numbers(count: int, code: str) -> Callable[[str, ParseContext], tuple[int, ...]]:
+    """`count` whole numbers separated by commas (`5,10,20`); else the UsageError `code`."""
+
+    def parse(raw: str, _ctx: ParseContext) -> tuple[int, ...]:
+        parts = [part.strip() for part in raw.split(",")]
+        if len(parts) != count or not all(part.isdigit() for part in parts):
+            raise UsageError(code, value=raw)
+        return tuple(int(part) for part in parts)
+
+    return parse
+
+
+def parse_appetite(raw: str, _ctx: ParseContext) -> Appetite:
+    """`critical-unmitigated` (no critical risk without a mitigation), `high` (no high or critical risk at all)."""
+    word = pick(raw, APPETITES, code="unknown_choice", field="appetite", allowed=APPETITES)
+    return Appetite(band=word.removesuffix(UNMITIGATED), unmitigated=word.endswith(UNMITIGATED))
+
+
+@COMMAND.sub(
+    "settings",
+    usage="[escalation:#c|default] [bands:M,H,C] [ladder:D2,D3] [day_first:yes|no] [appetite:BAND[-unmitigated]]",
+    summary="The workspace's settings and where each comes from; Pulse admins change them.",
+    runs=workspace.settings,
+    fields=[
+        field_("escalation", parse_escalation),
+        field_("bands", numbers(3, "bands_numbers")),
+        field_("ladder", numbers(2, "ladder_numbers")),
+        field_("day_first", parse_bool),
+        field_("appetite", parse_appetite),
+    ],
+    examples=[
+        "pulse settings",
+        "pulse settings escalation:#tns-escalations",
+        "pulse settings bands:5,10,20 ladder:2,5",
+        "pulse settings day_first:yes appetite:high-unmitigated",
+    ],
+)
+def settings(args: Args, _ctx: ParseContext) -> SettingsChange:
+    if args.words:
+        raise UsageError("settings_words", extra=" ".join(args.words))
+    values = args.values
+    escalation = values.get("escalation")
+    return SettingsChange(
+        escalation_channel=None if escalation in {None, ESCALATION_DEFAULT} else escalation,
+        escalation_default=escalation == ESCALATION_DEFAULT,
+        bands=values.get("bands"),
+        ladder=values.get("ladder"),
+        day_first=values.get("day_first"),
+        appetite=values.get("appetite"),
+    )

@@ -15,6 +15,7 @@ from domain.inputs import Input
 from domain.lookup import item, program
 from domain.messages import Reply, reply, use_case
 from domain.schedules import schedule_for
+from domain.workspace import SETTINGS_REF
 from store import audit, items
 from store.ids import Kind, parse_ref, ref
 from store.items import MODEL_FOR_KIND
@@ -35,7 +36,7 @@ IGNORED = {"updated_at", "id", "team_id", "program_id", "created_at", "number", 
 PEOPLE = {"owner_id", "decider_id", "driver_id", "author_id", "created_by", "done_by", "removed_by"}
 PEOPLE |= {"acknowledged_by", "closed_by", "to_user"}
 PEOPLE_LISTS = {"consulted", "informed", "members"}
-CHANNELS = {"channel_id"}
+CHANNELS = {"channel_id", "escalation_channel"}
 CHANNEL_LISTS = {"allowed_channels"}
 POINTERS: dict[str, tuple[Kind, type[Risk] | type[Decision]]] = {
     "superseded_by_id": (Kind.DECISION, Decision),
@@ -45,7 +46,7 @@ POINTERS: dict[str, tuple[Kind, type[Risk] | type[Decision]]] = {
 
 
 class AuditQuery(Input):
-    target: str  # a program KEY or an item ID (R-n, D-n, A-n, M-n, S-n, ASK-n, K-n)
+    target: str  # a program KEY, an item ID (R-n, D-n, A-n, M-n, S-n, ASK-n, K-n) or `settings`
     page: int = 1
 
 
@@ -62,10 +63,16 @@ class Change:
 
 @use_case(writes=False)
 def trail(ctx: Context, data: AuditQuery) -> Reply:
-    """A page of the newest changes of a program (and everything in it) or of one item."""
+    """A page of the newest changes of a program (and everything in it), of one item or of the workspace's
+    settings."""
     parsed = parse_ref(data.target)
     offset = (max(data.page, 1) - 1) * AUDIT_LIMIT
-    if parsed is not None and parsed[0] in ENTITY_TYPES:
+    if data.target.lower() == SETTINGS_REF:
+        entity_ref = SETTINGS_REF
+        events = audit.history(
+            ctx.session, ctx.team_id, SETTINGS_REF, SETTINGS_REF, limit=AUDIT_LIMIT + 1, offset=offset
+        )
+    elif parsed is not None and parsed[0] in ENTITY_TYPES:
         kind, number = parsed
         if kind == Kind.SCHEDULE:
             schedule_for(ctx, number)  # portfolio schedules have no program: visible as `/digest list` shows them

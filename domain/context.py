@@ -25,7 +25,7 @@ class Context:
     actor: Actor
     now: dt.datetime
     tz: ZoneInfo
-    escalation_channel: str | None = None
+    escalation_channel: str | None = None  # the environment's default; a workspace may set its own
     quiet: bool = False  # recording history (demo seed, imports): no alerts are raised, no posts are warranted
 
     @property

@@ -101,7 +101,10 @@ def _decided_at(ctx: Context, data: DecisionCreate) -> dt.datetime:
 @use_case(writes=True)
 def supersede(ctx: Context, data: DecisionSupersede) -> Reply:
     """Mark an older decision superseded by a later one (its decider, the program owner or an admin)."""
-    old, old_program = item(ctx.session, ctx.actor, Decision, Kind.DECISION, data.old, lock=True)
+    # Both rows are locked (lowest number first, so two supersedes never wait on each other in a circle).
+    for number in sorted({data.old, data.new}):
+        item(ctx.session, ctx.actor, Decision, Kind.DECISION, number, lock=True)
+    old, old_program = item(ctx.session, ctx.actor, Decision, Kind.DECISION, data.old)
     new, new_program = item(ctx.session, ctx.actor, Decision, Kind.DECISION, data.new)
     old_ref, new_ref = ref(Kind.DECISION, old.number), ref(Kind.DECISION, new.number)
     require_owner_of(ctx.actor, old_program, old.decider_id, "decider", "supersede", old_ref)

@@ -30,6 +30,12 @@ REPEAT_FROM = dt.time(9, 0)
 ALERT_KIND = "alert"  # outbox kind of an alert's posts and repeats
 
 
+def channel_for(session: Session, team_id: str, default: str | None) -> str | None:
+    """The workspace's escalation channel: its own (`/pulse settings escalation:#c`), else `default` (the
+    environment's PULSE_ESCALATION_CHANNEL)."""
+    return workspace_settings(session, team_id).escalation_channel or default
+
+
 def alert_channels(program: Program, escalation_channel: str | None) -> list[str]:
     """Where an alert about `program` goes: the escalation channel (if cleared for it) and its own channel."""
     channels = []
@@ -56,7 +62,8 @@ def raise_alert(ctx: Context, *, kind: str, program: Program, entity_ref: str, b
     ctx.session.flush()
     ctx.record("alert", f"{kind}:{entity_ref}", "raise", program, None, alert)
     framed = Message("alert", {"body": body, "acknowledged_by": None, "acknowledged_at": None})
-    return posts_of(alert, program, framed, ctx.escalation_channel, round_=0)
+    escalation_channel = channel_for(ctx.session, ctx.team_id, ctx.escalation_channel)
+    return posts_of(alert, program, framed, escalation_channel, round_=0)
 
 
 def posts_of(
@@ -113,8 +120,9 @@ class AlertAck(Input):
 
 @use_case(writes=True)
 def acknowledge(ctx: Context, data: AlertAck) -> Reply:
-    """Acknowledge an alert (anyone who may see its program); its posts are then updated in place."""
-    alert = ctx.session.get(Alert, data.alert_id)
+    """Acknowledge an alert (anyone who may see its program); its posts are then updated in place. Its row is
+    locked first, so two people pressing the button at once acknowledge it once."""
+    alert = ctx.session.get(Alert, data.alert_id, with_for_update=True, populate_existing=True)
     program = ctx.session.get(Program, alert.program_id) if alert and alert.team_id == ctx.team_id else None
     if alert is None or program is None or not may_see(ctx.actor, program):
         raise PulseError("alert_gone")

@@ -15,11 +15,13 @@ from store.items import Numbered
 from store.models import Action, Issue, Kpi, Program, Risk
 
 
-def program(session: Session, actor: Actor, key: str) -> Program:
+def program(session: Session, actor: Actor, key: str, *, lock: bool = False) -> Program:
     """The program with `key`, or NotFound when it does not exist or the actor may not see it (with the closest
-    key the actor may see, if one is close: restricted programs they may not see are never suggested)."""
+    key the actor may see, if one is close: restricted programs they may not see are never suggested).
+
+    `lock` holds the program's row for the rest of the transaction (for a read-modify-write)."""
     key = key.upper()
-    found = programs.by_key(session, actor.team_id, key)
+    found = programs.by_key(session, actor.team_id, key, lock=lock)
     if found is None or not may_see(actor, found):
         visible = [p.key for p in visible_programs(session, actor, include_archived=True)]
         raise NotFound(key, did_you_mean(key, visible))
@@ -63,8 +65,9 @@ def item_to_change(
 
 
 def program_to_change(session: Session, actor: Actor, key: str, act: str) -> Program:
-    """The program with `key` when the actor may `act` on it (its owner or an admin) and it is not archived."""
-    found = program(session, actor, key)
+    """The program with `key` (its row locked for the change) when the actor may `act` on it (its owner or an
+    admin) and it is not archived."""
+    found = program(session, actor, key, lock=True)
     require_program_owner(actor, found, act)
     if found.archived_at is not None:
         raise Conflict("archived", key=found.key, act=act)

@@ -193,7 +193,9 @@ def report_status(ctx: Context, data: StatusReport) -> Reply:
         "today": ctx.today,
         "alerts_nobody": rag == Rag.RED
         and not was_red
-        and not escalation.alert_channels(program, ctx.escalation_channel),
+        and not escalation.alert_channels(
+            program, escalation.channel_for(ctx.session, ctx.team_id, ctx.escalation_channel)
+        ),
     }
     post = Message("status_post", context)
     answer = Reply(Message("status_reported", context))
@@ -212,7 +214,7 @@ def report_status(ctx: Context, data: StatusReport) -> Reply:
 @use_case(writes=True)
 def archive(ctx: Context, data: ProgramRef) -> Reply:
     """Archive a program (owner or admin). It stays readable; nothing is deleted."""
-    program = find_program(ctx.session, ctx.actor, data.key)
+    program = find_program(ctx.session, ctx.actor, data.key, lock=True)
     require_program_owner(ctx.actor, program, "archive")
     if program.archived_at is not None:
         raise Conflict("already_archived", key=program.key)

@@ -41,7 +41,8 @@ def by_number(
     (PostgreSQL; SQLite writers already hold the database), so a read-modify-write sees the latest values."""
     statement = select(model).where(col(model.team_id) == team_id, col(model.number) == number)
     if lock:
-        statement = statement.with_for_update()
+        # populate_existing: a copy this session read before the lock is refreshed from the locked row.
+        statement = statement.with_for_update().execution_options(populate_existing=True)
     return session.exec(statement).first()
 
 

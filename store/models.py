@@ -85,7 +85,8 @@ def _id_list() -> Any:
 
 
 class WorkspaceSettings(SQLModel, table=True):
-    """Per-workspace settings that admins may change (risk bands, escalation ladder)."""
+    """Per-workspace settings that admins change with `/pulse settings` (risk bands, escalation channel and
+    ladder, date order, risk appetite); a workspace without a row has the defaults."""
 
     __tablename__ = "workspace_settings"
 
@@ -104,6 +105,7 @@ class WorkspaceSettings(SQLModel, table=True):
     currency: str = Field(default="USD", max_length=3)  # ISO 4217 code budgets are kept in
     budget_threshold_pct: int = 10  # a program spending more than this over its quarter's plan has a budget reason
     staffing_threshold_pct: int = 80  # a program with less of its planned headcount filled has a people reason
+    escalation_channel: str | None = Field(default=None, max_length=32)  # None: PULSE_ESCALATION_CHANNEL's
     updated_at: dt.datetime = _created()
 
 

@@ -18,7 +18,7 @@ def cached(session: Session, team_id: str, user_ids: list[str]) -> dict[str, Use
     return {row.user_id: row for row in rows}
 
 
-def save(session: Session, profile: UserProfile) -> None:
+def save(session: Session, profile: UserProfile) -> UserProfile:
     """Insert or refresh a cached profile in one statement (two replicas may fetch the same user at once)."""
     values = {
         "team_id": profile.team_id,
@@ -31,6 +31,7 @@ def save(session: Session, profile: UserProfile) -> None:
     statement = insert(UserProfile).values(**values)
     fresh = {k: v for k, v in values.items() if k not in ("team_id", "user_id")}
     session.execute(statement.on_conflict_do_update(index_elements=["team_id", "user_id"], set_=fresh))
+    return profile
 
 
 def display_names(session: Session, team_id: str) -> dict[str, str]:

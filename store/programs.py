@@ -10,9 +10,13 @@ from sqlmodel import Session, col, select
 from store.models import Program, StatusUpdate
 
 
-def by_key(session: Session, team_id: str, key: str) -> Program | None:
-    """The program with `key` in a workspace (archived ones included)."""
-    return session.exec(select(Program).where(col(Program.team_id) == team_id, col(Program.key) == key)).first()
+def by_key(session: Session, team_id: str, key: str, *, lock: bool = False) -> Program | None:
+    """The program with `key` in a workspace (archived ones included); `lock` holds its row until the transaction
+    ends (PostgreSQL; SQLite writers already hold the database), so a read-modify-write sees the latest values."""
+    statement = select(Program).where(col(Program.team_id) == team_id, col(Program.key) == key)
+    if lock:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    return session.exec(statement).first()
 
 
 def key_taken(session: Session, team_id: str, key: str) -> bool:

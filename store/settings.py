@@ -1,9 +1,9 @@
-"""Per-workspace settings rows (risk bands, escalation ladder, day order, Slack domain)."""
+"""Per-workspace settings rows (risk bands, escalation channel and ladder, day order, appetite, Slack domain)."""
 
 from __future__ import annotations
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from store.models import WorkspaceSettings
 from store.types import utcnow
@@ -21,3 +21,13 @@ def remember_team_domain(session: Session, team_id: str, domain: str) -> None:
         **WorkspaceSettings(team_id=team_id, team_domain=domain, updated_at=utcnow()).model_dump()
     )
     session.execute(statement.on_conflict_do_update(index_elements=["team_id"], set_={"team_domain": domain}))
+
+
+def settings_to_change(session: Session, team_id: str) -> WorkspaceSettings:
+    """The workspace's settings row, created with the defaults if it is missing, and locked until the transaction
+    ends (PostgreSQL; SQLite writers already hold the database), so two admins' changes both stay."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    defaults = WorkspaceSettings(team_id=team_id, updated_at=utcnow()).model_dump()
+    session.execute(insert(WorkspaceSettings).values(**defaults).on_conflict_do_nothing(index_elements=["team_id"]))
+    statement = select(WorkspaceSettings).where(WorkspaceSettings.team_id == team_id).with_for_update()
+    return session.exec(statement.execution_options(populate_existing=True)).one()

@@ -28,7 +28,7 @@ class Tick:
     calendar: WorkCalendar
     catchup: dt.timedelta
     workspace_tz: ZoneInfo
-    escalation_channel: str | None
+    escalation_channel: str | None  # the environment's default; a workspace may set its own
     prefix: str
 
 
@@ -52,7 +52,9 @@ def plan_alert_repeats(session: Session, tick: Tick) -> list[int]:
     ids: list[int] = []
     today = tick.now.astimezone(tick.workspace_tz).date()
     for repeat in escalation.repeats_due(session, now=tick.now, calendar=tick.calendar, workspace_tz=tick.workspace_tz):
-        ids += queue_posts(session, repeat.alert.team_id, repeat.posts(session, tick.escalation_channel), tick.prefix)
+        team_id = repeat.alert.team_id
+        channel = escalation.channel_for(session, team_id, tick.escalation_channel)
+        ids += queue_posts(session, team_id, repeat.posts(session, channel), tick.prefix)
         escalation.mark_repeated(session, repeat.alert, today)
     return ids
 
@@ -76,7 +78,7 @@ def plan_reminders(
         calendar=tick.calendar,
         tz_for=tz_for,
         workspace_tz=tick.workspace_tz,
-        escalation_channel=tick.escalation_channel,
+        escalation_channel=escalation.channel_for(session, team_id, tick.escalation_channel),
         dms=needs.dms,
         ladder=needs.ladder,
     )

@@ -2,7 +2,7 @@
 workspace's audit events by id (its newest change, read every tick)
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-02 06:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import store.types
 
 revision: str = "0011"
-down_revision: str | None = "0013"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """The message a risk, an action or a status report was made from (its permalink); each program's check-in
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-02 06:00:00
 """
 

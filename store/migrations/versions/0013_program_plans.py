@@ -2,7 +2,7 @@
 dimension with a path to green and a confidence; issues (I-n); dependencies between programs; staffing
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0012
 Create Date: 2026-12-02 06:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import store.types
 
 revision: str = "0013"
-down_revision: str | None = "0014"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Replies through the outbox: the response_url a command's or click's reply goes to
 
 Revision ID: 0014
-Revises: 0008
+Revises: 0013
 Create Date: 2026-12-02 06:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0010"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

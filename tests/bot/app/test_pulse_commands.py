@@ -81,7 +81,7 @@ def test_bare_pulse_shows_its_usage(pulse: PulseHarness) -> None:
     assert answer.via == "ack"
     assert first_line(answer) == "*/pulse*: help, who you are to Pulse, and the audit trail"
     for usage in (
-        "`/pulse audit KEY|R-n|D-n|A-n|M-n|S-n|ASK-n [page:N]`",
+        "`/pulse audit KEY|R-n|D-n|A-n|M-n|S-n|ASK-n|settings [page:N]`",
         "`/pulse help [command]`",
         "`/pulse whoami`",
     ):
