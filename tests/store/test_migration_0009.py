@@ -13,7 +13,7 @@ from sqlmodel import select
 from store.db import Database
 from store.migrate import alembic_config, upgrade
 from store.models import WorkspaceSettings
-from tests.support.store import scratch_postgres
+from tests.support.store import filled_database
 
 NOW = "2026-11-20 09:00:00"
 
@@ -21,13 +21,7 @@ NOW = "2026-11-20 09:00:00"
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def at_0008(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database at migration 0008 whose workspace saved its own bands and date order."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        _fill(url)
-        yield url
-        return
-    with scratch_postgres(request.getfixturevalue("postgres_url")) as url:
-        _fill(url)
+    with filled_database(request, tmp_path, _fill) as url:
         yield url
 
 

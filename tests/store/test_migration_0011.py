@@ -15,7 +15,7 @@ from store.db import Database
 from store.migrate import upgrade
 from store.models import PlanMark
 from store.types import utcnow
-from tests.support.store import scratch_postgres
+from tests.support.store import filled_database
 
 NOW = "2026-11-20 09:00:00"
 
@@ -23,13 +23,7 @@ NOW = "2026-11-20 09:00:00"
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def at_0008(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database at migration 0008 with two workspaces' audit events."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        _fill(url)
-        yield url
-        return
-    with scratch_postgres(request.getfixturevalue("postgres_url")) as url:
-        _fill(url)
+    with filled_database(request, tmp_path, _fill) as url:
         yield url
 
 

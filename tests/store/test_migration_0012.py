@@ -13,7 +13,7 @@ from sqlmodel import select
 from store.db import Database
 from store.migrate import alembic_config, upgrade
 from store.models import Action, Program, Risk, StatusUpdate
-from tests.support.store import scratch_postgres
+from tests.support.store import filled_database
 
 NOW = "2026-11-20 09:00:00"
 LINK = "https://acme.slack.com/archives/C1/p1700000000000200"
@@ -22,13 +22,7 @@ LINK = "https://acme.slack.com/archives/C1/p1700000000000200"
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def at_0008(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database at migration 0008 with a program, a status report, a risk and an action."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        _fill(url)
-        yield url
-        return
-    with scratch_postgres(request.getfixturevalue("postgres_url")) as url:
-        _fill(url)
+    with filled_database(request, tmp_path, _fill) as url:
         yield url
 
 

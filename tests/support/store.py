@@ -6,8 +6,10 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import create_engine, func, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, col, select
@@ -74,6 +76,20 @@ def row_counts(database: Database) -> dict[str, int]:
 def audit_events(database: Database) -> list[AuditEvent]:
     with database.session() as session:
         return list(session.exec(select(AuditEvent).order_by(col(AuditEvent.id))))
+
+
+@contextmanager
+def filled_database(request: pytest.FixtureRequest, tmp_path: Path, fill: Callable[[str], None]) -> Iterator[str]:
+    """A database of the fixture's kind (`request.param`: "sqlite" or "postgresql") that `fill(url)` brought to an
+    older schema and filled: what a migration test upgrades."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+        fill(url)
+        yield url
+        return
+    with scratch_postgres(request.getfixturevalue("postgres_url")) as url:
+        fill(url)
+        yield url
 
 
 @contextmanager
