@@ -84,9 +84,7 @@ def test_a_plain_report_is_as_before(program: PulseHarness, database: Database) 
     [
         (f"status {APPEALS} ambr Slipped schedule:red", "Did you mean `amber`?"),
         (f"status {APPEALS} schedule:rde Slipped", "Did you mean `red`?"),
-        (f"status {APPEALS} schedule:red", "A red status needs a summary"),
         (f"status {APPEALS} amber Slipped confidence:sure", "`sure` is not a confidence Pulse knows"),
-        (f"status {APPEALS}", "Give the KEY and the status"),
     ],
 )
 def test_bad_ratings_are_refused_and_nothing_is_written(
@@ -95,6 +93,14 @@ def test_bad_ratings_are_refused_and_nothing_is_written(
     with nothing_written(database):
         answer = refused(program.command("/program", text))
     assert wording in answer.text
+
+
+@pytest.mark.parametrize("text", [f"status {APPEALS}", f"status {APPEALS} schedule:red"])
+def test_a_status_without_its_summary_opens_its_form(program: PulseHarness, database: Database, text: str) -> None:
+    with nothing_written(database):
+        answer = program.command("/program", text, wait=False)
+    assert (answer.status, answer.body) == (200, {})
+    assert program.stub.payloads("views.open")[-1]["view"]["callback_id"] == "program_status_modal"
 
 
 def test_only_the_owner_or_an_admin_rate_dimensions(program: PulseHarness, database: Database) -> None:
