@@ -143,7 +143,7 @@ def parse_appetite(raw: str, _ctx: ParseContext) -> Appetite:
     ],
     examples=[
         "pulse settings",
-        "pulse settings escalation:#tns-escalations",
+        "pulse settings escalation:#tns-leadership",
         "pulse settings bands:5,10,20 ladder:2,5",
         "pulse settings day_first:yes appetite:high-unmitigated",
     ],

@@ -14,6 +14,7 @@ from sqlmodel import SQLModel
 
 from bot.slack_stub import SlackStub
 from domain.access import Actor
+from domain.digests import FILE_KIND
 from store.db import Database
 from store.models import OutboxStatus
 from tests.support.clock import outbox_rows, seeding
@@ -66,8 +67,10 @@ def test_a_second_scheduler_changes_nothing(database: Database, stub: SlackStub,
     assert all(r.status == OutboxStatus.SENT for r in rows)
     in_slack: Counter[str] = Counter()
     for channel in CHANNELS:
-        in_slack.update(m["metadata"]["event_payload"]["dedupe_key"] for m in stub.history(channel))
-    assert in_slack == Counter({r.dedupe_key: 1 for r in rows})
+        in_slack.update(
+            m["metadata"]["event_payload"]["dedupe_key"] for m in stub.history(channel) if m.get("metadata")
+        )
+    assert in_slack == Counter({r.dedupe_key: 1 for r in rows if r.kind != FILE_KIND})  # pictures have no metadata
     queued = [
         line for out in said for line in out.splitlines() if "tick at " in line and "queued nothing new" not in line
     ]

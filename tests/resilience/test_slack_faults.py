@@ -115,7 +115,9 @@ def test_every_message_and_reply_is_delivered_once_through_slack_faults(
     assert len(messages) == due
     in_slack: Counter[str] = Counter()  # what is in the channels and DMs, including posts Slack took, then failed
     for channel in {str(r.sent_channel) for r in messages}:
-        in_slack.update(m["metadata"]["event_payload"]["dedupe_key"] for m in pulse.stub.history(channel))
+        in_slack.update(
+            m["metadata"]["event_payload"]["dedupe_key"] for m in pulse.stub.history(channel) if m.get("metadata")
+        )
     tally: Counter[str] = Counter()
     for message in messages:
         tally["tried"] += 1

@@ -33,6 +33,7 @@ class Replica(PulseHarness):
             SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=stub.api_url, DATABASE_URL=database.url
         )
         self.url = f"http://127.0.0.1:{port}"
+        self.sent: list[tuple[str, dict[str, str]]] = []
         self.log = cwd / f"replica-{port}.log"
         environment = clean_env(
             DATABASE_URL=database.url,
