@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from commands.common import program_key
+from commands.common import no_words_after, program_key
 from commands.grammar import ParseContext, choice, parse_text
 from commands.problems import UsageError
 from commands.registry import Args, Command, field_
@@ -38,8 +38,7 @@ def parse_money(raw: str, _ctx: ParseContext) -> Decimal:
     min_words=2,
 )
 def set_(args: Args, _ctx: ParseContext) -> BudgetSet:
-    if len(args.words) > 2:
-        raise UsageError("extra_words", extra=" ".join(args.words[2:]))
+    no_words_after(args, 2)
     return BudgetSet(
         key=program_key(args),
         quarter=args.words[1],
@@ -58,8 +57,7 @@ def set_(args: Args, _ctx: ParseContext) -> BudgetSet:
     min_words=2,
 )
 def spend(args: Args, ctx: ParseContext) -> BudgetSpendInput:
-    if len(args.words) > 2:
-        raise UsageError("extra_words", extra=" ".join(args.words[2:]))
+    no_words_after(args, 2)
     return BudgetSpendInput(
         key=program_key(args),
         amount=parse_money(args.words[1], ctx),

@@ -19,8 +19,13 @@ def title(args: Args, start: int) -> str:
     return text
 
 
+def no_words_after(args: Args, count: int) -> None:
+    """A UsageError naming the words past the first `count` positional ones, if any."""
+    if len(args.words) > count:
+        raise UsageError("extra_words", extra=" ".join(args.words[count:]))
+
+
 def scope_key(args: Args) -> str | None:
     """The one program KEY a list names, or None for every program the caller may see."""
-    if len(args.words) > 1:
-        raise UsageError("extra_words", extra=" ".join(args.words[1:]))
+    no_words_after(args, 1)
     return program_key(args) if args.words else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from commands.common import program_key, scope_key, title
+from commands.common import no_words_after, program_key, scope_key, title
 from commands.grammar import ParseContext, choice, parse_date, parse_id, parse_text, parse_user
 from commands.problems import UsageError
 from commands.registry import Args, Command, field_
@@ -76,8 +76,7 @@ def add(args: Args, _ctx: ParseContext) -> KpiCreate:
     min_words=2,
 )
 def record(args: Args, ctx: ParseContext) -> KpiRecord:
-    if len(args.words) > 2:
-        raise UsageError("extra_words", extra=" ".join(args.words[2:]))
+    no_words_after(args, 2)
     return KpiRecord(
         number=_kpi_number(args),
         value=parse_number(args.words[1], ctx),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands.common import program_key, title
+from commands.common import no_words_after, program_key, title
 from commands.grammar import (
     ParseContext,
     choice,
@@ -212,8 +212,7 @@ def parse_milestone(raw: str, _ctx: ParseContext) -> int:
     min_words=1,
 )
 def depends(args: Args, _ctx: ParseContext) -> DependencyCreate:
-    if len(args.words) > 1:
-        raise UsageError("extra_words", extra=" ".join(args.words[1:]))
+    no_words_after(args, 1)
     return DependencyCreate(
         key=program_key(args), on_key=args.values["on"], milestone_number=args.values.get("milestone")
     )

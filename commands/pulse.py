@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from commands.common import scope_key
+from commands.common import no_words_after, scope_key
 from commands.grammar import ParseContext, choice, parse_bool, parse_channel, parse_page
 from commands.problems import UsageError
 from commands.registry import Args, Command, field_
@@ -99,8 +99,7 @@ def trend(args: Args, _ctx: ParseContext) -> PictureRequest:
     min_words=1,
 )
 def export(args: Args, ctx: ParseContext) -> ExportRequest:
-    if len(args.words) > 2:
-        raise UsageError("extra_words", extra=" ".join(args.words[2:]))
+    no_words_after(args, 2)
     key = args.words[1].upper() if len(args.words) > 1 else None
     kind = choice(RegisterKind, "kind")(args.words[0], ctx)
     return ExportRequest(kind=kind, key=key, format=args.values.get("format", FileFormat.CSV))
