@@ -1,6 +1,6 @@
 """Status check-ins, by moving the clock: each owner is asked the working day before the leadership digest at
-14:00 their time (Thursday with no leadership digest; or on their program's own `checkin:`), once; No change keeps the last status as a fresh one and
-says so in the DM; silence gets one chase the next working morning."""
+14:00 their time (Thursday with no leadership digest; or on their program's own `checkin:`), once; No change
+keeps the last status as a fresh one and says so in the DM; silence gets one chase the next working morning."""
 
 from __future__ import annotations
 
