@@ -19,7 +19,7 @@ TWO = dt.time(14, 0)
 
 def asked(leadership: list[str], checkin: str | None = None) -> list[tuple[int, dt.time]]:
     """The March days (and times) a program with `checkin` is asked, given the leadership digests' days."""
-    program = Program(team_id="T0", key="TNS-X", name="X", owner_id="U0OWNER", checkin=checkin)
+    program = Program(team_id="T0", key="TNS-X", name="X", owner_id="U0OWNER", created_by="U0OWNER", checkin=checkin)
     found = [(day.day, checkin_time(program, day, CALENDAR, leadership)) for day in MARCH]
     return [(day, at) for day, at in found if at is not None]
 

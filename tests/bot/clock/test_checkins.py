@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -159,7 +160,7 @@ def test_a_month_of_check_ins_with_no_leadership_digest(no_digest: PulseHarness,
         action_id, value = asked.button("Update status")
         pulse.click(action_id, value, user=PRIYA, channel=asked.channel, message_ts=asked.ts, wait=False)
         view = pulse.stub.wait_for("views.open", count=opened + 1)[-1].payload["view"]
-        state = {
+        state: dict[str, dict[str, Any]] = {
             "program": {"type": "static_select", "selected_option": {"value": APPEALS}},
             "status": {"type": "static_select", "selected_option": {"value": "amber"}},
             "summary": {"type": "plain_text_input", "value": "Vendor ramp slipped a week"},
