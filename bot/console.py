@@ -353,6 +353,7 @@ def intro(console: Console) -> str:
     return (
         f"\nPulse console: you are {who} in {console.team_id}. Type slash commands as in Slack, e.g.\n"
         "  /program list    /risk list band:critical    /program show TNS-APPEALS\n"
+        "A command that opens a form in Slack (/risk add TNS-APPEALS) asks its fields here, one by one.\n"
         "help lists every command; /as lena acts as someone else; quit (or Ctrl-D) leaves.\n"
     )
 
