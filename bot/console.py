@@ -9,6 +9,7 @@ opens a form in Slack asks its fields one by one here (bot/console_form.py) and 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import itertools
 import json
 import logging
@@ -25,7 +26,7 @@ from pydantic import SecretStr
 from slack_bolt.request import BoltRequest
 
 from bot.app import create_app
-from bot.console_form import Ask, Cancelled, Names, Say, fill
+from bot.console_form import Ask, Cancelled, Pickers, Say, fill
 from bot.demo_data import DEMO_ADMIN, DEMO_CHANNELS, DEMO_TEAM, DEMO_USERS
 from bot.runtime import Runtime
 from bot.settings import SLACK_DEFAULT_API_URL, Settings
@@ -34,10 +35,14 @@ from bot.slack_client import make_web_client
 from bot.slack_stub import SlackStub
 from bot.startup import database_or_exit, fail, settings_or_exit
 from bot.terminal import to_terminal
+from commands import dates
 from commands.parse import names
+from commands.problems import UsageError
 from domain.spelling import did_you_mean
 from store.db import Database
 from store.programs import workspaces
+from store.settings import workspace_settings
+from store.types import utcnow
 
 CONSOLE_TOKEN = "xoxb-console"  # noqa: S105 - a fake bot token: the console only talks to its own stub
 CONSOLE_CHANNEL = "D0CONSOLE"  # commands are typed in a DM with Pulse unless --channel says otherwise
@@ -292,9 +297,9 @@ class Console:
                 raise Cancelled(f"Pulse answered HTTP {response.status}: {response.body}")
             return {str(block): self.render({"text": text}) for block, text in (errors or {}).items()}
 
-        names = Names(person=resolve_user, channel=self._channel_id, shown=self.names)
+        pickers = Pickers(person=resolve_user, channel=self._channel_id, date=self._date, shown=self.names)
         try:
-            fill(view, self.ask, self.say, submit, names)
+            fill(view, self.ask, self.say, submit, pickers)
         except Cancelled as left:
             return Exchange(str(left) or "Form closed: nothing was saved.", via="form")
         try:
@@ -302,6 +307,16 @@ class Console:
         except AssertionError:
             return Exchange("Saved.", self._posts(posted_before), "form")
         return Exchange(self.render(told[told_before].payload), self._posts(posted_before), "form")
+
+    def _date(self, text: str) -> dt.date | None:
+        """The date `text` means to the person, as a command's date field reads it (`fri`, `+2w`, `2027-01-15`)."""
+        with self.database.session() as session:
+            day_first = workspace_settings(session, self.team_id).day_first
+        today = utcnow().astimezone(self.runtime.directory.tz_for(self.team_id, self.user_id)).date()
+        try:
+            return dates.parse_date(text, today=today, day_first=day_first)
+        except UsageError:
+            return None
 
     def _channel_id(self, text: str) -> str | None:
         """A channel ID from `#tns-appeals`, `tns-appeals` or `C0APPEALS`."""

@@ -13,7 +13,7 @@ Ask = Callable[[str], str | None]  # a prompt -> the line typed (None at the end
 Say = Callable[[str], None]
 Submit = Callable[[dict[str, dict[str, Any]]], dict[str, str]]  # view state -> errors by block (none: saved)
 
-KEEP_HELP = "Enter keeps [what is shown], - clears a field, /cancel leaves without saving."
+KEEP_HELP = "Enter keeps [what is shown], - clears a field, \\n starts a new line, /cancel leaves without saving."
 CANCEL_WORDS = frozenset({"/cancel", "cancel"})
 CLEAR = "-"
 YES_WORDS = frozenset({"y", "yes", "true", "on", "1"})
@@ -34,11 +34,13 @@ class Cancelled(Exception):
 
 
 @dataclass(frozen=True)
-class Names:
-    """How the terminal shows and reads people and channels: `@priya` for U0PRIYA, `#tns-appeals` for C0APPEALS."""
+class Pickers:
+    """What stands in for Slack's pickers: people and channels by name (`@priya` for U0PRIYA, `#tns-appeals` for
+    C0APPEALS) and dates as the commands take them (`fri`, `+2w`, `2027-01-15`)."""
 
     person: Callable[[str], str | None]  # typed -> a user ID, None when it names nobody
     channel: Callable[[str], str | None]  # typed -> a channel ID, None when it names none
+    date: Callable[[str], dt.date | None]  # typed -> the date it means, None when none
     shown: Mapping[str, str]  # ID -> name
 
 
@@ -67,7 +69,7 @@ def initial_state(element: Mapping[str, Any]) -> dict[str, Any]:
     return state
 
 
-def shown_value(state: Mapping[str, Any], names: Names) -> str:
+def shown_value(state: Mapping[str, Any], pickers: Pickers) -> str:
     """What a field holds, as the terminal shows it ("" when empty)."""
     kind = state["type"]
     if kind == "static_select":
@@ -78,10 +80,10 @@ def shown_value(state: Mapping[str, Any], names: Names) -> str:
         return "yes" if state.get("selected_options") else "no"
     if kind in {"users_select", "multi_users_select"}:
         ids = state.get("selected_users") or [state.get("selected_user")]
-        return ", ".join("@" + names.shown.get(i, i).split(" ")[0] for i in ids if i)
+        return ", ".join("@" + pickers.shown.get(i, i).split(" ")[0] for i in ids if i)
     if kind in {"conversations_select", "multi_conversations_select"}:
         ids = state.get("selected_conversations") or [state.get("selected_conversation")]
-        return ", ".join("#" + names.shown.get(i, i) for i in ids if i)
+        return ", ".join("#" + pickers.shown.get(i, i) for i in ids if i)
     one = state.get("value") if kind == "plain_text_input" else state.get(ONE.get(kind, ""))
     return str(one or "")
 
@@ -96,7 +98,7 @@ def _empty(kind: str) -> dict[str, Any]:
     return {"type": kind, **({ONE[kind]: None} if kind in ONE else {MANY.get(kind, "value"): []})}
 
 
-def read_typed(element: Mapping[str, Any], typed: str, names: Names) -> dict[str, Any] | str:
+def read_typed(element: Mapping[str, Any], typed: str, pickers: Pickers) -> dict[str, Any] | str:
     """The state for what was typed into `element`, or what to say when it is not something the picker offers
     (the terminal stands in for Slack's pickers; every rule beyond them is the server's)."""
     kind = str(element["type"])
@@ -116,12 +118,10 @@ def read_typed(element: Mapping[str, Any], typed: str, names: Names) -> dict[str
             return {"type": kind, "selected_options": _options(element) if typed.lower() in YES_WORDS else []}
         return "yes or no"
     if kind == "datepicker":
-        try:
-            return {"type": kind, "selected_date": dt.date.fromisoformat(typed).isoformat()}
-        except ValueError:
-            return "a date like 2027-01-15"
+        day = pickers.date(typed)
+        return {"type": kind, "selected_date": day.isoformat()} if day else "a date like 2027-01-15, fri or +2w"
     people = kind in {"users_select", "multi_users_select"}
-    found = [(names.person if people else names.channel)(word) for word in typed.replace(",", " ").split()]
+    found = [(pickers.person if people else pickers.channel)(word) for word in typed.replace(",", " ").split()]
     if not found or None in found:
         return "a person like @priya" if people else "a channel like #tns-appeals"
     if kind in MANY:
@@ -139,33 +139,33 @@ def _describe(block: Mapping[str, Any], say: Say) -> None:
             say(f"    {number}. {_text(option['text'])}")
 
 
-def _prompt(block: Mapping[str, Any], state: Mapping[str, Any], names: Names) -> str:
+def _prompt(block: Mapping[str, Any], state: Mapping[str, Any], pickers: Pickers) -> str:
     label = _text(block.get("label"))
     hint = _text(block.get("hint"))
     required = "" if block.get("optional", True) else " *"
-    current = shown_value(state, names).replace("\n", " / ")
+    current = shown_value(state, pickers).replace("\n", " / ")
     return f"  {label}{required}{f' ({hint})' if hint else ''}{f' [{current}]' if current else ''}: "
 
 
-def _ask_field(block: Mapping[str, Any], state: dict[str, Any], ask: Ask, say: Say, names: Names) -> dict[str, Any]:
+def _ask_field(block: Mapping[str, Any], state: dict[str, Any], ask: Ask, say: Say, pickers: Pickers) -> dict[str, Any]:
     """One field, asked until the answer is one its picker takes (or kept)."""
     _describe(block, say)
     while True:
-        typed = ask(_prompt(block, state, names))
+        typed = ask(_prompt(block, state, pickers))
         if typed is None or typed.strip().lower() in CANCEL_WORDS:
             raise Cancelled
         typed = typed.strip()
-        answer = read_typed(block["element"], typed, names) if typed else state
+        answer = read_typed(block["element"], typed, pickers) if typed else state
         if isinstance(answer, str):
             say(f"    ! {answer}")
             continue
-        if not block.get("optional", True) and not shown_value(answer, names):
+        if not block.get("optional", True) and not shown_value(answer, pickers):
             say("    ! this field is required")
             continue
         return answer
 
 
-def fill(view: Mapping[str, Any], ask: Ask, say: Say, submit: Submit, names: Names) -> None:
+def fill(view: Mapping[str, Any], ask: Ask, say: Say, submit: Submit, pickers: Pickers) -> None:
     """Walk `view`'s input blocks with a prompt each, submit, and ask again only the fields the server refused
     (showing why, next to each); returns once saved. Raises `Cancelled` when the person leaves."""
     say(f"{_text(view.get('title'))}  ({KEEP_HELP})")
@@ -177,7 +177,7 @@ def fill(view: Mapping[str, Any], ask: Ask, say: Say, submit: Submit, names: Nam
     asking = list(inputs)
     while True:
         for block in asking:
-            state[block["block_id"]] = _ask_field(block, state[block["block_id"]], ask, say, names)
+            state[block["block_id"]] = _ask_field(block, state[block["block_id"]], ask, say, pickers)
         errors = submit(state)
         if not errors:
             return
