@@ -13,7 +13,7 @@ from bot import demo_data as demo
 from bot.console import Console
 from bot.settings import Settings
 from store.db import Database
-from store.models import AuditEvent, Risk, StatusUpdate
+from store.models import AuditEvent, Program, Risk, StatusUpdate
 from store.types import utcnow
 from tests.support.app import fetch, fetch_all
 from tests.support.cli import pulse
@@ -92,8 +92,7 @@ def console(database: Database, typist: Typist) -> Iterator[Console]:
 def test_a_refused_field_is_shown_next_to_it_and_asked_again(console: Console, typist: Typist) -> None:
     # program kept, amber, summary cleared, asks/ask-to/ask-by kept; then the summary again, as it is refused.
     typist.types("", "amber", "-", "", "", "", "Vendor ramp slipped a week")
-    with console.database.session() as session:
-        before = len(session.exec(StatusUpdate.__table__.select()).all())  # type: ignore[attr-defined]
+    before = len(fetch_all(console.database, StatusUpdate))
     answer = console.handle("/program status TNS-APPEALS") or ""
     assert answer.startswith("(A) AMBER recorded for TNS-APPEALS"), answer
     refused = [line for line in typist.shown if line.startswith("  Summary: ")]
@@ -137,3 +136,22 @@ def test_answers_a_picker_would_not_take_are_asked_again_and_cancel_saves_nothin
     assert "owner @omar, due Tue 2030-01-15" in answer, answer
     typist.types("", "Book the QBR")  # the input ends mid-form: nothing saved
     assert console.handle("/decision log TNS-APPEALS") == "Form closed: nothing was saved."
+
+
+def test_pickers_for_people_channels_and_yes_no_store_what_the_command_stores(console: Console, typist: Typist) -> None:
+    typed = (
+        "TNS-BY-COMMAND Vendor swap owner:@priya channel:#tns-appeals due:2030-03-31 restricted:yes members:@lena,@sam"
+    )
+    created = console.handle(f"/program new {typed}") or ""
+    assert created.startswith("[done] TNS-BY-COMMAND created: Vendor swap"), created
+    # key, title, owner, channel, due, restricted, members, channels
+    typist.types("TNS-BY-FORM", "Vendor swap", "@priya", "#tns-appeals", "2030-03-31", "yes", "@lena, @sam", "")
+    answer = console.handle("/program new") or ""
+    assert answer.startswith("[done] TNS-BY-FORM created: Vendor swap"), answer
+    by_command, by_form = (
+        fetch(console.database, Program, key="TNS-BY-COMMAND"),
+        fetch(console.database, Program, key="TNS-BY-FORM"),
+    )
+    ignored = {"id", "key", "created_at", "updated_at"}
+    assert by_form.model_dump(exclude=ignored) == by_command.model_dump(exclude=ignored)
+    assert (by_form.restricted, by_form.members, by_form.channel_id) == (True, ["U0LENA", "U0SAM"], "C0APPEALS")
