@@ -24,6 +24,7 @@ from typing import Any, Self, TextIO
 import typer
 from pydantic import SecretStr
 from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
 
 from bot.app import create_app
 from bot.console_form import Ask, Cancelled, Pickers, Say, fill
@@ -280,7 +281,8 @@ class Console:
             return Exchange(f"No reply within {REPLY_TIMEOUT_SECONDS:.0f}s.", self._posts(posted_before), "none")
         return Exchange(self.render(posted.payload), self._posts(posted_before), "response_url")
 
-    def _dispatch(self, body: str) -> Any:
+    def _dispatch(self, body: str) -> BoltResponse:
+        """Send `body`, signed as Slack signs it, through the Bolt app; its ack."""
         headers: dict[str, str | Sequence[str]] = {**signed_headers(self._secret, body)}
         return self.app.dispatch(BoltRequest(body=body, headers=headers))
 

@@ -88,22 +88,12 @@ def shown_value(state: Mapping[str, Any], pickers: Pickers) -> str:
     return str(one or "")
 
 
-def _empty(kind: str) -> dict[str, Any]:
-    if kind == "plain_text_input":
-        return {"type": kind, "value": None}
-    if kind == "static_select":
-        return {"type": kind, "selected_option": None}
-    if kind == "checkboxes":
-        return {"type": kind, "selected_options": []}
-    return {"type": kind, **({ONE[kind]: None} if kind in ONE else {MANY.get(kind, "value"): []})}
-
-
 def read_typed(element: Mapping[str, Any], typed: str, pickers: Pickers) -> dict[str, Any] | str:
     """The state for what was typed into `element`, or what to say when it is not something the picker offers
     (the terminal stands in for Slack's pickers; every rule beyond them is the server's)."""
     kind = str(element["type"])
     if typed == CLEAR:
-        return _empty(kind)
+        return initial_state({"type": kind})  # as an element that shows nothing
     if kind == "plain_text_input":
         return {"type": kind, "value": typed.replace("\\n", "\n")}
     if kind == "static_select":
