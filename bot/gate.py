@@ -23,14 +23,14 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.answers import ephemeral
 from bot.blocks import to_slack
-from bot.delivery import post_reply
+from bot.delivery import respond_quietly
 from bot.payloads import BlockAction, Shortcut, SlackEvent, SlashCommand, ViewSubmission
 from bot.present import markup
 from bot.runtime import Runtime
 from domain.errors import Busy
 from domain.messages import Message, Reply, error
 from store import requests
-from store.db import deadline, is_lock_timeout
+from store.db import deadline, is_lock_timeout, is_unavailable
 from store.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -181,7 +181,9 @@ class Gate:
                 return Answer(seen.status, seen.content_type or "application/json", (seen.body or "").encode())
             return self.instead(request.kind, request.payload, REPLAYED)
         answer = self._bolt(environ, body)
-        if answer.status >= 500:
+        if answer.status == HTTPStatus.SERVICE_UNAVAILABLE:  # a lock held too long, or the database away
+            answer = self.instead(request.kind, request.payload, error(Busy().code, {}))
+        elif answer.status >= 500:
             answer = self.instead(request.kind, request.payload, error("internal_error", {"incident": "gate"}))
         self._remember(request.fingerprint, answer)
         return answer
@@ -230,7 +232,7 @@ class Gate:
             return _json(_form_error(payload, text))
         url = payload.get("response_url")
         if isinstance(url, str) and url:
-            self.runtime.pool.submit(_respond_quietly, url, markup(reply.message, prefix))
+            self.runtime.pool.submit(respond_quietly, url, markup(reply.message, prefix))
         if kind == "event_callback" and not reply.ok:
             return Answer(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain", b"busy")  # Slack retries events later
         return _json(None)
@@ -247,15 +249,10 @@ def _form_error(payload: dict[str, Any], text: str) -> dict[str, Any]:
     return {"response_action": "push", "view": modal}
 
 
-def _respond_quietly(url: str, text: str) -> None:
-    try:
-        post_reply(url, text, replaces_ack=False)
-    except Exception as exc:
-        log.warning("could not tell the person through their response_url (%s)", type(exc).__name__)
-
-
 def _why(exc: BaseException) -> str:
-    return "a lock held too long" if is_lock_timeout(exc) else type(exc).__name__
+    if is_lock_timeout(exc):
+        return "a lock held too long"
+    return "the database unreachable" if is_unavailable(exc) else type(exc).__name__
 
 
 def _send(start_response: StartResponse, answer: Answer) -> list[bytes]:
