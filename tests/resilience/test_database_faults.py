@@ -231,7 +231,10 @@ class Traffic:
     """Keeps sending one request per surface in turn, from a thread, until stopped."""
 
     def __init__(self, pulse: ServedPulse, risk: int) -> None:
-        self.sends = {**surfaces(pulse, risk), "form": partial(self._form, pulse, risk)}
+        self.sends: dict[str, Callable[[], Answer]] = {
+            **surfaces(pulse, risk),
+            "form": partial(self._form, pulse, risk),
+        }
         self._likelihood = 1  # the risk's, as last changed
         self.sent: list[Sent] = []
         self.down = threading.Event()  # set while PostgreSQL is stopped
