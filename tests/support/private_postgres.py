@@ -38,6 +38,7 @@ class PrivatePostgres:
         self.root = root
         self.user = user
         self.data = root / "data"
+        self.server_log = str(root / "server.log")  # what the server itself prints
         self.port = free_port()
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{DATABASE}"
 
@@ -63,33 +64,25 @@ class PrivatePostgres:
     def start(self) -> None:
         """Start the server and wait until it accepts connections."""
         options = f"-k {self.root} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run(
-            "pg_ctl", "start", "-w", "-t", str(START_SECONDS), "-D", str(self.data), "-l", self._log, "-o", options
-        )
+        self._ctl("start", "-t", str(START_SECONDS), "-l", self.server_log, "-o", options)
 
     def stop(self) -> None:
         """Stop the server at once: every session is ended (`-m fast`), as when PostgreSQL is shut down."""
-        self._run("pg_ctl", "stop", "-w", "-m", "fast", "-D", str(self.data))
+        self._ctl("stop", "-m", "fast")
 
     def restart(self) -> None:
-        """`pg_ctl restart -m fast`: sessions ended, the server back, waited for."""
-        self._run(
-            "pg_ctl", "restart", "-w", "-m", "fast", "-t", str(START_SECONDS), "-D", str(self.data), "-l", self._log
-        )
+        """`pg_ctl restart -m fast`: sessions ended, the server back (with the same options), waited for."""
+        self._ctl("restart", "-m", "fast", "-t", str(START_SECONDS), "-l", self.server_log)
+
+    def _ctl(self, action: str, *args: str) -> None:
+        """`pg_ctl ACTION` on this cluster, waiting until it is done."""
+        self._run("pg_ctl", action, "-w", "-D", str(self.data), *args)
 
     def discard(self) -> None:
         """Stop the server if it runs (`-m immediate`: nothing of it is kept) and remove the cluster."""
         if (self.data / "postmaster.pid").exists():
-            self._run("pg_ctl", "stop", "-w", "-m", "immediate", "-D", str(self.data))
+            self._ctl("stop", "-m", "immediate")
         shutil.rmtree(self.root, ignore_errors=True)
-
-    @property
-    def _log(self) -> str:
-        return str(self.root / "server.log")
-
-    def log(self) -> str:
-        path = Path(self._log)
-        return path.read_text() if path.exists() else ""
 
 
 @contextmanager
