@@ -8,6 +8,7 @@ Pulse (its replica and its clock) recovers without a restart."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import subprocess
 import sys
 import threading
@@ -235,7 +236,7 @@ class Traffic:
             **surfaces(pulse, risk),
             "form": partial(self._form, pulse, risk),
         }
-        self._likelihood = 1  # the risk's, as last changed
+        self.likelihood = 1  # the risk's, as last changed by a form
         self.sent: list[Sent] = []
         self.down = threading.Event()  # set while PostgreSQL is stopped
         self._stop = threading.Event()
@@ -251,13 +252,13 @@ class Traffic:
 
     def _form(self, pulse: ServedPulse, risk: int) -> Answer:
         """The risk form, changing the likelihood each time (1 to 5, round)."""
-        likelihood = self._likelihood % 5 + 1
+        likelihood = self.likelihood % 5 + 1
         value = {"type": "static_select", "selected_option": {"value": str(likelihood)}}
         answer = pulse.submit_view(
             CallbackId.RISK_UPDATE.value, {**FORM, "likelihood": value}, private_metadata=f"R-{risk}"
         )
         if applied("form", answer):
-            self._likelihood = likelihood
+            self.likelihood = likelihood
         return answer
 
     def wait_for(self, reached: Callable[[], bool], timeout: float = 60) -> None:
@@ -308,12 +309,12 @@ def test_postgresql_restarted_and_stopped_under_requests(
         assert not (sent.while_down and applied(sent.surface, sent.answer)), sent
         figures.held += 1
     assert [s for s in traffic.sent if s.while_down], "no request came while PostgreSQL was down"
-    # Nothing half-applied: each risk added is one the person was told about, with its one audit row.
-    added = [s for s in traffic.sent if s.surface == "slash command" and applied(s.surface, s.answer)]
-    risks = fetch_all(served.database, Risk)
-    assert len(risks) == 1 + len(added)
-    created = fetch_all(served.database, AuditEvent, entity_type="risk", action="create")
-    assert len(created) == len(risks)
+    # Nothing half-applied: each change is one the person was told about, with its one audit row.
+    told = Counter(s.surface for s in traffic.sent if applied(s.surface, s.answer))
+    changes = Counter(e.action for e in fetch_all(served.database, AuditEvent, entity_type="risk"))
+    assert changes == {"create": 1 + told["slash command"], "update": told["form"], "review": told["button"]}
+    assert len(fetch_all(served.database, Risk)) == changes["create"]
+    assert fetch(served.database, Risk, number=risk).likelihood == traffic.likelihood
     # Recovered on its own: everything works again on the same process.
     for surface, send in traffic.sends.items():
         answer, seconds = timed(send)
@@ -322,7 +323,9 @@ def test_postgresql_restarted_and_stopped_under_requests(
 
 
 @pytest.mark.postgres
-def test_the_clock_recovers_when_postgresql_is_back(tmp_path: Path, figures: type[Figures]) -> None:
+def test_the_clock_recovers_when_postgresql_is_back(
+    tmp_path: Path, figures: type[Figures], caplog: pytest.LogCaptureFixture
+) -> None:
     """The serve's (and `pulse scheduler`'s) clock keeps its engine across an outage: the minute's tick while
     PostgreSQL is down is skipped with one line, the next one sends what is due, once; `pulse tick` (a cron
     job) exits with one line naming the database."""
@@ -345,8 +348,12 @@ def test_the_clock_recovers_when_postgresql_is_back(tmp_path: Path, figures: typ
             clock, _ = make_clock(pulse, pace_seconds=0)
             assert tick_at(clock, MORNING - dt.timedelta(minutes=1)).sent == 0  # its pool is connected
             cluster.stop()
+            caplog.clear()
             with at(MORNING):
                 _safe_tick(clock)  # what the clock's every-minute job runs
+            assert [(r.getMessage(), r.exc_info) for r in caplog.records if r.levelno >= logging.WARNING] == [
+                ("tick skipped: the database is away (the next minute tries again)", None)
+            ]
             ticked = pulse_tick(pulse, MORNING, tmp_path)
             figures.tried += 2
             assert (ticked.returncode, ticked.stdout) == (2, ""), ticked
@@ -370,12 +377,12 @@ def test_the_clock_recovers_when_postgresql_is_back(tmp_path: Path, figures: typ
             database.dispose()
 
 
-def pulse_tick(pulse: PulseHarness, at: dt.datetime, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """`pulse tick --at AT` on the harness's database and Slack, as cron would run it."""
+def pulse_tick(pulse: PulseHarness, instant: dt.datetime, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`pulse tick --at INSTANT` on the harness's database and Slack, as cron would run it."""
     return cli(
         "tick",
         "--at",
-        at.isoformat(),
+        instant.isoformat(),
         cwd=cwd,
         DATABASE_URL=pulse.database.url,
         SLACK_BOT_TOKEN=TOKEN,
