@@ -9,7 +9,7 @@ from slack_bolt.authorization import AuthorizeResult
 
 from bot.listeners import actions, commands, events, shortcuts, views
 from bot.runtime import Runtime
-from store.db import is_lock_timeout
+from store.db import is_lock_timeout, is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +49,15 @@ def create_app(runtime: Runtime) -> App:
 
 
 def _unexpected(error: Exception) -> BoltResponse:
-    """A listener that failed: one log line (a trace only when it is not a lock held too long); the gate
-    answers the person that nothing was saved and to try again."""
+    """A listener that failed: one log line (a trace only when it is not a lock held too long or the database
+    away, which are answered 503); the gate answers the person that nothing was saved and to try again."""
     if is_lock_timeout(error):
         log.warning("a request gave up waiting for a lock")
-    else:
-        log.error("a listener failed", exc_info=error)
+        return BoltResponse(status=503, body="")
+    if is_unavailable(error):
+        log.warning("a request could not reach the database")
+        return BoltResponse(status=503, body="")
+    log.error("a listener failed", exc_info=error)
     return BoltResponse(status=500, body="")
 
 

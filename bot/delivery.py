@@ -19,7 +19,7 @@ from bot.slack_client import TIMEOUT_SECONDS, retry_handlers
 from bot.uploads import File, figure_from, file_of, upload
 from domain.digests import FILE_KIND
 from store import outbox
-from store.db import Database
+from store.db import Database, is_unavailable
 from store.models import OutboxMessage, OutboxStatus
 from store.types import utcnow
 
@@ -112,6 +112,19 @@ class Deliverer:
             results += done
             if len(done) < batch:
                 return results
+
+    def deliver_now(self, ids: list[int]) -> list[Delivery]:
+        """Send what a change just queued (`ids`), for its reply to say where it went; when the database goes
+        away meanwhile, the change is saved all the same and its messages wait for the clock's next tick."""
+        if not ids:
+            return []
+        try:
+            return self.deliver(ids)
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            log.warning("could not send %d queued messages now (the database is away): the clock will", len(ids))
+            return []
 
     def deliver(
         self, ids: list[int] | None = None, *, now: dt.datetime | None = None, limit: int = 100
@@ -359,6 +372,15 @@ def post_reply(response_url: str, markup: str, *, replaces_ack: bool) -> Webhook
         response_url, timeout=TIMEOUT_SECONDS, retry_handlers=retry_handlers(idempotent=lambda _url: replaces_ack)
     )
     return webhook.send_dict(body)
+
+
+def respond_quietly(response_url: str, markup: str) -> None:
+    """Tell the person `markup` through their response_url once, without the outbox (for a reply about the
+    database being away, or a request never applied); a failure is only logged."""
+    try:
+        post_reply(response_url, markup, replaces_ack=False)
+    except Exception as exc:
+        log.warning("could not tell the person through their response_url (%s)", type(exc).__name__)
 
 
 def _retry_after(exc: SlackApiError) -> float | None:

@@ -1,7 +1,8 @@
 """The gate in front of Bolt for POST /slack/events: a body limit, the signature, the payload's shape, and
 replays. Every request is answered in time with a status a client can act on and without a stack trace:
 413 over the limit (refused before reading), 401 unsigned or signed badly or over 5 minutes ago, 400
-malformed, and a signed request seen before gets the first one's answer instead of being applied again."""
+malformed, and a signed request seen before gets the first one's answer instead of being applied again.
+Socket Mode's envelopes go through the same shape and replay checks (bot/socket_gate.py)."""
 
 from __future__ import annotations
 
@@ -23,14 +24,14 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.answers import ephemeral
 from bot.blocks import to_slack
-from bot.delivery import post_reply
+from bot.delivery import respond_quietly
 from bot.payloads import BlockAction, Shortcut, SlackEvent, SlashCommand, ViewSubmission
 from bot.present import markup
 from bot.runtime import Runtime
 from domain.errors import Busy
 from domain.messages import Message, Reply, error
 from store import requests
-from store.db import deadline, is_lock_timeout
+from store.db import deadline, is_lock_timeout, is_unavailable
 from store.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -126,6 +127,12 @@ def parse(body: bytes, content_type: str) -> SlackRequest:
             raise Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"content type {content_type or 'none'}")
     except (UnicodeDecodeError, ValueError, KeyError) as exc:
         raise Refused(HTTPStatus.BAD_REQUEST, f"an unreadable body ({type(exc).__name__})") from None
+    return checked(kind, payload, hashlib.sha256(body).hexdigest())
+
+
+def checked(kind: Any, payload: Any, digest: str) -> SlackRequest:
+    """The request of `kind` with `payload`, 400 when it is nothing Slack sends; `digest` fingerprints what
+    was received (an event is known by its ID instead: Slack's retries of it are new requests)."""
     if not isinstance(kind, str) or not isinstance(payload, dict):
         raise Refused(HTTPStatus.BAD_REQUEST, "a payload that is not a Slack request")
     shape = SlashCommand if kind == "command" else SHAPES.get(kind)
@@ -134,9 +141,9 @@ def parse(body: bytes, content_type: str) -> SlackRequest:
     except ValidationError as exc:
         problem = f"a {kind} payload of the wrong shape ({exc.error_count()} errors)"
         raise Refused(HTTPStatus.BAD_REQUEST, problem) from None
-    if isinstance(parsed, SlackEvent):  # Slack's retries of an event are new requests: the event's ID is the key
+    if isinstance(parsed, SlackEvent):
         return SlackRequest(kind, payload, f"event:{parsed.team_id}:{parsed.event_id}")
-    return SlackRequest(kind, payload, f"{_team(payload)}:{hashlib.sha256(body).hexdigest()}")
+    return SlackRequest(kind, payload, f"{_team(payload)}:{digest}")
 
 
 def _team(payload: dict[str, Any]) -> str:
@@ -146,29 +153,21 @@ def _team(payload: dict[str, Any]) -> str:
 
 
 class Gate:
-    """Wraps Bolt's WSGI handler (`slack`) with the checks above; one per process."""
+    """Replays and failures, for a request that passed its transport's checks (HTTP: the body limit and the
+    signature; Socket Mode: Slack's own connection): one per process."""
 
-    def __init__(self, slack: WsgiApp, runtime: Runtime) -> None:
-        secret = runtime.settings.slack_signing_secret
-        self.slack = slack
+    def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self.secret = secret.get_secret_value() if secret else None
         self._pruned_at = 0.0
         self._prune_lock = threading.Lock()
 
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        try:
-            body = read_body(environ)
-            verify(self.secret, environ, body)
-            request = parse(body, environ.get("CONTENT_TYPE", ""))
-        except Refused as refused:
-            log.warning("refused a request to %s: %s (%s)", environ.get("PATH_INFO"), refused, int(refused.status))
-            return _send(start_response, Answer(refused.status, "text/plain", refused.status.phrase.encode()))
+    def answer(self, request: SlackRequest, bolt: Callable[[], Answer]) -> Answer:
+        """Bolt's answer to `request` (`bolt` runs it), the first answer again if it was received before, or
+        "busy" when it cannot be recorded; a failure inside is answered with what to do, never a 5xx."""
         with deadline(ACK_DEADLINE_SECONDS):
-            answer = self._answer(request, environ, body)
-        return _send(start_response, answer)
+            return self._answer(request, bolt)
 
-    def _answer(self, request: SlackRequest, environ: dict[str, Any], body: bytes) -> Answer:
+    def _answer(self, request: SlackRequest, bolt: Callable[[], Answer]) -> Answer:
         try:
             with self.runtime.database.session(write=True, lock_wait=CLAIM_LOCK_WAIT) as session:
                 seen = requests.claim(session, request.fingerprint)
@@ -180,22 +179,13 @@ class Gate:
             if seen.status is not None:
                 return Answer(seen.status, seen.content_type or "application/json", (seen.body or "").encode())
             return self.instead(request.kind, request.payload, REPLAYED)
-        answer = self._bolt(environ, body)
-        if answer.status >= 500:
+        answer = bolt()
+        if answer.status == HTTPStatus.SERVICE_UNAVAILABLE:  # a lock held too long, or the database away
+            answer = self.instead(request.kind, request.payload, error(Busy().code, {}))
+        elif answer.status >= 500:
             answer = self.instead(request.kind, request.payload, error("internal_error", {"incident": "gate"}))
         self._remember(request.fingerprint, answer)
         return answer
-
-    def _bolt(self, environ: dict[str, Any], body: bytes) -> Answer:
-        """Bolt's answer to the request (the body already read is handed to it again)."""
-        got: dict[str, Any] = {}
-
-        def capture(status: str, headers: list[tuple[str, str]], _exc_info: Any = None) -> None:
-            got.update(status=int(status.split()[0]), headers=dict(headers))
-
-        inner = {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
-        content = b"".join(self.slack(inner, capture))
-        return Answer(got["status"], got["headers"].get("Content-Type", "application/json"), content)
 
     def _remember(self, fingerprint: str, answer: Answer) -> None:
         """Keep the answer for replays (best effort: the fingerprint itself is what stops a second run)."""
@@ -230,10 +220,41 @@ class Gate:
             return _json(_form_error(payload, text))
         url = payload.get("response_url")
         if isinstance(url, str) and url:
-            self.runtime.pool.submit(_respond_quietly, url, markup(reply.message, prefix))
+            self.runtime.pool.submit(respond_quietly, url, markup(reply.message, prefix))
         if kind == "event_callback" and not reply.ok:
             return Answer(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain", b"busy")  # Slack retries events later
         return _json(None)
+
+
+class HttpGate(Gate):
+    """Wraps Bolt's WSGI handler (`slack`) for POST /slack/events with every check above."""
+
+    def __init__(self, slack: WsgiApp, runtime: Runtime) -> None:
+        super().__init__(runtime)
+        secret = runtime.settings.slack_signing_secret
+        self.slack = slack
+        self.secret = secret.get_secret_value() if secret else None
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            body = read_body(environ)
+            verify(self.secret, environ, body)
+            request = parse(body, environ.get("CONTENT_TYPE", ""))
+        except Refused as refused:
+            log.warning("refused a request to %s: %s (%s)", environ.get("PATH_INFO"), refused, int(refused.status))
+            return _send(start_response, Answer(refused.status, "text/plain", refused.status.phrase.encode()))
+        return _send(start_response, self.answer(request, lambda: self._bolt(environ, body)))
+
+    def _bolt(self, environ: dict[str, Any], body: bytes) -> Answer:
+        """Bolt's answer to the request (the body already read is handed to it again)."""
+        got: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], _exc_info: Any = None) -> None:
+            got.update(status=int(status.split()[0]), headers=dict(headers))
+
+        inner = {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
+        content = b"".join(self.slack(inner, capture))
+        return Answer(got["status"], got["headers"].get("Content-Type", "application/json"), content)
 
 
 def _form_error(payload: dict[str, Any], text: str) -> dict[str, Any]:
@@ -247,15 +268,10 @@ def _form_error(payload: dict[str, Any], text: str) -> dict[str, Any]:
     return {"response_action": "push", "view": modal}
 
 
-def _respond_quietly(url: str, text: str) -> None:
-    try:
-        post_reply(url, text, replaces_ack=False)
-    except Exception as exc:
-        log.warning("could not tell the person through their response_url (%s)", type(exc).__name__)
-
-
 def _why(exc: BaseException) -> str:
-    return "a lock held too long" if is_lock_timeout(exc) else type(exc).__name__
+    if is_lock_timeout(exc):
+        return "a lock held too long"
+    return "the database unreachable" if is_unavailable(exc) else type(exc).__name__
 
 
 def _send(start_response: StartResponse, answer: Answer) -> list[bytes]:

@@ -18,7 +18,7 @@ from domain.context import Context
 from domain.errors import Busy, Invalid, PulseError
 from domain.inputs import Input, invalid
 from domain.messages import Reply, UseCase, error
-from store.db import is_lock_timeout
+from store.db import is_lock_timeout, is_unavailable
 from store.limits import TooLong
 from store.types import utcnow
 
@@ -56,9 +56,19 @@ def perform(
         problem = invalid(exc)
         return error(problem.code, problem.values, usage, field=problem.field)
     except Exception as exc:
-        if is_lock_timeout(exc):
-            log.warning("%s gave up waiting for a lock", case.name)
-            return error(Busy().code, {})
-        incident = uuid.uuid4().hex[:8]
-        log.exception("%s failed (ref %s)", case.name, incident)
-        return error("internal_error", {"incident": incident})
+        return unexpected(exc, case.name)
+
+
+def unexpected(exc: Exception, what: str) -> Reply:
+    """The reply to a failure of `what` that no rule explains, nothing saved (call it in the `except` block):
+    busy, try again, when a lock was held too long or the database is away (one log line), else an incident
+    reference (and the trace in the log)."""
+    if is_lock_timeout(exc):
+        log.warning("%s gave up waiting for a lock", what)
+        return error(Busy().code, {})
+    if is_unavailable(exc):
+        log.warning("%s could not reach the database (%s)", what, type(exc.__cause__ or exc).__name__)
+        return error(Busy().code, {})
+    incident = uuid.uuid4().hex[:8]
+    log.exception("%s failed (ref %s)", what, incident)
+    return error("internal_error", {"incident": incident})

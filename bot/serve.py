@@ -14,7 +14,7 @@ from bot.startup import database_or_exit, fail, settings_or_exit
 from bot.wsgi import WsgiApp, run_gunicorn, wsgi_app
 
 if TYPE_CHECKING:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from bot.socket_gate import GatedSocketModeHandler
 
 log = logging.getLogger("pulse")
 
@@ -53,17 +53,18 @@ def run_serve(*, force_http: bool, force_socket: bool, workers: int, threads: in
     run_gunicorn(factory, port=settings.port, workers=workers, threads=threads, on_ready=start_clock)
 
 
-def socket_mode_handler(runtime: Runtime) -> SocketModeHandler:
-    """The Bolt app behind a Socket Mode connection (not yet connected; call `connect()` or `start()`).
+def socket_mode_handler(runtime: Runtime) -> GatedSocketModeHandler:
+    """The Bolt app behind a Socket Mode connection and the gate (not yet connected; call `connect()` or
+    `start()`).
 
     slack_sdk's built-in client asks apps.connections.open (on SLACK_API_URL, with the app-level token)
     for the WebSocket URL: wss:// on Slack; a plain ws:// URL on any port but 443 works for local tests.
     """
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from bot.socket_gate import GatedSocketModeHandler
 
     if runtime.settings.slack_app_token is None:
         raise ValueError("Socket Mode needs SLACK_APP_TOKEN")
-    return SocketModeHandler(create_app(runtime), runtime.settings.slack_app_token.get_secret_value())
+    return GatedSocketModeHandler(create_app(runtime), runtime.settings.slack_app_token.get_secret_value(), runtime)
 
 
 def run_socket_mode(settings: Settings, *, scheduler: bool = True) -> None:

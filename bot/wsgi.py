@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-from bot.gate import Gate
+from bot.gate import HttpGate
 from bot.runtime import Runtime
 from bot.slack_health import SlackHealth
 
@@ -28,7 +28,7 @@ def wsgi_app(app: App, runtime: Runtime, slack_health: SlackHealth | None = None
     /healthz is 200 while the database answers (Pulse takes commands and queues its posts) and 503 when it
     does not; Slack's state (`reachable`, `unreachable`, `unknown`) is in the body, not in the status."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
-    gate = Gate(slack, runtime)
+    gate = HttpGate(slack, runtime)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == EVENTS_PATH and environ.get("REQUEST_METHOD") == "POST":

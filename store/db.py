@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from store.limits import refuse_overlong_text
@@ -18,6 +18,8 @@ from store.limits import refuse_overlong_text
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 LOCK_WAIT_OPTION = "pulse_lock_wait"  # seconds a session waits for a lock before giving up
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout expires
+# PostgreSQL's SQLSTATEs for "the server is away": connection exceptions, and shutdown or start-up under way
+SERVER_AWAY = ("08", "57P01", "57P02", "57P03")
 MIN_LOCK_WAIT = 0.05  # seconds: past a deadline a session still tries once, briefly
 _deadline: ContextVar[float | None] = ContextVar("pulse_lock_deadline", default=None)
 
@@ -84,6 +86,17 @@ def is_lock_timeout(exc: BaseException) -> bool:
         return False
     code = getattr(exc.orig, "sqlstate", None)
     return code == LOCK_NOT_AVAILABLE or "database is locked" in str(exc.orig)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether a database error means "the database server is away" (stopped, restarting, or the connection
+    to it lost): the transaction did not happen, and the pool connects again once the server is back."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    code = getattr(exc.orig, "sqlstate", "")  # psycopg's errors have one, None when no server answered
+    return isinstance(exc, OperationalError) if code is None else str(code).startswith(SERVER_AWAY)
 
 
 def create_db_engine(url: str) -> Engine:

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.clock.clock import Clock
 from bot.runtime import Runtime
+from store.db import is_unavailable
 
 log = logging.getLogger(__name__)
 JOB_ID = "pulse-tick"
@@ -17,8 +18,11 @@ JOB_ID = "pulse-tick"
 def _safe_tick(clock: Clock) -> None:
     try:
         clock.tick()
-    except Exception:  # one bad tick must not stop the clock; the next minute tries again
-        log.exception("tick failed")
+    except Exception as exc:  # one bad tick must not stop the clock; the next minute tries again
+        if is_unavailable(exc):
+            log.warning("tick skipped: the database is away (the next minute tries again)")
+        else:
+            log.exception("tick failed")
 
 
 def start_background(runtime: Runtime) -> Any:

@@ -11,13 +11,14 @@ from slack_bolt import Ack, App
 
 from bot.answers import delivery_notes, reply_markup
 from bot.blocks import to_slack
+from bot.delivery import respond_quietly
 from bot.forms import BY_CALLBACK
 from bot.home import publish_home
 from bot.ids import ActionId, CallbackId
 from bot.modals import FormState
 from bot.open_form import open_form
 from bot.payloads import BlockAction
-from bot.perform import perform
+from bot.perform import perform, unexpected
 from bot.present import markup
 from bot.replies import send_reply
 from bot.runtime import Runtime
@@ -84,7 +85,7 @@ def answer_click(runtime: Runtime, click: BlockAction) -> None:
             _update_copies(runtime, reply)
             return
         reply = Reply(Message("notice", reply.message.context), ok=False)  # e.g. "Already acknowledged by ..."
-    deliveries = runtime.deliverer.deliver(reply.outbox_ids) if reply.outbox_ids else []
+    deliveries = runtime.deliverer.deliver_now(reply.outbox_ids)
     if click.on_home:  # the tab shows the change
         publish_home(runtime, click.team_id, click.user.id)
     if click.response_url:
@@ -114,8 +115,10 @@ def _update_copies(runtime: Runtime, reply: Reply) -> None:
 def _answer_safely(runtime: Runtime, click: BlockAction) -> None:
     try:
         answer_click(runtime, click)
-    except Exception:
-        log.exception("click on %s failed", click.action.action_id)
+    except Exception as exc:  # perform() already turns use case failures into replies; this is the rest
+        reply = unexpected(exc, f"click on {click.action.action_id}")
+        if click.response_url:
+            respond_quietly(click.response_url, reply_markup(reply, runtime.settings.command_prefix))
 
 
 def register(app: App, runtime: Runtime) -> None:

@@ -13,12 +13,12 @@ from bot import uploads
 from bot.answers import as_ephemeral, delivery_notes, ephemeral, reply_markup
 from bot.open_form import form_for_command, open_form
 from bot.payloads import SlashCommand
-from bot.perform import perform
+from bot.perform import perform, unexpected
 from bot.replies import send_reply
 from bot.runtime import Runtime
 from commands.grammar import ParseContext
 from commands.parse import Parsed, names, parse, partial
-from domain.messages import Message, Reply, error
+from domain.messages import Message, Reply
 from store.settings import remember_team_domain, workspace_settings
 from store.types import utcnow
 
@@ -59,7 +59,7 @@ def answer_command(runtime: Runtime, request: SlashCommand) -> str | None:
         reply = perform(runtime, parsed.sub.runs, parsed.data, actor=actor, tz=tz, now=now, usage=usage)
     else:
         reply = parsed
-    deliveries = runtime.deliverer.deliver(reply.outbox_ids) if reply.outbox_ids else []
+    deliveries = runtime.deliverer.deliver_now(reply.outbox_ids)
     files = uploads.send(runtime.client, reply.uploads, request.user_id) if reply.uploads else []
     return reply_markup(reply, settings.command_prefix, delivery_notes(deliveries) + uploads.upload_notes(files))
 
@@ -67,9 +67,8 @@ def answer_command(runtime: Runtime, request: SlashCommand) -> str | None:
 def _answer_safely(runtime: Runtime, request: SlashCommand) -> str | None:
     try:
         return answer_command(runtime, request)
-    except Exception:  # perform() already turns use case failures into replies; this is the rest
-        log.exception("answering %s failed", request.command)
-        return reply_markup(error("internal_error", {"incident": "slash"}), runtime.settings.command_prefix)
+    except Exception as exc:  # perform() already turns use case failures into replies; this is the rest
+        return reply_markup(unexpected(exc, f"answering {request.command}"), runtime.settings.command_prefix)
 
 
 def _reply_later(runtime: Runtime, request: SlashCommand, text: str | None) -> None:

@@ -90,7 +90,7 @@ def register(app: App, runtime: Runtime) -> None:
         deliveries: list[Delivery] = []
         if reply.outbox_ids:  # e.g. a critical risk's alert goes out now, not at the next tick
             left = ACK_BUDGET_SECONDS - (time.monotonic() - started)
-            deliveries = runtime.within(max(left, 0.0), lambda: runtime.deliverer.deliver(reply.outbox_ids)) or []
+            deliveries = runtime.within(max(left, 0.0), lambda: runtime.deliverer.deliver_now(reply.outbox_ids)) or []
         ack()
         runtime.pool.submit(_tell, runtime, reply, state, submission.user.id, deliveries)
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import exc, text
 
-from store.db import SQLITE_BUSY_TIMEOUT_MS, Database, normalise_url
+from store.db import SQLITE_BUSY_TIMEOUT_MS, Database, is_unavailable, normalise_url
 from store.models import Risk
+from tests.support.replicas import free_port
 from tests.support.store import TEAM
 
 
@@ -69,3 +70,18 @@ def test_ping_is_false_when_the_database_cannot_be_reached(tmp_path: Path) -> No
         assert unreachable.ping() is False
     finally:
         unreachable.dispose()
+
+
+def test_a_server_that_is_away_is_told_from_a_bug(database: Database) -> None:
+    """`is_unavailable` (answered "busy, try again") is a server nobody answers on, never a faulty statement."""
+    with pytest.raises(exc.DBAPIError) as faulty, database.session() as session:
+        session.execute(text("SELECT * FROM no_such_table"))
+    assert not is_unavailable(faulty.value)
+    away = Database(f"postgresql://postgres@127.0.0.1:{free_port()}/pulse")  # nothing listens there
+    try:
+        with pytest.raises(exc.OperationalError) as refused, away.session() as session:
+            session.execute(text("SELECT 1"))
+    finally:
+        away.dispose()
+    assert is_unavailable(refused.value)
+    assert not is_unavailable(ValueError("not a database error"))

@@ -27,6 +27,8 @@ from bot.settings import Settings
 from bot.signing import slash_command_body
 from bot.slack_stub import SlackStub
 from store.db import Database
+from store.models import AuditEvent, Program
+from tests.support.app import fetch_all, nothing_written
 
 BOT_TOKEN = "xoxb" + "-socket-mode-test-bot-token"
 APP_TOKEN = "xapp" + "-1-A0PULSE-socket-mode-test-app-token"
@@ -196,3 +198,123 @@ def test_socket_mode_handler_needs_the_app_token(sqlite_database: Database) -> N
     settings = Settings(_env_file=None, SLACK_BOT_TOKEN=BOT_TOKEN, DATABASE_URL=sqlite_database.url)
     with pytest.raises(ValueError, match="SLACK_APP_TOKEN"):
         socket_mode_handler(Runtime.build(settings, sqlite_database))
+
+
+# The gate: redeliveries applied once, malformed payloads dropped ------------------------------------------
+
+
+def click_envelope(envelope_id: str, action_id: str, value: str, response_url: str) -> dict[str, Any]:
+    """A button click as Slack sends it over Socket Mode: a `block_actions` payload in an envelope."""
+    payload = {
+        "type": "block_actions",
+        "team": {"id": TEAM, "domain": "socket"},
+        "user": {"id": USER, "team_id": TEAM},
+        "channel": {"id": "C0GENERAL", "name": "general"},
+        "trigger_id": "1.738474920.8088930838d88f008e0",
+        "response_url": response_url,
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "pulse", "value": value}],
+    }
+    return {"envelope_id": envelope_id, "type": "interactive", "accepts_response_payload": False, "payload": payload}
+
+
+def home_envelope(envelope_id: str, event_id: str, retry: int = 0) -> dict[str, Any]:
+    """`app_home_opened` over Socket Mode; Slack's retry of it carries the same event_id in a new envelope."""
+    payload = {
+        "type": "event_callback",
+        "team_id": TEAM,
+        "api_app_id": "A0PULSE",
+        "event_id": event_id,
+        "event_time": 1700000000,
+        "event": {"type": "app_home_opened", "user": USER, "channel": "D0HOME", "tab": "home"},
+    }
+    envelope = {"envelope_id": envelope_id, "type": "events_api", "accepts_response_payload": False, "payload": payload}
+    return envelope | ({"retry_attempt": retry, "retry_reason": "timeout"} if retry else {})
+
+
+@pytest.fixture
+def connected(stub: SlackStub, link: SocketModeServer, sqlite_database: Database) -> Iterator[SocketModeServer]:
+    """`pulse serve`'s Socket Mode handler, connected to the local link."""
+    stub.on("apps.connections.open", {"ok": True, "url": link.url})
+    stub.users[USER] = {"real_name": "Owner", "tz": "Europe/Paris"}
+    settings = Settings(
+        _env_file=None,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_APP_TOKEN=APP_TOKEN,
+        SLACK_API_URL=stub.api_url,
+        DATABASE_URL=sqlite_database.url,
+    )
+    handler = socket_mode_handler(Runtime.build(settings, sqlite_database))
+    handler.connect()
+    assert link.connected.wait(TIMEOUT)
+    yield link
+    close(handler, link)
+
+
+def test_an_envelope_delivered_again_is_applied_once(
+    connected: SocketModeServer, stub: SlackStub, sqlite_database: Database
+) -> None:
+    new = slash_envelope("env-new", "/program", "new TNS-APPEALS Appeals SLA reduction", stub.response_url("new"))
+    connected.send(new)
+    first = connected.reply_to("env-new")
+    assert "TNS-APPEALS" in message_text(first["payload"])
+    connected.send(new)  # the same envelope again (e.g. after a reconnect): acknowledged with the first answer
+    assert connected.reply_to("env-new") == first
+    connected.send({**new, "envelope_id": "env-new-2"})  # the same command in another envelope
+    assert connected.reply_to("env-new-2")["payload"] == first["payload"]
+
+    risk = slash_envelope(
+        "env-risk", "/risk", "add TNS-APPEALS Vendor exits likelihood:2 impact:2", stub.response_url("r")
+    )
+    connected.send(risk)
+    assert "R-1 added" in message_text(connected.reply_to("env-risk")["payload"])
+    click = click_envelope("env-click", "risk_reviewed", "R-1", stub.response_url("click"))
+    connected.send(click)
+    connected.reply_to("env-click")
+    assert "R-1 reviewed" in str(stub.wait_for_response("click", timeout=TIMEOUT)[0].payload)
+    connected.send({**click, "envelope_id": "env-click-2"})
+    connected.reply_to("env-click-2")
+
+    connected.send(home_envelope("env-home", "Ev0HOME1"))
+    connected.reply_to("env-home")
+    stub.wait_for("views.publish", count=1, timeout=TIMEOUT)
+    connected.send(home_envelope("env-home-retry", "Ev0HOME1", retry=1))  # Slack's retry: a new envelope
+    connected.reply_to("env-home-retry")
+    connected.send(home_envelope("env-home-next", "Ev0HOME2"))  # another opening of the tab
+    connected.reply_to("env-home-next")
+    stub.wait_for("views.publish", count=2, timeout=TIMEOUT)
+
+    assert len(fetch_all(sqlite_database, Program)) == 1
+    assert [(e.entity_ref, e.action) for e in fetch_all(sqlite_database, AuditEvent)] == [
+        ("TNS-APPEALS", "create"),
+        ("R-1", "create"),
+        ("R-1", "review"),
+    ]
+    assert len(stub.responses("click")) == 1  # the click's reply, once
+    assert len(stub.calls("views.publish")) == 2  # once per event, not per delivery
+
+
+@pytest.mark.parametrize(
+    "envelope",
+    [
+        pytest.param({"type": "slash_commands", "payload": {"command": "/program", "text": "list"}}, id="no-user"),
+        pytest.param({"type": "slash_commands", "payload": "program list"}, id="text-payload"),
+        pytest.param({"type": "interactive", "payload": {"type": "block_actions", "actions": []}}, id="no-actions"),
+        pytest.param({"type": "interactive", "payload": {"type": 7}}, id="numeric-type"),
+        pytest.param({"type": "events_api", "payload": {"type": "event_callback", "event": {}}}, id="no-event-id"),
+        pytest.param({"type": "surprise", "payload": {"type": "block_actions"}}, id="unknown-envelope"),
+    ],
+)
+def test_a_malformed_envelope_is_acknowledged_and_dropped(
+    connected: SocketModeServer,
+    stub: SlackStub,
+    sqlite_database: Database,
+    caplog: pytest.LogCaptureFixture,
+    envelope: dict[str, Any],
+) -> None:
+    with nothing_written(sqlite_database):
+        connected.send({"envelope_id": "env-bad", **envelope})
+        assert connected.reply_to("env-bad") == {"envelope_id": "env-bad"}  # acknowledged, not answered
+    (refused,) = [r.getMessage() for r in caplog.records if r.name == "bot.socket_gate"]
+    assert refused.startswith(f"refused a Socket Mode {envelope['type']} envelope: a"), refused
+    assert not [r for r in caplog.records if r.exc_info], "a stack trace was logged"
+    assert [c.method for c in stub.calls() if c.method != "apps.connections.open"] == []
