@@ -19,7 +19,7 @@ from domain.inputs import Input
 from domain.lookup import program, program_to_change
 from domain.messages import Reply, reply, use_case
 from store import stakeholders
-from store.models import Program, Raci, Stakeholder, StakeholderFunction
+from store.models import Ask, Program, Raci, Stakeholder, StakeholderFunction
 
 # Other ways people write a function's name (`ds`, `Risk & Compliance`, `T&S ops`), after lower-casing and turning
 # everything but letters and digits into `_`.
@@ -77,8 +77,12 @@ class StakeholderMap:
 
 
 def _cleared(owning: Program, person: Stakeholder) -> bool:
-    """Whether the person may see the program without being an admin (what a DM to them may say)."""
-    return may_see(Actor(team_id=owning.team_id, user_id=person.user_id), owning)
+    return may_be_told(owning, person.user_id)
+
+
+def may_be_told(owning: Program, user_id: str) -> bool:
+    """Whether a DM to the person may name the program: they may see it without being an admin."""
+    return may_see(Actor(team_id=owning.team_id, user_id=user_id), owning)
 
 
 def maps_for(session: Session, program_list: list[Program]) -> dict[int, StakeholderMap]:
@@ -89,13 +93,16 @@ def maps_for(session: Session, program_list: list[Program]) -> dict[int, Stakeho
     return {p.id: StakeholderMap(p, grouped[p.id]) for p in program_list if p.id is not None}
 
 
-def addressees(session: Session, owning: Program, function_text: str | None) -> list[str]:
-    """Who an ask to a function is for: the program's people of that function (who may see it); none when the
-    function is unknown or has no one (its program's owner then chases it)."""
-    function = function_named(function_text or "")
-    if function is None:
-        return []
-    return maps_for(session, [owning])[owning.id or 0].of_function(function)
+def addressees(session: Session, asked: list[Ask], by_id: dict[int | None, Program]) -> dict[int, list[str]]:
+    """Who each ask to a function is for: its program's people of that function (who may see it), by ask id; none
+    when the function is unknown or has no one (the program's owner then chases it). One query, none without such
+    an ask."""
+    to_functions = [(a, function_named(a.to_function)) for a in asked if a.to_function and a.id is not None]
+    wanted = [(a, f) for a, f in to_functions if f is not None]
+    if not wanted:
+        return {}
+    maps = maps_for(session, list({a.program_id: by_id[a.program_id] for a, _f in wanted}.values()))
+    return {a.id or 0: maps[a.program_id].of_function(f) for a, f in wanted}
 
 
 class StakeholderAdd(Input):
