@@ -32,7 +32,7 @@ from domain.programs import ProgramCreate, ProgramEdit, ProgramQuery, ProgramRef
 from domain.stakeholders import StakeholderAdd, StakeholderQuery, StakeholderRemove
 from domain.status import DIMENSIONS
 from store.ids import Kind
-from store.models import Confidence, Rag, Raci
+from store.models import Confidence, Raci, Rag
 
 COMMAND = Command("program", "record and follow programs: status, milestones, archive")
 
@@ -296,7 +296,9 @@ def people(args: Args, ctx: ParseContext) -> Input:
     key, values = program_key(args), args.values
     if len(args.words) == 1 and not values:
         return StakeholderQuery(key=key)
-    verb = pick(args.word(1), ["add", "remove"], code="unknown_choice", field="people change", allowed=["add", "remove"])
+    verb = pick(
+        args.word(1), ["add", "remove"], code="unknown_choice", field="people change", allowed=["add", "remove"]
+    )
     if len(args.words) < 3:
         raise UsageError("people_needs_person", verb=verb, key=key)
     user_id = parse_user(args.words[2], ctx)

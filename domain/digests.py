@@ -302,7 +302,6 @@ def send(ctx: Context, data: DigestTarget) -> Reply:
     if program is not None and not may_post_in(program, channel):
         raise Forbidden("restricted_channel", key=program.key, channel=channel)
     which = program.key if program else PORTFOLIO
-    sends = audit.history(ctx.session, ctx.team_id, "digest", which, limit=SENDS_LOOKED_AT)
     _cool_down(ctx, which, "channel_id", channel)
     digest = _build(ctx, program, channel)
     post = digest.post(channel, dedupe_key=f"digest-now:{uuid.uuid4().hex}", entity_ref=which)
@@ -339,7 +338,9 @@ def _send_to_function(ctx: Context, program: Program | None, function: Stakehold
     scope = [program] if program else visible_programs(ctx.session, ctx.actor)
     people = sorted({p for m in maps_for(ctx.session, scope).values() for p in m.of_function(function)})
     if not people:
-        raise Invalid("digest_function_empty", field="function", function=function.value, key=program.key if program else None)
+        raise Invalid(
+            "digest_function_empty", field="function", function=function.value, key=program.key if program else None
+        )
     which = program.key if program else PORTFOLIO
     _cool_down(ctx, which, "function", function.value)
     posts = []

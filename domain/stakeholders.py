@@ -73,7 +73,9 @@ class StakeholderMap:
 
     def of_function(self, function: StakeholderFunction) -> list[str]:
         """The people of `function` who may see the program, each once."""
-        return list(dict.fromkeys(p.user_id for p in self.people if p.function == function and _cleared(self.program, p)))
+        return list(
+            dict.fromkeys(p.user_id for p in self.people if p.function == function and _cleared(self.program, p))
+        )
 
 
 def _cleared(owning: Program, person: Stakeholder) -> bool:
@@ -189,4 +191,3 @@ def show(ctx: Context, data: StakeholderQuery) -> Reply:
     """A program's stakeholders, grouped by function (anyone who may see the program)."""
     found = program(ctx.session, ctx.actor, data.key)
     return reply("people_show", m=maps_for(ctx.session, [found])[found.id or 0], functions=list(StakeholderFunction))
-

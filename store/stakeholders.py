@@ -21,5 +21,7 @@ def for_programs(session: Session, program_ids: list[int], *, lock: bool = False
 
 def of_person(session: Session, program_id: int, user_id: str) -> list[Stakeholder]:
     """Every row (removed ones too) of one person around one program, locked for a change."""
-    statement = select(Stakeholder).where(col(Stakeholder.program_id) == program_id, col(Stakeholder.user_id) == user_id)
+    statement = select(Stakeholder).where(
+        col(Stakeholder.program_id) == program_id, col(Stakeholder.user_id) == user_id
+    )
     return list(session.exec(statement.order_by(col(Stakeholder.function)).with_for_update()))

@@ -98,7 +98,9 @@ def test_close_spellings_of_a_function_are_understood(program: PulseHarness, dat
 
 def test_owner_members_and_admins_change_the_map_others_may_not(program: PulseHarness, database: Database) -> None:
     with nothing_written(database):
-        answer = refused(program.command("/program", f"people {APPEALS} add {mention(ANA)} function:legal", user=STRANGER))
+        answer = refused(
+            program.command("/program", f"people {APPEALS} add {mention(ANA)} function:legal", user=STRANGER)
+        )
     assert "its members or a Pulse admin may change the stakeholders of TNS-APPEALS" in answer.text
     ok(program.command("/program", f"people {APPEALS} add {mention(ANA)} function:legal", user=MEMBER))
     ok(program.command("/program", f"people {APPEALS} add {mention(ANA)} function:product", user=ADMIN))
