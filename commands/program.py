@@ -296,6 +296,8 @@ def people(args: Args, ctx: ParseContext) -> Input:
     key, values = program_key(args), args.values
     if len(args.words) == 1 and not values:
         return StakeholderQuery(key=key)
+    if len(args.words) == 1:
+        raise UsageError("people_needs_person", verb="add", key=key)
     verb = pick(
         args.word(1), ["add", "remove"], code="unknown_choice", field="people change", allowed=["add", "remove"]
     )
