@@ -125,7 +125,10 @@ def test_a_restricted_programs_map_is_not_found_and_names_only_cleared_people(
 
 
 def test_a_decision_takes_consulted_and_informed_from_the_map(program: PulseHarness, database: Database) -> None:
-    number = log_decision(program, "Use vendor B")
+    answer = ok(program.command("/decision", f"log {APPEALS} Use vendor B"))
+    assert f"Informed (from the stakeholders): <@{SAM}>; they hear of it in their next morning DM." in answer.text
+    assert f"consulted <@{LENA}>" in answer.text
+    number = 1
     decision = fetch(database, Decision, number=number)
     assert (decision.consulted, decision.informed) == ([LENA], [SAM])
     given = log_decision(program, "Freeze ranking", fields=f"informed:{mention(ANA)}")
