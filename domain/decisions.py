@@ -92,7 +92,8 @@ def log(ctx: Context, data: DecisionCreate) -> Reply:
     ctx.created(decision, "decision", label, owning)
     context = {"program": owning, "decision": decision}
     return Reply(
-        Message("decision_logged", {**context, "from_map": data.informed is None}), posts=post_to(owning.channel_id, Message("decision_post", context), label)
+        Message("decision_logged", {**context, "from_map": data.informed is None}),
+        posts=post_to(owning.channel_id, Message("decision_post", context), label),
     )
 
 
