@@ -72,3 +72,4 @@ depends  # /program depends builder, registered by decorator (commands/program.p
 _.filled_pct  # read by templates (staff_lines.j2)
 _.updated_by  # kept for the audit trail (store/models.py StaffingLine)
 updated_by  # kept for the audit trail (store/models.py StaffingLine)
+_.by_function  # read by templates (people_lines.j2, people_show.j2)

@@ -15,6 +15,7 @@ from bot.terminal import to_terminal
 from domain.access import Actor
 from domain.bands import Band
 from domain.portfolio import portfolio
+from domain.stakeholders import maps_for
 from store.db import Database
 from store.migrate import upgrade
 from store.types import utcnow
@@ -69,8 +70,9 @@ def portfolio_text(database: Database, *, today: dt.date, now: dt.datetime) -> s
     viewer = Actor(team_id=demo.DEMO_TEAM, user_id=demo.DEMO_ADMIN, is_admin=True)
     with database.session() as session:
         facts = portfolio(session, viewer, today=today, now=now)
+        people = maps_for(session, [f.program for f in facts])
     counts = {"red": 0, "amber": 0, "green": 0, "none": 0}
     for item in facts:
         counts[item.rag.value if item.rag else "none"] += 1
-    markup = render("portfolio_summary", facts=facts, counts=counts, today=today, now=now, bands=Band)
+    markup = render("portfolio_summary", facts=facts, counts=counts, today=today, now=now, bands=Band, people=people)
     return to_terminal(markup, names={**demo.DEMO_USERS, **demo.DEMO_CHANNELS})

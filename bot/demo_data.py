@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from domain import actions, asks, decisions, kpis, milestones, programs, risks
+from domain import actions, asks, decisions, kpis, milestones, programs, risks, stakeholders
 from domain.access import Actor
 from domain.actions import ActionCreate
 from domain.asks import AskAnswer, AskTo
@@ -22,10 +22,23 @@ from domain.messages import UseCase
 from domain.milestones import MilestoneCreate, MilestoneUpdate
 from domain.programs import ProgramCreate, StatusReport
 from domain.risks import RiskClose, RiskCreate, RiskUpdate
+from domain.stakeholders import StakeholderAdd
 from store import asks as ask_rows
 from store import audit as audit_rows
 from store import programs as program_rows
-from store.models import Decision, Kpi, KpiDirection, Milestone, Program, Rag, Risk, RiskResponse, StatusUpdate
+from store.models import (
+    Decision,
+    Kpi,
+    KpiDirection,
+    Milestone,
+    Program,
+    Raci,
+    Rag,
+    Risk,
+    RiskResponse,
+    StakeholderFunction,
+    StatusUpdate,
+)
 
 DEMO_TEAM = "T0DEMO"
 DEMO_USERS = {
@@ -408,7 +421,39 @@ def seed(session: Session, today: dt.date, now: dt.datetime) -> bool:
         omar, "TNS-HASH-MIGRATION", title="Data-transfer impact assessment", owner_id="U0SAM", due=today - 1 * day
     )
     _seed_evidence(demo, today)
+    _seed_stakeholders(demo)
     return True
+
+
+# Stakeholders (issue 13): who to keep informed around each program, by function ----------------------------
+
+STAKEHOLDERS = [  # (program, person, function, role); the restricted program names only its owner and members
+    ("TNS-APPEALS", "U0OMAR", StakeholderFunction.FINANCE, Raci.CONSULTED),
+    ("TNS-APPEALS", "U0SAM", StakeholderFunction.LEGAL, Raci.CONSULTED),
+    ("TNS-APPEALS", "U0LENA", StakeholderFunction.DATA_SCIENCE, Raci.RESPONSIBLE),
+    ("TNS-APPEALS", "U0ADMIN", StakeholderFunction.LEADERSHIP, Raci.INFORMED),
+    ("TNS-CLASSIFIER", "U0MARCO", StakeholderFunction.PRODUCT, Raci.ACCOUNTABLE),
+    ("TNS-CLASSIFIER", "U0JUN", StakeholderFunction.RISK_COMPLIANCE, Raci.CONSULTED),
+    ("TNS-CLASSIFIER", "U0SAM", StakeholderFunction.LEGAL, Raci.INFORMED),
+    ("TNS-WELLNESS", "U0ADMIN", StakeholderFunction.OPERATIONS, Raci.ACCOUNTABLE),
+    ("TNS-WELLNESS", "U0OMAR", StakeholderFunction.FINANCE, Raci.INFORMED),
+    ("TNS-VENDOR-QA", "U0OMAR", StakeholderFunction.FINANCE, Raci.CONSULTED),
+    ("TNS-VENDOR-QA", "U0PRIYA", StakeholderFunction.OPERATIONS, Raci.INFORMED),
+    ("TNS-ELECTION", "U0LENA", StakeholderFunction.DATA_SCIENCE, Raci.CONSULTED),
+    ("TNS-ELECTION", "U0MARCO", StakeholderFunction.PRODUCT_SAFETY, Raci.RESPONSIBLE),
+    ("TNS-ELECTION", "U0ADMIN", StakeholderFunction.LEADERSHIP, Raci.INFORMED),
+    ("TNS-HASH-MIGRATION", "U0SAM", StakeholderFunction.LEGAL, Raci.CONSULTED),
+    ("TNS-HASH-MIGRATION", "U0JUN", StakeholderFunction.RISK_COMPLIANCE, Raci.ACCOUNTABLE),
+]
+
+
+def _seed_stakeholders(demo: _Seeder) -> None:
+    """Each program's stakeholder map, added by its owner (a week ago, after the history above)."""
+    for key, person, function, role in STAKEHOLDERS:
+        program = program_rows.by_key(demo.session, DEMO_TEAM, key)
+        assert program is not None, key
+        data = StakeholderAdd(key=key, user_id=person, function=function, role=role)
+        demo.run(program.owner_id, stakeholders.add, data, "added", 7)
 
 
 # Evidence (issue 12): KPIs with weekly readings, and a week of risk and delivery movement -------------------

@@ -53,6 +53,7 @@ def queue_posts(session: Session, team_id: str, posts: list[Post], prefix: str) 
                 kind=DETAIL_KIND,
                 markup=markup(detail, prefix),
                 channel_id=post.channel_id,
+                user_id=post.user_id,
                 thread_parent_id=queued.id,
                 entity_ref=post.entity_ref,
             )

@@ -67,4 +67,5 @@ EMOJI_TEXT = {
     ":arrow_down:": "[down]",
     ":new:": "[new]",
     ":bar_chart:": "[kpi]",
+    ":busts_in_silhouette:": "[people]",
 }

@@ -24,7 +24,8 @@ def _number(args: Args, index: int) -> int:
     "log",
     usage='KEY Title... [decider:@u] [why:"..."] [options:"..."] [consulted:@a,@b] [informed:@a,@b] '
     '[context:"..."] [status:proposed|decided]',
-    summary="Log a decision (anyone who may see the program; you are its driver). Posted to the channel.",
+    summary="Log a decision (anyone who may see the program; you are its driver). Posted to the channel. "
+    "Consulted and informed left out are the program's stakeholders with those roles (`/program people`).",
     runs=decisions.log,
     fields=[
         field_("decider", parse_user),
@@ -49,8 +50,8 @@ def log(args: Args, _ctx: ParseContext) -> DecisionCreate:
         rationale=values.get("why"),
         options=values.get("options"),
         context=values.get("context"),
-        consulted=values.get("consulted", []),
-        informed=values.get("informed", []),
+        consulted=values.get("consulted"),
+        informed=values.get("informed"),
         status=values.get("status", DecisionStatus.DECIDED),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from commands.grammar import ParseContext, parse_channel, parse_id
+from commands.grammar import ParseContext, parse_channel, parse_function, parse_id
 from commands.problems import UsageError
 from commands.registry import Args, Command, field_
 from domain import digests, schedules
@@ -13,6 +13,7 @@ from domain.digests import DigestTarget
 from domain.inputs import Nothing, NumberRef
 from domain.schedules import ScheduleCreate
 from store.ids import Kind
+from store.models import StakeholderFunction
 
 COMMAND = Command("digest", "team and leadership digests: preview, send now, schedule")
 
@@ -39,6 +40,11 @@ def _zone(raw: str, _ctx: ParseContext) -> str:
     return raw
 
 
+def _to(raw: str, ctx: ParseContext) -> str | StakeholderFunction:
+    """`to:#channel`, or a function (`to:finance`): the digest goes by DM to that function's people."""
+    return parse_channel(raw, ctx) if raw.startswith(("#", "<#")) else parse_function(raw, ctx)
+
+
 def _key(words: list[str]) -> str | None:
     """The program named by the first word (None for the portfolio)."""
     return words[0] if words else None
@@ -57,14 +63,19 @@ def preview(args: Args, _ctx: ParseContext) -> DigestTarget:
 
 @COMMAND.sub(
     "send",
-    usage="[KEY] [to:#c]",
-    summary="Post a digest now: to `to:`, else the program's channel, else this channel.",
+    usage="[KEY] [to:#c|FUNCTION]",
+    summary="Post a digest now: to `to:`, else the program's channel, else this channel. `to:finance` (any "
+    "function of `/program people`) sends it by DM to that function's people instead (admins; a program's owner "
+    "for its digest).",
     runs=digests.send,
-    fields=[field_("to", parse_channel)],
-    examples=["digest send TNS-APPEALS", "digest send to:#tns-leadership"],
+    fields=[field_("to", _to)],
+    examples=["digest send TNS-APPEALS", "digest send to:#tns-leadership", "digest send to:finance"],
 )
 def send(args: Args, _ctx: ParseContext) -> DigestTarget:
-    return DigestTarget(key=_key(args.words), channel_id=args.values.get("to"))
+    to = args.values.get("to")
+    if isinstance(to, StakeholderFunction):
+        return DigestTarget(key=_key(args.words), function=to)
+    return DigestTarget(key=_key(args.words), channel_id=to)
 
 
 @COMMAND.sub(

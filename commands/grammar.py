@@ -18,7 +18,9 @@ from commands.problems import UsageError
 from commands.suggest import pick
 from domain.asks import AskTo
 from domain.spelling import undashed_id
+from domain.stakeholders import function_named
 from store.ids import Kind, parse_ref
+from store.models import StakeholderFunction
 
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 CHANNEL_MENTION = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>$")
@@ -68,6 +70,15 @@ def parse_addressee(raw: str, ctx: ParseContext) -> AskTo:
     if not FUNCTION_NAME.fullmatch(raw.strip()):
         raise UsageError("not_an_addressee", value=raw)
     return AskTo(function=raw.strip())
+
+
+def parse_function(raw: str, _ctx: ParseContext) -> StakeholderFunction:
+    """A function around a program (`legal`, `Data Science`, `ds`, `risk&compliance`), with a did-you-mean."""
+    found = function_named(raw)
+    if found is not None:
+        return found
+    allowed = [f.value for f in StakeholderFunction]
+    return StakeholderFunction(pick(raw, allowed, code="unknown_choice", field="function", allowed=allowed))
 
 
 def parse_channel(raw: str, ctx: ParseContext) -> str:

@@ -60,6 +60,8 @@ CODES: Mapping[str, frozenset[str]] = {
         "extra_words": ("extra",),
         "edit_takes_fields": (),
         "title_twice": (),
+        "people_needs_person": ("verb", "key"),
+        "people_remove_role": (),
     }.items()
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from commands.common import no_words_after, program_key, title
 from commands.grammar import (
     ParseContext,
@@ -12,6 +14,7 @@ from commands.grammar import (
     parse_channels,
     parse_checkin,
     parse_date,
+    parse_function,
     parse_id,
     parse_text,
     parse_user,
@@ -19,14 +22,17 @@ from commands.grammar import (
 )
 from commands.problems import UsageError
 from commands.registry import Args, Command, field_
-from domain import dependencies, milestones, programs
+from commands.suggest import pick
+from domain import dependencies, milestones, programs, stakeholders
 from domain.dependencies import DependencyCreate
-from domain.inputs import NumberRef
+from domain.inputs import Input, NumberRef
+from domain.messages import UseCase
 from domain.milestones import MilestoneCreate, MilestoneUpdate
 from domain.programs import ProgramCreate, ProgramEdit, ProgramQuery, ProgramRef, StatusReport
+from domain.stakeholders import StakeholderAdd, StakeholderQuery, StakeholderRemove
 from domain.status import DIMENSIONS
 from store.ids import Kind
-from store.models import Confidence, Rag
+from store.models import Confidence, Raci, Rag
 
 COMMAND = Command("program", "record and follow programs: status, milestones, archive")
 
@@ -260,3 +266,49 @@ def edit(args: Args, _ctx: ParseContext) -> ProgramEdit:
 )
 def archive(args: Args, _ctx: ParseContext) -> ProgramRef:
     return ProgramRef(key=program_key(args))
+
+
+PEOPLE_CASES: dict[type[Input], UseCase[Any]] = {
+    StakeholderQuery: stakeholders.show,
+    StakeholderAdd: stakeholders.add,
+    StakeholderRemove: stakeholders.remove,
+}
+
+
+@COMMAND.sub(
+    "people",
+    usage="KEY [add @u function:F [role:responsible|accountable|consulted|informed] | remove @u [function:F]]",
+    summary="Who to keep informed, by function (finance, legal, product, data_science, product_safety, "
+    "risk_compliance, operations, leadership), each with a RACI role (informed unless given); alone it shows the "
+    "map. Changed by the program's owner, members or an admin. Decisions take their Consulted and Informed from "
+    "it, and an ask to a function goes to its people.",
+    runs=stakeholders.show,
+    route=lambda data: PEOPLE_CASES[type(data)],
+    fields=[field_("function", parse_function), field_("role", choice(Raci, "role"))],
+    examples=[
+        "program people TNS-APPEALS add @lena function:legal role:consulted",
+        "program people TNS-APPEALS remove @lena function:legal",
+        "program people TNS-APPEALS",
+    ],
+    min_words=1,
+)
+def people(args: Args, ctx: ParseContext) -> Input:
+    key, values = program_key(args), args.values
+    if len(args.words) == 1 and not values:
+        return StakeholderQuery(key=key)
+    if len(args.words) == 1:
+        raise UsageError("people_needs_person", verb="add", key=key)
+    verb = pick(
+        args.word(1), ["add", "remove"], code="unknown_choice", field="people change", allowed=["add", "remove"]
+    )
+    if len(args.words) < 3:
+        raise UsageError("people_needs_person", verb=verb, key=key)
+    user_id = parse_user(args.words[2], ctx)
+    no_words_after(args, 3)
+    if verb == "remove":
+        if "role" in values:
+            raise UsageError("people_remove_role")
+        return StakeholderRemove(key=key, user_id=user_id, function=values.get("function"))
+    if "function" not in values:
+        raise UsageError("field_required", field="function")
+    return StakeholderAdd(key=key, user_id=user_id, function=values["function"], role=values.get("role", Raci.INFORMED))

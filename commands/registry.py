@@ -63,7 +63,8 @@ Builder = Callable[[Args, ParseContext], Input]
 class Subcommand:
     """One `/command sub ...`: its grammar, help text, the builder of its input and its use case.
 
-    `runs` is None for the one subcommand the parser answers itself (`/pulse help`)."""
+    `runs` is None for the one subcommand the parser answers itself (`/pulse help`). `route`, when given, picks
+    the use case from the built input (one subcommand with verbs: `/program people KEY [add|remove] ...`)."""
 
     command: str
     name: str
@@ -75,6 +76,11 @@ class Subcommand:
     flags: frozenset[str] = frozenset()
     examples: tuple[str, ...] = ()
     min_words: int = 0
+    route: Callable[[Input], UseCase[Any]] | None = None
+
+    def case_for(self, data: Input) -> UseCase[Any] | None:
+        """The use case that runs `data`."""
+        return self.route(data) if self.route is not None else self.runs
 
     def usage_line(self, prefix: str = "") -> str:
         return f"/{prefix}{self.command} {self.name} {self.usage}".strip()
@@ -118,6 +124,7 @@ class Command:
         flags: Iterable[str] = (),
         examples: Iterable[str] = (),
         min_words: int = 0,
+        route: Callable[[Input], UseCase[Any]] | None = None,
     ) -> Callable[[Builder], Builder]:
         """Register the decorated builder as `/name sub ...`, run by the use case `runs`."""
 
@@ -133,6 +140,7 @@ class Command:
                 flags=frozenset(flags),
                 examples=tuple(examples),
                 min_words=min_words,
+                route=route,
             )
             return build
 

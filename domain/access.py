@@ -72,3 +72,9 @@ def require_cleared(actor: Actor, program: Program, user_id: str, role: str) -> 
         return
     if program.restricted and user_id != program.owner_id and user_id not in program.members:
         raise Forbidden("not_cleared", user=user_id, role=role, key=program.key)
+
+
+def require_program_team(actor: Actor, program: Program, act: str) -> None:
+    """The program's owner, its members or an admin may `act` (keep its stakeholder map)."""
+    if not is_program_owner(actor, program) and actor.user_id not in program.members:
+        raise Forbidden("only_program_team", owner=program.owner_id, act=act, key=program.key)

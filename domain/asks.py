@@ -14,6 +14,7 @@ from domain.inputs import Input, NumberRef
 from domain.lookup import item, program, visible_programs
 from domain.messages import Message, Reply, post_to, reply, use_case
 from domain.pages import page
+from domain.stakeholders import addressees
 from store import asks
 from store.ids import Kind, next_number, ref
 from store.models import Ask, AskState, Program
@@ -88,9 +89,12 @@ def _open_ask(ctx: Context, number: int, act: str) -> tuple[Ask, Program, str]:
 
 @use_case(writes=True)
 def answer(ctx: Context, data: AskAnswer) -> Reply:
-    """Answer an ask (the person asked, the program owner or an admin); the answer is posted to the channel."""
+    """Answer an ask (the person asked or, for an ask to a function, its people on the program; the program owner
+    or an admin); the answer is posted to the channel."""
     ask, owning, label = _open_ask(ctx, data.number, "answer")
-    require_owner_of(ctx.actor, owning, ask.to_user or owning.owner_id, "ask_addressee", "answer", label)
+    asked = [ask.to_user] if ask.to_user else addressees(ctx.session, [ask], {owning.id: owning}).get(ask.id or 0, [])
+    if ctx.actor.user_id not in asked:
+        require_owner_of(ctx.actor, owning, ask.to_user or owning.owner_id, "ask_addressee", "answer", label)
     if not data.answer.strip():
         raise Invalid("answer_needs_text", field="answer", ref=label)
     with ctx.changing(ask, "ask", label, "answer", owning):

@@ -11,10 +11,11 @@ from domain.inputs import Input, NumberRef
 from domain.lookup import item, program, visible_programs
 from domain.messages import Message, Reply, post_to, reply, use_case
 from domain.pages import page
+from domain.stakeholders import maps_for
 from store import decisions
 from store.audit import snapshot
 from store.ids import Kind, next_number, ref
-from store.models import Decision, DecisionStatus
+from store.models import Decision, DecisionStatus, Raci
 
 
 class DecisionCreate(Input):
@@ -24,8 +25,8 @@ class DecisionCreate(Input):
     rationale: str | None = None
     options: str | None = None
     context: str | None = None
-    consulted: list[str] = []
-    informed: list[str] = []
+    consulted: list[str] | None = None  # the program's Consulted stakeholders when not given
+    informed: list[str] | None = None  # the program's Informed stakeholders when not given
     status: DecisionStatus = DecisionStatus.DECIDED
     source_permalink: str | None = None
     outcome: str | None = None  # what was decided, when it says more than the title
@@ -56,14 +57,18 @@ class DecisionQuery(Input):
 
 @use_case(writes=True)
 def log(ctx: Context, data: DecisionCreate) -> Reply:
-    """Log a decision; the actor is its driver (anyone who may see the program). Posted to the channel."""
+    """Log a decision; the actor is its driver (anyone who may see the program). Posted to the channel. Consulted
+    and Informed not given are the program's stakeholders with those roles (who may see it)."""
     owning = program(ctx.session, ctx.actor, data.key)
+    stakeholders = maps_for(ctx.session, [owning])[owning.id or 0]
+    consulted = stakeholders.with_role(Raci.CONSULTED) if data.consulted is None else data.consulted
+    informed = stakeholders.with_role(Raci.INFORMED) if data.informed is None else data.informed
     if not data.title.strip():
         raise Invalid("decision_needs_title", field="title")
     if data.status == DecisionStatus.SUPERSEDED:
         raise Invalid("new_decision_superseded", field="status")
     decider, driver = data.decider_id or ctx.actor.user_id, data.driver_id or ctx.actor.user_id
-    named = {decider, *data.consulted, *data.informed} | ({driver} if data.driver_id else set())
+    named = {decider, *consulted, *informed} | ({driver} if data.driver_id else set())
     for person in named:
         require_cleared(ctx.actor, owning, person, "decision_person")
     decision = Decision(
@@ -77,8 +82,8 @@ def log(ctx: Context, data: DecisionCreate) -> Reply:
         context=data.context,
         driver_id=driver,
         decider_id=decider,
-        consulted=sorted(set(data.consulted)),
-        informed=sorted(set(data.informed)),
+        consulted=sorted(set(consulted)),
+        informed=sorted(set(informed)),
         status=data.status,
         source_permalink=data.source_permalink,
         decided_at=_decided_at(ctx, data) if data.status == DecisionStatus.DECIDED else None,
@@ -87,7 +92,8 @@ def log(ctx: Context, data: DecisionCreate) -> Reply:
     ctx.created(decision, "decision", label, owning)
     context = {"program": owning, "decision": decision}
     return Reply(
-        Message("decision_logged", context), posts=post_to(owning.channel_id, Message("decision_post", context), label)
+        Message("decision_logged", {**context, "from_map": data.informed is None}),
+        posts=post_to(owning.channel_id, Message("decision_post", context), label),
     )
 
 

@@ -25,10 +25,12 @@ from domain.errors import Conflict, Forbidden, Invalid
 from domain.figures import Figure
 from domain.inputs import Input
 from domain.lookup import program as find_program
+from domain.lookup import visible_programs
 from domain.messages import Message, Post, Reply, reply, use_case
 from domain.portfolio import ProgramFacts, facts_for, portfolio
+from domain.stakeholders import maps_for
 from store import audit
-from store.models import Program, Rag
+from store.models import Program, Rag, StakeholderFunction
 from store.settings import workspace_settings
 
 DEFAULT_LOOKBACK = dt.timedelta(days=7)
@@ -255,10 +257,12 @@ def _chunks(items: list[ProgramFacts], size: int) -> list[list[ProgramFacts]]:
 
 
 class DigestTarget(Input):
-    """A program's digest, or the portfolio's when `key` is None; `channel_id` is where it goes."""
+    """A program's digest, or the portfolio's when `key` is None; `channel_id` is where it goes, or `function`:
+    by DM to that function's people (of the program, or of every program the sender may see)."""
 
     key: str | None = None
     channel_id: str | None = None
+    function: StakeholderFunction | None = None
 
 
 def _target(ctx: Context, key: str | None) -> Program | None:
@@ -286,6 +290,8 @@ def send(ctx: Context, data: DigestTarget) -> Reply:
     Anyone may post a digest to the channel they are in; another channel is for admins and (for a program's
     digest) its owner. The same digest goes to the same channel at most once per SEND_COOLDOWN."""
     program = _target(ctx, data.key)
+    if data.function is not None:
+        return _send_to_function(ctx, program, data.function)
     channel = data.channel_id or (program.channel_id if program else None) or ctx.actor.channel_id
     if channel is None:
         raise Invalid("digest_needs_channel", field="channel_id")
@@ -296,16 +302,7 @@ def send(ctx: Context, data: DigestTarget) -> Reply:
     if program is not None and not may_post_in(program, channel):
         raise Forbidden("restricted_channel", key=program.key, channel=channel)
     which = program.key if program else PORTFOLIO
-    sends = audit.history(ctx.session, ctx.team_id, "digest", which, limit=SENDS_LOOKED_AT)
-    last = next((e for e in sends if (e.after or {}).get("channel_id") == channel), None)
-    if last is not None and ctx.now - last.created_at < SEND_COOLDOWN:
-        raise Conflict(
-            "digest_just_sent",
-            channel=channel,
-            at=last.created_at,
-            by=last.actor_id,
-            again=last.created_at + SEND_COOLDOWN,
-        )
+    _cool_down(ctx, which, "channel_id", channel)
     digest = _build(ctx, program, channel)
     post = digest.post(channel, dedupe_key=f"digest-now:{uuid.uuid4().hex}", entity_ref=which)
     ctx.record("digest", which, "send", program, None, {"channel_id": channel})
@@ -313,4 +310,58 @@ def send(ctx: Context, data: DigestTarget) -> Reply:
         "digest_sent", program=program, channel=channel, parts=len(digest.messages()), pictures=len(digest.files)
     )
     answer.posts = [post]
+    return answer
+
+
+def _cool_down(ctx: Context, which: str, field_name: str, value: str) -> None:
+    """A Conflict when the digest `which` went to the same place (`field_name` of its send's audit) within
+    SEND_COOLDOWN."""
+    sends = audit.history(ctx.session, ctx.team_id, "digest", which, limit=SENDS_LOOKED_AT)
+    last = next((e for e in sends if (e.after or {}).get(field_name) == value), None)
+    if last is not None and ctx.now - last.created_at < SEND_COOLDOWN:
+        raise Conflict(
+            "digest_just_sent",
+            channel=value if field_name == "channel_id" else None,
+            function=value if field_name == "function" else None,
+            at=last.created_at,
+            by=last.actor_id,
+            again=last.created_at + SEND_COOLDOWN,
+        )
+
+
+def _send_to_function(ctx: Context, program: Program | None, function: StakeholderFunction) -> Reply:
+    """A digest by DM to each of a function's people (admins; a program's owner for its digest): the program's
+    people of that function, or those of every program the sender may see for the portfolio digest, each getting
+    the digest as they may see it (their own view of the portfolio, without the channel's picture)."""
+    if not (ctx.actor.is_admin or (program and program.owner_id == ctx.actor.user_id)):
+        raise Forbidden("digest_to_function", function=function.value, key=program.key if program else None)
+    scope = [program] if program else visible_programs(ctx.session, ctx.actor)
+    people = sorted({p for m in maps_for(ctx.session, scope).values() for p in m.of_function(function)})
+    if not people:
+        raise Invalid(
+            "digest_function_empty", field="function", function=function.value, key=program.key if program else None
+        )
+    which = program.key if program else PORTFOLIO
+    _cool_down(ctx, which, "function", function.value)
+    posts = []
+    for person in people:
+        if program is not None:
+            digest = program_digest(ctx.session, program, since=None, now=ctx.now, today=ctx.today, tz=ctx.tz)
+        else:
+            viewer = Actor(team_id=ctx.team_id, user_id=person)
+            digest = portfolio_digest(ctx.session, viewer, since=None, now=ctx.now, today=ctx.today, tz=ctx.tz)
+        posts.append(
+            Post(
+                None,
+                digest.summary,
+                entity_ref=which,
+                kind=SUMMARY_KIND,
+                dedupe_key=f"digest-now:{uuid.uuid4().hex}",
+                thread=digest.details,
+                user_id=person,
+            )
+        )
+    ctx.record("digest", which, "send", program, None, {"function": function.value, "people": people})
+    answer = reply("digest_sent", program=program, function=function, people=people, parts=len(posts[0].thread) + 1)
+    answer.posts = posts
     return answer

@@ -7,13 +7,15 @@ from domain.context import Context
 from domain.inputs import Nothing
 from domain.messages import Reply, reply, use_case
 from domain.portfolio import portfolio
+from domain.stakeholders import maps_for
 
 ROWS = 6  # rows of each list shown (with "and N more"), so the tab stays within Slack's block limit
 
 
 @use_case(writes=False)
 def home(ctx: Context, _data: Nothing) -> Reply:
-    """Their open actions (overdue first), their risks by review date, the programs they own or are members of."""
+    """Their open actions (overdue first), their risks by review date, the programs they own or are members of
+    (each with its stakeholders, compact)."""
     me = ctx.actor.user_id
     facts = portfolio(ctx.session, ctx.actor, today=ctx.today, now=ctx.now)
     actions = [(a, f.program) for f in facts for a in f.open_actions if a.owner_id == me]
@@ -33,4 +35,5 @@ def home(ctx: Context, _data: Nothing) -> Reply:
         today=ctx.today,
         now=ctx.now,
         shown=ROWS,
+        people=maps_for(ctx.session, [f.program for f in mine[:ROWS]]),
     )

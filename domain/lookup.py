@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
-from domain.access import Actor, may_see, require_owner_of, require_program_owner
+from domain.access import Actor, may_see, require_owner_of, require_program_owner, require_program_team
 from domain.errors import Conflict, NotFound
 from domain.spelling import did_you_mean
 from store import items, programs
@@ -72,11 +72,11 @@ def item_to_change(
     return found, owning, label
 
 
-def program_to_change(session: Session, actor: Actor, key: str, act: str) -> Program:
+def program_to_change(session: Session, actor: Actor, key: str, act: str, *, members: bool = False) -> Program:
     """The program with `key` (its row locked for the change) when the actor may `act` on it (its owner or an
-    admin) and it is not archived."""
+    admin; its members too when `members`) and it is not archived."""
     found = program(session, actor, key, lock=True)
-    require_program_owner(actor, found, act)
+    (require_program_team if members else require_program_owner)(actor, found, act)
     if found.archived_at is not None:
         raise Conflict("archived", key=found.key, act=act)
     return found

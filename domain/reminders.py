@@ -2,9 +2,9 @@
 and the ladder's step-3 channel posts. Each item reaches each recipient at most once (the reminder ledger).
 
 A DM gathers: their overdue actions (and those of programs they own, from step 2), actions due tomorrow, asks put
-to them that are past their date (an ask put to a function, such as Legal, whose people Pulse does not know: to the
-owner of the program that asked, to chase), risks due for review, stale programs they own, milestones due soon, and the
-decisions they are Informed of (each once)."""
+to them that are past their date (an ask put to a function, such as Legal: to the program's people of that function,
+or when it has none, to the owner of the program that asked, to chase), risks due for review, stale programs they own,
+milestones due soon, and the decisions they are Informed of (each once, and only while they may see the program)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from domain.access import may_post_in
 from domain.calendar import WorkCalendar, in_local_window
 from domain.ladder import ladder_step, step_key
 from domain.portfolio import STALE_AFTER_DAYS
+from domain.stakeholders import addressees, may_be_told
 from domain.status import status_of
 from store import actions, asks, decisions, milestones, outbox, programs, reminders, risks
 from store.models import Action, Ask, Decision, Milestone, Program, Risk
@@ -166,6 +167,7 @@ def _inboxes(
     open_asks = [a for a in asks.for_programs(session, team_id, ids) if (a.to_user or a.to_function) and a.due]
     recent = [d for d in decisions.query(session, team_id, ids, since=now - INFORMED_WITHIN) if d.informed]
     statuses = status_of(session, active)
+    function_people = addressees(session, open_asks, by_id)
 
     people = (
         {a.owner_id for a in open_actions}
@@ -174,6 +176,7 @@ def _inboxes(
         | {p.owner_id for p in active}
         | {a.to_user for a in open_asks if a.to_user}
         | {by_id[a.program_id].owner_id for a in open_asks if not a.to_user}
+        | {person for found in function_people.values() for person in found}
         | {person for d in recent for person in d.informed}
     )
     zones = tz_for(sorted(people))
@@ -204,13 +207,18 @@ def _inboxes(
             inboxes[action.owner_id].keys.append(_tomorrow_key(action))
     for ask in open_asks:
         program = by_id[ask.program_id]
-        person = ask.to_user or program.owner_id  # a function's ask: its program's owner chases it
-        if person in awake and ask.due and ask.due < local_today[person]:
-            (inboxes[person].asks if ask.to_user else inboxes[person].chase).append((ask, program))
-            inboxes[person].keys.append(_ask_key(ask))
+        asked = [ask.to_user] if ask.to_user else function_people.get(ask.id or 0, [])
+        # A function with no one known: its program's owner chases it.
+        for person in asked or [program.owner_id]:
+            if person in awake and ask.due and ask.due < local_today[person]:
+                (inboxes[person].asks if asked else inboxes[person].chase).append((ask, program))
+                inboxes[person].keys.append(_ask_key(ask))
     for decision in reversed(recent):
-        for person in set(decision.informed) & awake:
-            inboxes[person].informed.append((decision, by_id[decision.program_id]))
+        program = by_id[decision.program_id]
+        for person in sorted(set(decision.informed) & awake):
+            if not may_be_told(program, person):
+                continue
+            inboxes[person].informed.append((decision, program))
             inboxes[person].keys.append(_informed_key(decision))
     for risk in open_risks:
         if risk.owner_id in awake and risk.review_date and risk.review_date < local_today[risk.owner_id]:

@@ -609,3 +609,43 @@ class StaffingLine(SQLModel, table=True):
     updated_by: str = Field(max_length=32)
     created_at: dt.datetime = _created()
     updated_at: dt.datetime = _created()
+
+
+class StakeholderFunction(StrEnum):
+    """The functions a program keeps informed (who Finance, Legal, ... are for it)."""
+
+    FINANCE = "finance"
+    LEGAL = "legal"
+    PRODUCT = "product"
+    DATA_SCIENCE = "data_science"
+    PRODUCT_SAFETY = "product_safety"
+    RISK_COMPLIANCE = "risk_compliance"
+    OPERATIONS = "operations"
+    LEADERSHIP = "leadership"
+
+
+class Raci(StrEnum):
+    RESPONSIBLE = "responsible"
+    ACCOUNTABLE = "accountable"
+    CONSULTED = "consulted"
+    INFORMED = "informed"
+
+
+class Stakeholder(SQLModel, table=True):
+    """One person of a function around a program, with their RACI role; removed, never deleted (`removed_at`)."""
+
+    __tablename__ = "stakeholder"
+    __table_args__ = (
+        UniqueConstraint("program_id", "user_id", "function", name="uq_stakeholder_program_user_function"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    user_id: str = Field(max_length=32)
+    function: StakeholderFunction = _enum(StakeholderFunction)
+    role: Raci = _enum(Raci)
+    updated_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+    updated_at: dt.datetime = _created()
+    removed_at: dt.datetime | None = _instant()

@@ -54,9 +54,10 @@ def answer_command(runtime: Runtime, request: SlashCommand) -> str | None:
         return reply_markup(opened, settings.command_prefix) if isinstance(opened, Reply) else None
     parsed = parse(name, request.text, ctx)
     if isinstance(parsed, Parsed):
-        assert parsed.sub.runs is not None
+        case = parsed.sub.case_for(parsed.data)
+        assert case is not None
         usage = parsed.sub.usage_line(settings.command_prefix)
-        reply = perform(runtime, parsed.sub.runs, parsed.data, actor=actor, tz=tz, now=now, usage=usage)
+        reply = perform(runtime, case, parsed.data, actor=actor, tz=tz, now=now, usage=usage)
     else:
         reply = parsed
     deliveries = runtime.deliverer.deliver_now(reply.outbox_ids)

@@ -143,6 +143,7 @@ def check_demo_output(output: str) -> None:
     digest = output.split("The leadership digest")[1]
     assert "TNS-HASH-MIGRATION" not in digest  # restricted: not in the leadership channel's digest
     assert "<@" not in output  # user ids are shown as names in the terminal
+    assert "[people] Finance: @omar (C) · Legal: @sam (C) · Data Science: @lena (R) · Leadership: @alex (I)" in output
 
 
 def test_demo_seeds_once_and_prints_the_portfolio(tmp_path: Path) -> None:

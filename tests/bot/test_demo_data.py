@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot import demo_data as demo
-from domain.access import Actor
+from domain.access import Actor, may_see
 from domain.bands import Band, band_for
 from domain.portfolio import portfolio
 from store.db import Database
@@ -24,9 +24,12 @@ from store.models import (
     KpiReading,
     Milestone,
     Program,
+    Raci,
     Rag,
     Risk,
     RiskStatus,
+    Stakeholder,
+    StakeholderFunction,
     StatusUpdate,
 )
 from store.settings import workspace_settings
@@ -91,7 +94,8 @@ def test_the_demo_data_covers_every_band_and_kind_of_item(seeded: Database) -> N
     assert all(u.created_at <= NOW for u in updates)
     # seeded through the use cases: one audit event per row created, then one per later change
     kpis_, readings = session_rows(seeded, Kpi), session_rows(seeded, KpiReading)
-    rows = [*programs_, *demo_risks, *demo_actions, *decisions_, *milestones_, *demo_asks, *kpis_]
+    stakeholders = session_rows(seeded, Stakeholder)
+    rows = [*programs_, *demo_risks, *demo_actions, *decisions_, *milestones_, *demo_asks, *kpis_, *stakeholders]
     assert len([e for e in audits if e.action == "create"]) == len(rows)
     assert len([e for e in audits if e.action == "status"]) == len(updates)
     assert len([e for e in audits if e.action == "reading"]) == len(readings)
@@ -107,6 +111,19 @@ def test_a_demo_member_without_clearance_does_not_see_the_restricted_program(see
     assert "TNS-HASH-MIGRATION" not in keys
 
 
-def session_rows(database: Database, model: type[Kpi] | type[KpiReading]) -> list[object]:
+def session_rows(database: Database, model: type[Kpi] | type[KpiReading] | type[Stakeholder]) -> list[object]:
     with database.session() as session:
         return list(session.exec(select(model)).all())
+
+
+def test_the_demo_keeps_stakeholders_by_function_and_clears_the_restricted_program(seeded: Database) -> None:
+    with seeded.session() as session:
+        people = list(session.exec(select(Stakeholder)))
+        hashed = session.exec(select(Program).where(col(Program.key) == "TNS-HASH-MIGRATION")).one()
+        by_id = {p.id: p for p in session.exec(select(Program))}
+    assert {s.function for s in people} == set(StakeholderFunction)
+    assert {s.role for s in people} == set(Raci)
+    for person in people:
+        owning = by_id[person.program_id]
+        assert may_see(Actor(team_id=demo.DEMO_TEAM, user_id=person.user_id), owning)
+    assert {s.user_id for s in people if s.program_id == hashed.id} <= {hashed.owner_id, *hashed.members}

@@ -105,3 +105,15 @@ def test_done_on_the_home_tab_completes_the_action_and_refreshes_it(pulse: Pulse
     assert fetch(database, Action, number=1).status == ActionStatus.DONE
     refreshed = [p for p in pulse.stub.payloads("views.publish") if p["user_id"] == ANA][-1]["view"]
     assert "Draft the SOW" not in text_of(refreshed)
+
+
+def test_home_shows_the_stakeholders_of_my_programs_compactly(pulse: PulseHarness) -> None:
+    seed(pulse)
+    for who, function, role in ((ANA, "legal", "consulted"), (OWNER, "legal", "informed"), (ANA, "finance", "")):
+        text = f"people {APPEALS} add {mention(who)} function:{function} {'role:' + role if role else ''}".strip()
+        ok(pulse.command("/program", text))
+    ok(pulse.command("/program", f"people {SECRET} add {mention(MEMBER)} function:product role:responsible"))
+    owner = text_of(home_of(pulse, OWNER))
+    assert f":busts_in_silhouette: Finance: <@{ANA}> (I) · Legal: <@{ANA}> (C), <@{OWNER}> (I)" in owner
+    assert f"Product: <@{MEMBER}> (R)" in owner
+    assert "Product:" not in text_of(home_of(pulse, ANA))  # not Ana's program, and restricted
