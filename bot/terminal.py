@@ -67,4 +67,7 @@ EMOJI_TEXT = {
     ":arrow_down:": "[down]",
     ":new:": "[new]",
     ":bar_chart:": "[kpi]",
+    ":link:": "[depends]",
+    ":money_with_wings:": "[budget]",
+    ":busts_in_silhouette:": "[people]",
 }
