@@ -46,8 +46,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("milestone", schema=None) as batch_op:
-        batch_op.drop_column("replan_reason")
+    # In place (SQLite 3.35+ drops a column itself): rebuilding the milestone table, as batch mode would, breaks
+    # the foreign keys of the dependencies on milestones that a database with data holds.
+    op.drop_column("milestone", "replan_reason")
     with op.batch_alter_table("program_phase", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_program_phase_team_id"))
         batch_op.drop_index(batch_op.f("ix_program_phase_program_id"))
