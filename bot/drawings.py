@@ -91,7 +91,8 @@ def png_of(figure: Figure) -> bytes:
 
 
 def filename_of(figure: Figure) -> str:
-    """heatmap-TNS-APPEALS-2026-12-01.png, trend-portfolio-2026-11-30.png, kpi-K-3.png, roadmap-portfolio-2026-12-01.png."""
+    """heatmap-TNS-APPEALS-2026-12-01.png, trend-portfolio-2026-11-30.png, kpi-K-3.png,
+    roadmap-portfolio-2026-12-01.png."""
     if isinstance(figure, Heatmap):
         return f"heatmap-{figure.scope}-{figure.today.isoformat()}.png"
     if isinstance(figure, Timeline):

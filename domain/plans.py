@@ -77,7 +77,9 @@ def plan_of(ctx: Context, program: Program) -> PlanFacts:
         other = others[link.on_program_id if upstream else link.program_id]
         if may_see(ctx.actor, other) and other.archived_at is None:
             links.append(Link(other, about.get(link.milestone_id) if link.milestone_id else None, upstream))
-    flags = slips_for(session, ctx.team_id, [program], today=ctx.today, named=lambda _a, other: may_see(ctx.actor, other))
+    flags = slips_for(
+        session, ctx.team_id, [program], today=ctx.today, named=lambda _a, other: may_see(ctx.actor, other)
+    )
     return PlanFacts(program, phases.for_programs(session, [pid]), stones, links, flags[pid])
 
 

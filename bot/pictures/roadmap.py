@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.pictures._dates import date_ticks
 from bot.pictures.data import Phase, RoadmapData, RoadmapMilestone
-from bot.pictures.layout import BarMark, Box, Label, MilestoneMark, Picture, RoadmapLayout, Scale
+from bot.pictures.layout import BarMark, Box, MilestoneMark, Picture, RoadmapLayout, Scale
 from bot.pictures.palette import BLUE, GREY, INK, REDDISH_PURPLE, SKY_BLUE, VERMILLION, WHITE
 
 if TYPE_CHECKING:

@@ -20,6 +20,7 @@ from domain import phases, plans
 from domain.access import Actor
 from domain.context import Context
 from domain.phases import PhaseSet
+from domain.programs import ProgramRef
 from store.db import Database
 from store.migrate import alembic_config, upgrade
 from store.models import Milestone, ProgramPhase
@@ -101,11 +102,13 @@ def test_the_upgraded_demo_takes_plans(demo_before_plans: tuple[str, dict[str, A
     try:
         with database.session(write=True) as session:
             ctx = Context(session, lena, NOW, ZoneInfo("UTC"), quiet=True)
-            phase = PhaseSet(key="TNS-CLASSIFIER", name="Enforcement", start=dt.date(2026, 12, 7), end=dt.date(2027, 1, 15))
+            phase = PhaseSet(
+                key="TNS-CLASSIFIER", name="Enforcement", start=dt.date(2026, 12, 7), end=dt.date(2027, 1, 15)
+            )
             phases.set_phase(ctx, phase)
         with database.session() as session:
             ctx = Context(session, lena, NOW, ZoneInfo("UTC"), quiet=True)
-            answer = plans.plan(ctx, plans.ProgramRef(key="TNS-CLASSIFIER"))
+            answer = plans.plan(ctx, ProgramRef(key="TNS-CLASSIFIER"))
             facts = answer.message.context["f"]
             assert [p.name for p in facts.phases] == ["Enforcement"]
             assert [(pm.milestone.number, pm.moved) for pm in facts.milestones] == [(3, 0), (4, 7)]

@@ -45,16 +45,17 @@ def planned(pulse: PulseHarness) -> Iterator[PulseHarness]:
     with time_machine.travel(NOW, tick=False):
         create_program(pulse, fields=f"channel:{channel_link(APPEALS_CHANNEL, 'tns-appeals')}")
         answer = ok(pulse.command("/program", f"phase {APPEALS} Discovery 2026-10-01..2026-11-30"))
-        assert first_line(answer) == ":white_check_mark: Phase *Discovery* added to *TNS-APPEALS*: Thu Oct 1 to Mon Nov 30."
+        assert (
+            first_line(answer)
+            == ":white_check_mark: Phase *Discovery* added to *TNS-APPEALS*: Thu Oct 1 to Mon Nov 30."
+        )
         ok(pulse.command("/program", f"phase {APPEALS} Build 2026-12-01..2027-02-26"))
         add_milestone(pulse, "Vendor at full capacity", due="2027-01-15")
         yield pulse
 
 
 def test_a_replanned_phase_keeps_its_first_dates_and_the_reason(planned: PulseHarness, database: Database) -> None:
-    answer = ok(
-        planned.command("/program", f'phase {APPEALS} build 2026-12-01..2027-03-12 reason:"vendor ramp late"')
-    )
+    answer = ok(planned.command("/program", f'phase {APPEALS} build 2026-12-01..2027-03-12 reason:"vendor ramp late"'))
     assert first_line(answer) == (
         "Phase *Build* of *TNS-APPEALS* re-planned: Tue Dec 1 to Fri Mar 12, first planned Tue Dec 1 to Fri Feb 26"
         " (14 days later). Why: vendor ramp late"
@@ -123,7 +124,10 @@ def test_the_plan_shows_slips_reasons_and_dependencies(planned: PulseHarness, st
 @pytest.mark.parametrize(
     ("text", "wording"),
     [
-        (f"phase {APPEALS} Build 2027-03-01..2027-01-04", "The phase ends (Mon 2027-01-04) before it starts (Mon 2027-03-01)"),
+        (
+            f"phase {APPEALS} Build 2027-03-01..2027-01-04",
+            "The phase ends (Mon 2027-01-04) before it starts (Mon 2027-03-01)",
+        ),
         (f"phase {APPEALS} Build 2027-03-01", "is not a span of dates: give START..END"),
         (f"phase {APPEALS} Build 2027-01-04..soonish", "soonish"),
         (f"phase {APPEALS} Build 2026-12-01..2027-02-26", "Nothing to change"),
@@ -168,25 +172,33 @@ def test_the_portfolio_roadmap_shows_restricted_programs_only_where_they_may_be_
     (cleared,) = stub.files(SECRET_CHANNEL)
     assert general.filename == "roadmap-portfolio-2026-12-01.png"
     assert general.content != cleared.content
-    assert cleared.content == draw_roadmap(
-        roadmap_data(
-            Roadmap(
-                "portfolio",
-                D(2026, 12, 1),
-                (
-                    RoadmapLine(
-                        APPEALS,
-                        (PlanBar("Discovery", D(2026, 10, 1), D(2026, 11, 30)), PlanBar("Build", D(2026, 12, 1), D(2027, 2, 26))),
-                        (PlanDiamond("M-1 Vendor at full capacity", D(2027, 1, 15)),),
+    assert (
+        cleared.content
+        == draw_roadmap(
+            roadmap_data(
+                Roadmap(
+                    "portfolio",
+                    D(2026, 12, 1),
+                    (
+                        RoadmapLine(
+                            APPEALS,
+                            (
+                                PlanBar("Discovery", D(2026, 10, 1), D(2026, 11, 30)),
+                                PlanBar("Build", D(2026, 12, 1), D(2027, 2, 26)),
+                            ),
+                            (PlanDiamond("M-1 Vendor at full capacity", D(2027, 1, 15)),),
+                        ),
+                        RoadmapLine(SECRET, (PlanBar("Cut-over", D(2027, 1, 4), D(2027, 2, 1)),)),
                     ),
-                    RoadmapLine(SECRET, (PlanBar("Cut-over", D(2027, 1, 4), D(2027, 2, 1)),)),
-                ),
+                )
             )
-        )
-    ).png
+        ).png
+    )
 
 
-def test_a_restricted_plan_asked_in_an_uncleared_channel_goes_to_the_dm(with_secret: PulseHarness, stub: SlackStub) -> None:
+def test_a_restricted_plan_asked_in_an_uncleared_channel_goes_to_the_dm(
+    with_secret: PulseHarness, stub: SlackStub
+) -> None:
     answer = ok(with_secret.command("/program", f"plan {SECRET}", user=ADMIN, channel=GENERAL))
     assert "Sent roadmap-TNS-SECRET-" in answer.text and "to your DM with Pulse." in answer.text
     assert stub.files(GENERAL) == []

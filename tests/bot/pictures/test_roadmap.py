@@ -145,7 +145,9 @@ CROWDED = RoadmapRow(
 
 
 def test_milestone_names_never_overlap_and_a_slip_keeps_its_days() -> None:
-    crowded = draw_roadmap(RoadmapData("Roadmap", D(2026, 12, 1), (CROWDED,), start=D(2026, 10, 15), end=D(2027, 2, 15)))
+    crowded = draw_roadmap(
+        RoadmapData("Roadmap", D(2026, 12, 1), (CROWDED,), start=D(2026, 10, 15), end=D(2027, 2, 15))
+    )
     labels = {mark.name: mark.label for mark in crowded.layout.milestones}
     boxes = list(labels.values())
     for n, first in enumerate(boxes):
