@@ -35,7 +35,7 @@ def set_phase(ctx: Context, data: PhaseSet) -> Reply:
     if not name or len(name) > MAX_NAME:
         raise Invalid("phase_needs_name", field="name", most=MAX_NAME)
     if data.end < data.start:
-        raise Invalid("phase_ends_before_start", field="end", start=data.start, end=data.end)
+        raise Invalid("phase_ends_before_start", field="end", start=data.start.isoformat(), end=data.end.isoformat())
     reason = (data.reason or "").strip() or None
     phase = phases.by_name(ctx.session, owning.id or 0, name)
     if phase is None:
