@@ -14,6 +14,7 @@ from store import phases
 from store.models import ProgramPhase
 
 MAX_NAME = 80
+REPLAN_PHASE = "replan_phase"  # the audit action of a phase re-planned
 
 
 class PhaseSet(Input):
@@ -50,7 +51,7 @@ def set_phase(ctx: Context, data: PhaseSet) -> Reply:
         ctx.session.add(phase)
         ctx.record("program", owning.key, "add_phase", owning, None, phase)
         return reply("phase_set", program=owning, phase=phase, moved=None)
-    with ctx.changing(phase, "program", owning.key, "replan_phase", owning):
+    with ctx.changing(phase, "program", owning.key, REPLAN_PHASE, owning):
         if (phase.start, phase.end) != (data.start, data.end):
             phase.baseline_start = phase.baseline_start or phase.start
             phase.baseline_end = phase.baseline_end or phase.end

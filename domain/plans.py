@@ -18,24 +18,43 @@ from domain.figures import PlanBar, PlanDiamond, Roadmap, RoadmapLine, Upload
 from domain.lookup import program as find_program
 from domain.messages import Reply, reply, use_case
 from domain.programs import ProgramRef
-from store import dependencies, milestones, phases, programs
+from domain.phases import REPLAN_PHASE
+from store import audit, dependencies, milestones, phases, programs
 from store.ids import Kind, ref
-from store.models import Milestone, Program, ProgramPhase
+from store.models import AuditEvent, Milestone, Program, ProgramPhase
 
 LABEL_CHARS = 24  # a milestone's title on the roadmap, after its M-n
+MAX_HISTORY = 200  # audit events read back for a plan's re-plans
+
+
+@dataclass(frozen=True)
+class Replan:
+    """One re-plan of a phase's end or a milestone's date, as the audit trail kept it."""
+
+    at: dt.datetime
+    by: str
+    before: dt.date
+    after: dt.date
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class PlannedPhase:
+    """A phase with the days its end moved from the one first planned, and its re-plans (oldest first)."""
+
+    phase: ProgramPhase
+    moved: int
+    replans: list[Replan]
 
 
 @dataclass(frozen=True)
 class PlannedMilestone:
-    """A milestone with the days it moved from the date first promised (negative: earlier)."""
+    """A milestone with the days it moved from the date first promised (negative: earlier) and its re-plans."""
 
     milestone: Milestone
     moved: int
     late: int  # days past due while still open
-
-    @property
-    def slipped(self) -> bool:
-        return self.moved > 0
+    replans: list[Replan]
 
 
 @dataclass(frozen=True)
@@ -50,7 +69,7 @@ class Link:
 @dataclass(frozen=True)
 class PlanFacts:
     program: Program
-    phases: list[ProgramPhase]
+    phases: list[PlannedPhase]
     milestones: list[PlannedMilestone]
     links: list[Link]
     flags: list[DependencySlip]
@@ -64,8 +83,21 @@ def moved_days(current: dt.date, baseline: dt.date | None) -> int:
 def plan_of(ctx: Context, program: Program) -> PlanFacts:
     """The plan of `program` as the actor may see it: other programs they may not see are left out."""
     session, pid = ctx.session, program.id or 0
+    phase_replans: dict[int, list[Replan]] = {}
+    for event in reversed(audit.history(session, ctx.team_id, "program", program.key, limit=MAX_HISTORY)):
+        if event.action == REPLAN_PHASE and event.before and event.after and event.before["end"] != event.after["end"]:
+            phase_replans.setdefault(event.after["id"], []).append(_replan(event, "end"))
+    stages = [
+        PlannedPhase(p, moved_days(p.end, p.baseline_end), phase_replans.get(p.id or 0, []))
+        for p in phases.for_programs(session, [pid])
+    ]
     stones = [
-        PlannedMilestone(m, moved_days(m.due, m.baseline_due), (ctx.today - m.due).days if m.done_at is None else 0)
+        PlannedMilestone(
+            m,
+            moved_days(m.due, m.baseline_due),
+            (ctx.today - m.due).days if m.done_at is None else 0,
+            _milestone_replans(ctx, m) if m.baseline_due else [],
+        )
         for m in milestones.for_programs(session, [pid], open_only=False)
     ]
     touching = dependencies.touching(session, ctx.team_id, [pid])
@@ -80,7 +112,28 @@ def plan_of(ctx: Context, program: Program) -> PlanFacts:
     flags = slips_for(
         session, ctx.team_id, [program], today=ctx.today, named=lambda _a, other: may_see(ctx.actor, other)
     )
-    return PlanFacts(program, phases.for_programs(session, [pid]), stones, links, flags[pid])
+    return PlanFacts(program, stages, stones, links, flags[pid])
+
+
+def _milestone_replans(ctx: Context, milestone: Milestone) -> list[Replan]:
+    label = ref(Kind.MILESTONE, milestone.number)
+    events = reversed(audit.history(ctx.session, ctx.team_id, "milestone", label, limit=MAX_HISTORY))
+    return [
+        _replan(e, "due")
+        for e in events
+        if e.action == "update" and e.before and e.after and e.before["due"] != e.after["due"]
+    ]
+
+
+def _replan(event: AuditEvent, field: str) -> Replan:
+    before, after = event.before or {}, event.after or {}
+    return Replan(
+        at=event.created_at,
+        by=event.actor_id,
+        before=dt.date.fromisoformat(before[field]),
+        after=dt.date.fromisoformat(after[field]),
+        reason=after.get("replan_reason"),
+    )
 
 
 def roadmap_of(session: Session, program_list: Sequence[Program], *, scope: str, today: dt.date) -> Roadmap:

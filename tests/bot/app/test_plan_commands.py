@@ -66,6 +66,16 @@ def test_a_replanned_phase_keeps_its_first_dates_and_the_reason(planned: PulseHa
     assert build.replan_reason == "second vendor"
     events = [e for e in fetch_all(database, AuditEvent) if e.action in ("add_phase", "replan_phase")]
     assert [e.action for e in events] == ["add_phase", "add_phase", "replan_phase", "replan_phase"]
+    lines = ok(planned.command("/program", f"plan {APPEALS}")).text.split("\n")
+    build_line = lines.index(
+        "Build · Tue Dec 1 to Fri Mar 19 · first planned Tue Dec 1 to Fri Feb 26 · slipped 21 days: _second vendor_"
+    )
+    replans = lines[build_line + 1 : build_line + 3]
+    assert [line.split(": ", 1)[1] for line in replans] == [
+        "Fri Feb 26 → Fri Mar 12, vendor ramp late",
+        "Fri Mar 12 → Fri Mar 19, second vendor",
+    ]
+    assert all(line.startswith("    ↳ 2026-12-01") and "<@U0OWNER>" in line for line in replans)
     trail = ok(planned.command("/pulse", f"audit {APPEALS}")).text
     assert "*replan_phase* TNS-APPEALS" in trail and "replan_reason: vendor ramp late → second vendor" in trail
 
