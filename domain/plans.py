@@ -17,8 +17,8 @@ from domain.evidence import PORTFOLIO, PictureRequest, pictured
 from domain.figures import PlanBar, PlanDiamond, Roadmap, RoadmapLine, Upload
 from domain.lookup import program as find_program
 from domain.messages import Reply, reply, use_case
-from domain.programs import ProgramRef
 from domain.phases import REPLAN_PHASE
+from domain.programs import ProgramRef
 from store import audit, dependencies, milestones, phases, programs
 from store.ids import Kind, ref
 from store.models import AuditEvent, Milestone, Program, ProgramPhase
