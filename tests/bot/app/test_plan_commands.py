@@ -13,6 +13,7 @@ import time_machine
 from bot.drawings import roadmap_data
 from bot.pictures import Phase, RoadmapData, RoadmapMilestone, RoadmapRow, draw_roadmap
 from bot.slack_stub import SlackStub
+from bot.uploads import figure_from, stored
 from domain.figures import PlanBar, PlanDiamond, Roadmap, RoadmapLine
 from store.db import Database
 from store.models import AuditEvent, Milestone, ProgramPhase
@@ -213,3 +214,12 @@ def test_a_restricted_plan_asked_in_an_uncleared_channel_goes_to_the_dm(
     assert "Sent roadmap-TNS-SECRET-" in answer.text and "to your DM with Pulse." in answer.text
     assert stub.files(GENERAL) == []
     assert len(stub.files(stub.dm_channel(ADMIN))) == 1
+
+
+def test_a_roadmap_keeps_its_facts_through_the_outbox() -> None:
+    figure = Roadmap(
+        "portfolio",
+        D(2026, 12, 1),
+        (RoadmapLine(APPEALS, (PlanBar("Build", D(2026, 12, 1), D(2027, 3, 12), D(2026, 12, 1), D(2027, 2, 26)),)),),
+    )
+    assert figure_from(stored(figure)) == figure
