@@ -49,6 +49,7 @@ def set_phase(ctx: Context, data: PhaseSet) -> Reply:
             created_by=ctx.actor.user_id,
         )
         ctx.session.add(phase)
+        ctx.session.flush()  # its id, for the audit row that later re-plans are matched to
         ctx.record("program", owning.key, "add_phase", owning, None, phase)
         return reply("phase_set", program=owning, phase=phase, moved=None)
     with ctx.changing(phase, "program", owning.key, REPLAN_PHASE, owning):

@@ -110,7 +110,7 @@ def test_the_upgraded_demo_takes_plans(demo_before_plans: tuple[str, dict[str, A
             ctx = Context(session, lena, NOW, ZoneInfo("UTC"), quiet=True)
             answer = plans.plan(ctx, ProgramRef(key="TNS-CLASSIFIER"))
             facts = answer.message.context["f"]
-            assert [p.name for p in facts.phases] == ["Enforcement"]
+            assert [p.phase.name for p in facts.phases] == ["Enforcement"]
             assert [(pm.milestone.number, pm.moved) for pm in facts.milestones] == [(3, 0), (4, 7)]
             assert session.exec(select(ProgramPhase)).one().created_by == "U0LENA"
     finally:
