@@ -68,6 +68,7 @@ EMOJI_TEXT = {
     ":new:": "[new]",
     ":bar_chart:": "[kpi]",
     ":link:": "[depends]",
+    ":calendar:": "[plan]",
     ":money_with_wings:": "[budget]",
     ":busts_in_silhouette:": "[people]",
 }

@@ -27,7 +27,7 @@ from domain.inputs import Input
 from domain.lookup import program as find_program
 from domain.messages import Message, Post, Reply, reply, use_case
 from domain.portfolio import ProgramFacts, facts_for, portfolio
-from store import audit
+from store import audit, phases
 from store.models import Program, Rag
 from store.settings import workspace_settings
 
@@ -184,6 +184,7 @@ def program_digest(
         "depends": slips_for(session, program.team_id, [program], today=today, named=named_in_own_channel)[
             program.id or 0
         ],
+        "replanned": phases.slipped(session, program.id or 0),
     }
     return Digest(
         summary=Message("digest_program_summary", context), details=[Message("digest_program_detail", context)]

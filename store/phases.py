@@ -16,6 +16,15 @@ def for_programs(session: Session, program_ids: list[int]) -> list[ProgramPhase]
     return list(session.exec(statement.order_by(col(ProgramPhase.start), col(ProgramPhase.id))))
 
 
+def slipped(session: Session, program_id: int) -> list[ProgramPhase]:
+    """The program's phases that now end later than first planned, earliest first."""
+    return [
+        phase
+        for phase in for_programs(session, [program_id])
+        if phase.baseline_end is not None and phase.end > phase.baseline_end
+    ]
+
+
 def by_name(session: Session, program_id: int, name: str) -> ProgramPhase | None:
     """The program's phase called `name` (in any case), its row locked for a change."""
     statement = select(ProgramPhase).where(

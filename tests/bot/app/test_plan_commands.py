@@ -132,6 +132,18 @@ def test_the_plan_shows_slips_reasons_and_dependencies(planned: PulseHarness, st
     assert "Depends on *TNS-APPEALS* M-1 Vendor at full capacity (due Sun Jan 24)" in election
 
 
+def test_a_phase_that_slipped_is_in_the_programs_digest(planned: PulseHarness) -> None:
+    assert ":calendar:" not in ok(planned.command("/digest", f"preview {APPEALS}")).text  # on plan
+    ok(planned.command("/program", f'phase {APPEALS} Build 2026-12-01..2027-03-12 reason:"vendor ramp late"'))
+    ok(planned.command("/program", f"phase {APPEALS} Discovery 2026-10-01..2026-11-23"))  # earlier: not a slip
+    text = ok(planned.command("/digest", f"preview {APPEALS}")).text
+    line = (
+        ":calendar: Phase Build now ends Fri Mar 12, 14 days after first planned: vendor ramp late"
+        " (`/program plan TNS-APPEALS`)"
+    )
+    assert text.count(":calendar:") == 1 and line in text
+
+
 @pytest.mark.parametrize(
     ("text", "wording"),
     [
