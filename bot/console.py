@@ -2,19 +2,21 @@
 
 The console runs the very Bolt app `pulse serve` runs. Each typed line becomes a signed slash-command
 request dispatched in-process; the app's Web API calls go to a local Slack stub, which also receives the
-response_url replies. Replies and the channel posts a command caused are printed as terminal text.
+response_url replies. Replies and the channel posts a command caused are printed as terminal text. A command that
+opens a form in Slack asks its fields one by one here (bot/console_form.py) and submits it as Slack does.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import itertools
 import json
 import logging
 import re
 import secrets
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self, TextIO
@@ -22,20 +24,26 @@ from typing import Any, Self, TextIO
 import typer
 from pydantic import SecretStr
 from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
 
 from bot.app import create_app
+from bot.console_form import Ask, Cancelled, Pickers, Say, fill
 from bot.demo_data import DEMO_ADMIN, DEMO_CHANNELS, DEMO_TEAM, DEMO_USERS
 from bot.runtime import Runtime
 from bot.settings import SLACK_DEFAULT_API_URL, Settings
-from bot.signing import signed_headers, slash_command_body
+from bot.signing import signed_headers, slash_command_body, view_submission_body
 from bot.slack_client import make_web_client
 from bot.slack_stub import SlackStub
 from bot.startup import database_or_exit, fail, settings_or_exit
 from bot.terminal import to_terminal
+from commands import dates
 from commands.parse import names
+from commands.problems import UsageError
 from domain.spelling import did_you_mean
 from store.db import Database
 from store.programs import workspaces
+from store.settings import workspace_settings
+from store.types import utcnow
 
 CONSOLE_TOKEN = "xoxb-console"  # noqa: S105 - a fake bot token: the console only talks to its own stub
 CONSOLE_CHANNEL = "D0CONSOLE"  # commands are typed in a DM with Pulse unless --channel says otherwise
@@ -54,6 +62,7 @@ TEAM_ID = re.compile(r"^T[A-Z0-9]{2,}$")
 CONSOLE_HELP = """\
 In this console:
   /program list, /risk list band:critical, /program show TNS-APPEALS, ...  as in Slack
+  /risk add TNS-APPEALS     a command that opens a form in Slack asks its fields here, one by one
   /as U0LENA (or /as lena)  act as another user; /as alone says who you are
   help                      this help, after Pulse's own
   quit                      leave (Ctrl-D too)"""
@@ -165,8 +174,11 @@ class Console:
         user_id: str = DEMO_ADMIN,
         team_id: str = DEMO_TEAM,
         channel_id: str = CONSOLE_CHANNEL,
+        ask: Ask = lambda _prompt: None,
+        say: Say = lambda _text: None,
     ) -> None:
         self.database = database
+        self.ask, self.say = ask, say  # how a form's fields are asked (the default leaves every form at once)
         self.team_id = team_id
         self.channel_id = channel_id
         self.names: dict[str, str] = {**DEMO_USERS, **DEMO_CHANNELS}
@@ -254,18 +266,65 @@ class Console:
             channel_id=self.channel_id,
             response_url=self.stub.response_url(name),
         )
-        headers: dict[str, str | Sequence[str]] = {**signed_headers(self._secret, body)}
         posted_before = self.stub.call_count("chat.postMessage")
-        response = self.app.dispatch(BoltRequest(body=body, headers=headers))
+        opened_before = self.stub.call_count("views.open")
+        response = self._dispatch(body)
         if response.status != 200:
             return Exchange(f"Pulse answered HTTP {response.status}: {response.body}")
         if response.body:
             return Exchange(self.render(_ack_payload(response.body)), self._posts(posted_before))
+        if self.stub.call_count("views.open") > opened_before:  # the command opened a form instead
+            return self.form(self.stub.calls("views.open")[opened_before].payload["view"])
         try:
             posted = self.stub.wait_for_response(name, timeout=REPLY_TIMEOUT_SECONDS)[0]
         except AssertionError:
             return Exchange(f"No reply within {REPLY_TIMEOUT_SECONDS:.0f}s.", self._posts(posted_before), "none")
         return Exchange(self.render(posted.payload), self._posts(posted_before), "response_url")
+
+    def _dispatch(self, body: str) -> BoltResponse:
+        """Send `body`, signed as Slack signs it, through the Bolt app; its ack."""
+        headers: dict[str, str | Sequence[str]] = {**signed_headers(self._secret, body)}
+        return self.app.dispatch(BoltRequest(body=body, headers=headers))
+
+    def form(self, view: dict[str, Any]) -> Exchange:
+        """Fill in `view` field by field and submit it as Slack would; what Pulse then tells the person."""
+        posted_before = self.stub.call_count("chat.postMessage")
+        told_before = self.stub.call_count("chat.postEphemeral")
+
+        def submit(values: dict[str, dict[str, Any]]) -> dict[str, str]:
+            body = view_submission_body(view=view, values=values, user_id=self.user_id, team_id=self.team_id)
+            response = self._dispatch(body)
+            errors = _ack_payload(response.body).get("errors") if response.body else None
+            if response.status != 200 or (response.body and not isinstance(errors, dict)):
+                raise Cancelled(f"Pulse answered HTTP {response.status}: {response.body}")
+            return {str(block): self.render({"text": text}) for block, text in (errors or {}).items()}
+
+        pickers = Pickers(person=resolve_user, channel=self._channel_id, date=self._date, shown=self.names)
+        try:
+            fill(view, self.ask, self.say, submit, pickers)
+        except Cancelled as left:
+            return Exchange(str(left) or "Form closed: nothing was saved.", via="form")
+        try:
+            told = self.stub.wait_for("chat.postEphemeral", count=told_before + 1, timeout=REPLY_TIMEOUT_SECONDS)
+        except AssertionError:
+            return Exchange("Saved.", self._posts(posted_before), "form")
+        return Exchange(self.render(told[told_before].payload), self._posts(posted_before), "form")
+
+    def _date(self, text: str) -> dt.date | None:
+        """The date `text` means to the person, as a command's date field reads it (`fri`, `+2w`, `2027-01-15`)."""
+        with self.database.session() as session:
+            day_first = workspace_settings(session, self.team_id).day_first
+        today = utcnow().astimezone(self.runtime.directory.tz_for(self.team_id, self.user_id)).date()
+        try:
+            return dates.parse_date(text, today=today, day_first=day_first)
+        except UsageError:
+            return None
+
+    def _channel_id(self, text: str) -> str | None:
+        """A channel ID from `#tns-appeals`, `tns-appeals` or `C0APPEALS`."""
+        word = text.strip().lstrip("#").lower()
+        found = {name: cid for cid, name in DEMO_CHANNELS.items()}.get(word)
+        return found or (text.strip() if CHANNEL_ID.match(text.strip()) else None)
 
     def render(self, payload: dict[str, Any]) -> str:
         """A Slack message payload as terminal text, with demo IDs shown as names."""
@@ -311,13 +370,35 @@ def intro(console: Console) -> str:
     return (
         f"\nPulse console: you are {who} in {console.team_id}. Type slash commands as in Slack, e.g.\n"
         "  /program list    /risk list band:critical    /program show TNS-APPEALS\n"
+        "A command that opens a form in Slack (/risk add TNS-APPEALS) asks its fields here, one by one.\n"
         "help lists every command; /as lena acts as someone else; quit (or Ctrl-D) leaves.\n"
     )
 
 
-def _lines(stream: TextIO) -> Iterable[str]:
+def _lines(stream: TextIO) -> Iterator[str]:
     for raw in stream:
         yield raw.rstrip("\n")
+
+
+def _asked_from(lines: Iterator[str]) -> Ask:
+    """A form's answers from the next lines of the input, each echoed after its prompt (a transcript)."""
+
+    def ask(prompt: str) -> str | None:
+        line = next(lines, None)
+        if line is not None:
+            typer.echo(prompt + line.strip())
+        return line
+
+    return ask
+
+
+def _asked_at_the_terminal(prompt: str) -> str | None:
+    """A form's answer typed at the terminal; Ctrl-C or Ctrl-D leaves the form."""
+    try:
+        return input(prompt)
+    except (EOFError, KeyboardInterrupt):
+        typer.echo()
+        return None
 
 
 def run_console(
@@ -344,17 +425,20 @@ def run_console(
         team = team_id or DEMO_TEAM
         if team == DEMO_TEAM and not _has_programs(database, team):
             typer.echo("No demo portfolio in this database yet: run `pulse demo` first.", err=True)
+        lines = _lines(stream)
         with Console(
             settings,
             database,
             user_id=acting,
             team_id=team,
             channel_id=channel_id or CONSOLE_CHANNEL,
+            ask=_asked_at_the_terminal if stream.isatty() else _asked_from(lines),
+            say=typer.echo,
         ) as console:
             if stream.isatty():
                 _interactive(console)
             else:
-                _batch(console, _lines(stream))
+                _batch(console, lines)
     finally:
         database.dispose()
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 import urllib.parse
+from typing import Any
 
 from slack_sdk.signature import SignatureVerifier
 
@@ -38,6 +40,33 @@ def slash_command_body(
             "trigger_id": trigger_id or f"{time.time_ns()}.738474920.{secrets.token_hex(10)}",
         }
     )
+
+
+def view_submission_body(*, view: dict[str, Any], values: dict[str, dict[str, Any]], user_id: str, team_id: str) -> str:
+    """The form body Slack sends when `user_id` submits `view` (as `views.open` got it) with `values`: the state of
+    each input block's element, by block id."""
+    state = {
+        str(block["block_id"]): {str(block["element"]["action_id"]): values[block["block_id"]]}
+        for block in view.get("blocks") or []
+        if block.get("type") == "input" and block["block_id"] in values
+    }
+    payload = {
+        "type": "view_submission",
+        "team": {"id": team_id, "domain": "pulse-test"},
+        "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": team_id},
+        "api_app_id": "A0PULSE",
+        "token": "unused-verification-token",
+        "trigger_id": f"{time.time_ns()}.738474920.{secrets.token_hex(10)}",
+        "view": {
+            "id": view.get("id", "V0PULSE"),
+            "type": "modal",
+            "team_id": team_id,
+            "callback_id": view["callback_id"],
+            "private_metadata": view.get("private_metadata", ""),
+            "state": {"values": state},
+        },
+    }
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})
 
 
 def signed_headers(

@@ -275,7 +275,7 @@ def plan(args: Args, _ctx: ParseContext) -> ProgramRef:
     "[checkin:thu@14:00|off]",
     summary="Change a program's details (program owner or admin); members and channels replace the old lists; "
     "`checkin:` is when its owner is asked for a status (their time; weekly by default, the working day before "
-    "the leadership digest at 14:00).",
+    "the leadership digest at 14:00, Thursday when there is none).",
     runs=programs.edit,
     fields=[field_("title", parse_text), *PROGRAM_FIELDS, field_("checkin", parse_checkin)],
     examples=[

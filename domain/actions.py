@@ -59,9 +59,11 @@ def is_overdue(action: Action, today: dt.date) -> bool:
 def add(ctx: Context, data: ActionCreate) -> Reply:
     """Add an action (anyone who may see the program); a linked item must be in the same program."""
     owning = program(ctx.session, ctx.actor, data.key)
-    risk = item(ctx.session, ctx.actor, Risk, Kind.RISK, data.risk)[0] if data.risk is not None else None
+    risk = item(ctx.session, ctx.actor, Risk, Kind.RISK, data.risk, field="risk")[0] if data.risk is not None else None
     decision = (
-        item(ctx.session, ctx.actor, Decision, Kind.DECISION, data.decision)[0] if data.decision is not None else None
+        item(ctx.session, ctx.actor, Decision, Kind.DECISION, data.decision, field="decision")[0]
+        if data.decision is not None
+        else None
     )
     if owning.archived_at is not None:
         raise Conflict("archived", key=owning.key, act="add_action")
@@ -69,7 +71,7 @@ def add(ctx: Context, data: ActionCreate) -> Reply:
         raise Invalid("action_needs_title", field="title")
     for linked, kind in ((risk, Kind.RISK), (decision, Kind.DECISION)):
         if linked is not None and linked.program_id != owning.id:
-            raise Invalid("linked_elsewhere", ref=ref(kind, linked.number), key=owning.key)
+            raise Invalid("linked_elsewhere", field=kind.name.lower(), ref=ref(kind, linked.number), key=owning.key)
     require_cleared(ctx.actor, owning, data.owner_id, "action_owner")
     action = Action(
         team_id=ctx.team_id,

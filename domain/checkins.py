@@ -17,6 +17,9 @@ from store import audit, outbox, programs, schedules
 from store.models import Program, StatusUpdate
 
 DEFAULT_AT = dt.time(14, 0)  # the default check-in time, in the owner's zone
+# With no weekly leadership digest (none, or only daily/weekday ones), owners are asked as if it went out on
+# Fridays: Thursday 14:00, or the working day before when Thursday is a holiday.
+DEFAULT_DIGEST_DAYS = "fri"
 WINDOW = dt.timedelta(hours=1)  # a tick within this long after the time still sends it (the clock's minute may slip)
 CHASE_START, CHASE_END = dt.time(9, 0), dt.time(10, 0)
 CHANGED_KINDS = ("risk", "action", "milestone", "decision")
@@ -34,8 +37,9 @@ class CheckIn:
 
 
 def checkin_time(program: Program, day: dt.date, calendar: WorkCalendar, leadership: list[str]) -> dt.time | None:
-    """When `program`'s owner is asked on local date `day`, if at all: its own `checkin:`, else the working day
-    before a leadership (portfolio) digest of named weekdays, at 14:00."""
+    """When `program`'s owner is asked on local date `day`, if at all: its own `checkin:`, else at 14:00 on the
+    working day before a weekly leadership (portfolio) digest: a digest on a Monday, or on a holiday Tuesday after
+    it, is asked for on the Friday; with no weekly leadership digest, as if it went out on Fridays."""
     if program.checkin == "off":
         return None
     if program.checkin:
@@ -43,11 +47,14 @@ def checkin_time(program: Program, day: dt.date, calendar: WorkCalendar, leaders
         return parse_time(at) if WEEKDAYS[day.weekday()] == weekday else None
     if not calendar.is_working_day(day):
         return None
-    following = day + dt.timedelta(days=1)
-    while not calendar.is_working_day(following):
-        following += dt.timedelta(days=1)
-    weekly = [days for days in leadership if days not in {"daily", "weekdays"}]
-    return DEFAULT_AT if any(runs_on(days, following, calendar) for days in weekly) else None
+    weekly = [days for days in leadership if days not in {"daily", "weekdays"}] or [DEFAULT_DIGEST_DAYS]
+    ahead = day + dt.timedelta(days=1)  # the digest days this working day comes before: up to the next working day
+    while True:
+        if any(runs_on(days, ahead, calendar) for days in weekly):
+            return DEFAULT_AT
+        if calendar.is_working_day(ahead):
+            return None
+        ahead += dt.timedelta(days=1)
 
 
 def _previous_working_day(day: dt.date, calendar: WorkCalendar) -> dt.date:

@@ -19,8 +19,8 @@ class NotFound(PulseError):
     """Unknown, or not visible to the caller: the two are indistinguishable on purpose. `suggestion` is a close
     name the caller may see (a did-you-mean), never one they may not."""
 
-    def __init__(self, ref: str, suggestion: str | None = None) -> None:
-        super().__init__("not_found", ref=ref, suggestion=suggestion)
+    def __init__(self, ref: str, suggestion: str | None = None, *, field: str | None = None) -> None:
+        super().__init__("not_found", field=field, ref=ref, suggestion=suggestion)
         self.ref = ref
 
 

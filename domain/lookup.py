@@ -29,17 +29,25 @@ def program(session: Session, actor: Actor, key: str, *, lock: bool = False) -> 
 
 
 def item(
-    session: Session, actor: Actor, model: type[Numbered], kind: Kind, number: int, *, lock: bool = False
+    session: Session,
+    actor: Actor,
+    model: type[Numbered],
+    kind: Kind,
+    number: int,
+    *,
+    lock: bool = False,
+    field: str | None = None,
 ) -> tuple[Numbered, Program]:
     """The item `kind-number` and its program, or NotFound (also when its program is hidden).
 
-    `lock` holds the item's row for the rest of the transaction (for a read-modify-write)."""
+    `lock` holds the item's row for the rest of the transaction (for a read-modify-write); `field` is the input
+    that named it (a form shows the error there)."""
     found = items.by_number(session, model, actor.team_id, number, lock=lock)
     if found is None or found.program_id is None:
-        raise NotFound(ref(kind, number))
+        raise NotFound(ref(kind, number), field=field)
     owner = session.get(Program, found.program_id)
     if owner is None or not may_see(actor, owner):
-        raise NotFound(ref(kind, number))
+        raise NotFound(ref(kind, number), field=field)
     return found, owner
 
 

@@ -1,12 +1,17 @@
 """Status check-ins, by moving the clock: each owner is asked the working day before the leadership digest at
-14:00 their time (or on their program's own `checkin:`), once; No change keeps the last status as a fresh one and
-says so in the DM; silence gets one chase the next working morning."""
+14:00 their time (Thursday with no leadership digest; or on their program's own `checkin:`), once; No change
+keeps the last status as a fresh one and says so in the DM; silence gets one chase the next working morning."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
 
 from bot.ids import ActionId
+from bot.slack_stub import SlackStub
 from store.db import Database
 from store.models import AuditEvent, DigestSchedule, Program, Rag, StatusUpdate
 from tests.support.app import fetch, fetch_all, ok, refused
@@ -19,6 +24,7 @@ from tests.support.clock import (
     KAI,
     LEADS,
     PRIYA,
+    SETTINGS,
     Posted,
     at,
     make_clock,
@@ -119,3 +125,104 @@ def test_program_edit_sets_its_own_check_in_or_turns_it_off(pulse: PulseHarness,
         tick_at(clock, instant)
     assert [(m.to, m.at) for m in checkins(pulse)] == [(ANA, utc(2027, 3, 3, 10))]
     assert dt.date(2027, 3, 3).weekday() == 2  # a Wednesday
+
+
+# ---------------------------------------------------------------------- a month with no leadership digest
+
+MONTH_HOLIDAYS = "2027-03-19,2027-03-25"  # Friday 19 and Thursday 25 March 2027
+
+
+@pytest.fixture
+def no_digest(database: Database, stub: SlackStub) -> Iterator[PulseHarness]:
+    """The three programs with no leadership digest at all, and a holiday on a Friday and on a Thursday."""
+    harness = PulseHarness(database, stub, **{**SETTINGS, "PULSE_HOLIDAYS": MONTH_HOLIDAYS})
+    with seeding(database, SEEDED) as session:
+        seed_programs(session)
+    yield harness
+    harness.close()
+
+
+def test_a_month_of_check_ins_with_no_leadership_digest(no_digest: PulseHarness, database: Database) -> None:
+    """Thursdays at 14:00 in Kolkata, London and New York (across the US DST change on the 14th), Wednesday when
+    Thursday is a holiday; No change, a status through the form, silence, and the chase the next working morning
+    (Monday, after the Friday holiday)."""
+    pulse = no_digest
+    clock, _ = make_clock(pulse, pace_seconds=0)
+
+    def answer(user: str, label: str) -> None:
+        (asked,) = [m for m in checkins(pulse) if m.to == user and m.at == max(c.at for c in checkins(pulse))]
+        action_id, value = asked.button(label)
+        pulse.click(action_id, value, user=user, channel=asked.channel, message_ts=asked.ts, wait=False)
+
+    def priya_updates_through_the_form() -> None:
+        (asked,) = [m for m in checkins(pulse) if m.to == PRIYA]
+        opened = pulse.stub.call_count("views.open")
+        action_id, value = asked.button("Update status")
+        pulse.click(action_id, value, user=PRIYA, channel=asked.channel, message_ts=asked.ts, wait=False)
+        view = pulse.stub.wait_for("views.open", count=opened + 1)[-1].payload["view"]
+        state: dict[str, dict[str, Any]] = {
+            "program": {"type": "static_select", "selected_option": {"value": APPEALS}},
+            "status": {"type": "static_select", "selected_option": {"value": "amber"}},
+            "summary": {"type": "plain_text_input", "value": "Vendor ramp slipped a week"},
+        }
+        submitted = pulse.submit_view(view["callback_id"], state, private_metadata=view["private_metadata"], user=PRIYA)
+        assert submitted.body == {}
+
+    happenings: dict[dt.datetime, Callable[[], None]] = {
+        utc(2027, 3, 4, 14, 30): lambda: answer(ANA, "No change"),
+        utc(2027, 3, 4, 20): priya_updates_through_the_form,
+        utc(2027, 3, 11, 9): lambda: answer(KAI, "No change"),
+        utc(2027, 3, 24, 15): lambda: answer(ANA, "No change"),
+    }
+    now = utc(2027, 3, 1)
+    while now < utc(2027, 4, 1):
+        with at(now):
+            if now in happenings:
+                happenings.pop(now)()
+            clock.tick(now)
+        now += dt.timedelta(minutes=30)
+    assert not happenings
+
+    def asked(user: str, *instants: dt.datetime) -> list[tuple[str, dt.datetime, bool]]:
+        return [(user, instant, False) for instant in instants]
+
+    def chased(user: str, *instants: dt.datetime) -> list[tuple[str, dt.datetime, bool]]:
+        return [(user, instant, True) for instant in instants]
+
+    expected = [
+        # Thursday 4: all three asked at 14:00 their time; Kai, silent, is chased Friday 09:00 his time.
+        *asked(KAI, utc(2027, 3, 4, 8, 30)),
+        *asked(ANA, utc(2027, 3, 4, 14)),
+        *asked(PRIYA, utc(2027, 3, 4, 19)),
+        *chased(KAI, utc(2027, 3, 5, 3, 30)),
+        # Thursday 11: Kai says No change; Ana and Priya are chased on Friday.
+        *asked(KAI, utc(2027, 3, 11, 8, 30)),
+        *asked(ANA, utc(2027, 3, 11, 14)),
+        *asked(PRIYA, utc(2027, 3, 11, 19)),
+        *chased(ANA, utc(2027, 3, 12, 9)),
+        *chased(PRIYA, utc(2027, 3, 12, 14)),
+        # Thursday 18 (New York now on EDT): nobody answers; Friday 19 is a holiday, so the chase is on Monday.
+        *asked(KAI, utc(2027, 3, 18, 8, 30)),
+        *asked(ANA, utc(2027, 3, 18, 14)),
+        *asked(PRIYA, utc(2027, 3, 18, 18)),
+        *chased(KAI, utc(2027, 3, 22, 3, 30)),
+        *chased(ANA, utc(2027, 3, 22, 9)),
+        *chased(PRIYA, utc(2027, 3, 22, 13)),
+        # Thursday 25 is a holiday: asked on Wednesday 24; Ana says No change, the others are chased on Friday.
+        *asked(KAI, utc(2027, 3, 24, 8, 30)),
+        *asked(ANA, utc(2027, 3, 24, 14)),
+        *asked(PRIYA, utc(2027, 3, 24, 18)),
+        *chased(KAI, utc(2027, 3, 26, 3, 30)),
+        *chased(PRIYA, utc(2027, 3, 26, 13)),
+    ]
+    sent = [(m.to, m.at, "still needs its status" in m.text) for m in checkins(pulse)]
+    assert sorted(sent, key=lambda s: s[1]) == expected
+
+    # What the answers recorded: Ana's and Kai's No change as fresh statuses, Priya's form as a new amber one.
+    reaffirmed = {(e.actor_id, e.created_at) for e in fetch_all(database, AuditEvent, action="reaffirm")}
+    assert reaffirmed == {(ANA, utc(2027, 3, 4, 14, 30)), (KAI, utc(2027, 3, 11, 9)), (ANA, utc(2027, 3, 24, 15))}
+    appeals = fetch(database, Program, key=APPEALS)
+    latest = fetch_all(database, StatusUpdate, program_id=appeals.id)[-1]
+    assert (latest.rag, latest.summary, latest.author_id) == (Rag.AMBER, "Vendor ramp slipped a week", PRIYA)
+    later = [m for m in checkins(pulse) if m.to == PRIYA and m.at == utc(2027, 3, 11, 19)]
+    assert "Vendor ramp slipped a week" in later[0].text  # the next check-in shows the last status

@@ -269,6 +269,16 @@ def test_a_month_of_digests_reminders_ladders_and_alerts(pulse: PulseHarness) ->
         chase = m.metadata["event_payload"]["dedupe_key"].startswith("checkin-chase:")
         assert local(m.at, m.to).time() == (dt.time(9, 0) if chase else dt.time(14, 0)), m.text
         assert local(m.at, m.to).weekday() < 5 and local(m.at, m.to).date() != day(19)
+    # Fridays before the Monday digests (Thursday 18th, as Friday 19th is a holiday); nobody answers a check-in
+    # (Priya's red status came on the 2nd, before she was asked), so each is chased the next working morning.
+    sent = {(m.to, local(m.at, m.to).date(), "still needs its status" in m.text) for m in checkins}
+    assert sent == {
+        (owner, day(d), chase)
+        for owner in (PRIYA, ANA, KAI)
+        for days, chase in (((5, 12, 18, 26), False), ((8, 15, 22, 29), True))
+        for d in days
+    }
+    assert len(checkins) == len(sent)
 
     # DMs: at most one per person per local day, only on working days, at 09:00 their time.
     dms = [m for m in messages if m.is_dm and not is_checkin(m)]
