@@ -62,6 +62,9 @@ def run_demo() -> None:
         names={**demo.DEMO_USERS, **demo.DEMO_CHANNELS},
     )
     typer.echo(f"\nThe risk heat map #tns-leadership would see: {written.pictures[0].resolve()}")
+    for picture in written.pictures:
+        if picture.name.startswith("roadmap-"):
+            typer.echo(f"The portfolio roadmap (`/pulse roadmap`): {picture.resolve()}")
     typer.echo(f"The whole report with its pictures (`pulse report --out DIR`): {written.html.resolve()}")
 
 

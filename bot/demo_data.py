@@ -1,27 +1,46 @@
 """A realistic Trust & Safety portfolio for the demo, seeded through the use cases (so it is audited), with a week
-of history: reports, asks raised and answered, decisions made and superseded, a milestone done, a risk closed."""
+of history: reports, asks raised and answered, decisions made and superseded, a milestone done, a risk closed; and
+the plans: phases (one re-planned), a milestone re-dated with its reason, budgets, staffing and dependencies."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from domain import actions, asks, decisions, kpis, milestones, programs, risks, stakeholders
+from domain import (
+    actions,
+    asks,
+    budget,
+    decisions,
+    dependencies,
+    kpis,
+    milestones,
+    phases,
+    programs,
+    risks,
+    staffing,
+    stakeholders,
+)
 from domain.access import Actor
 from domain.actions import ActionCreate
 from domain.asks import AskAnswer, AskTo
+from domain.budget import BudgetSet, BudgetSpendInput, Quarter
 from domain.context import Context
 from domain.decisions import DecisionCreate, DecisionSupersede
+from domain.dependencies import DependencyCreate
 from domain.inputs import NumberRef
 from domain.kpis import KpiCreate, KpiRecord
 from domain.messages import UseCase
 from domain.milestones import MilestoneCreate, MilestoneUpdate
+from domain.phases import PhaseSet
 from domain.programs import ProgramCreate, StatusReport
 from domain.risks import RiskClose, RiskCreate, RiskUpdate
+from domain.staffing import StaffChange
 from domain.stakeholders import StakeholderAdd
 from store import asks as ask_rows
 from store import audit as audit_rows
@@ -36,6 +55,7 @@ from store.models import (
     Rag,
     Risk,
     RiskResponse,
+    SpendCategory,
     StakeholderFunction,
     StatusUpdate,
 )
@@ -422,6 +442,7 @@ def seed(session: Session, today: dt.date, now: dt.datetime) -> bool:
     )
     _seed_evidence(demo, today)
     _seed_stakeholders(demo)
+    _seed_plans(demo, today)
     return True
 
 
@@ -496,11 +517,93 @@ def _seed_evidence(demo: _Seeder, today: dt.date) -> None:
         category="threat",
         days_ago=0,
     )
-    demo.run("U0LENA", milestones.update, MilestoneUpdate(number=4, due=today + dt.timedelta(days=27)), "")
+    replan = MilestoneUpdate(
+        number=4, due=today + dt.timedelta(days=27), reason="Latency regression found in shadow mode"
+    )
+    demo.run("U0LENA", milestones.update, replan, "")
     demo.run("U0MARCO", actions.complete, NumberRef(number=2), "")  # the runbook, early
     late = today - dt.timedelta(days=6)
     demo.action("U0PRIYA", "TNS-APPEALS", title="Moderator FAQ for the new routing", owner_id="U0MARCO", due=late)
     demo.run("U0MARCO", actions.complete, NumberRef(number=7), "")  # six days late
+
+
+# Plans (issue 13): phases, budgets, staffing and dependencies -------------------------------------------------
+
+PHASES: list[tuple[str, str, str, int, int]] = [
+    # (owner, program, phase, first day, last day: in days from today)
+    ("U0PRIYA", "TNS-APPEALS", "Discovery", -60, -31),
+    ("U0PRIYA", "TNS-APPEALS", "Build", -30, 16),
+    ("U0PRIYA", "TNS-APPEALS", "Rollout", 31, 60),
+    ("U0LENA", "TNS-CLASSIFIER", "Retraining", -40, -10),
+    ("U0LENA", "TNS-CLASSIFIER", "Shadow mode", -9, 5),
+    ("U0LENA", "TNS-CLASSIFIER", "Enforcement", 6, 45),
+    ("U0JUN", "TNS-WELLNESS", "Vendor selection", -45, -12),
+    ("U0JUN", "TNS-WELLNESS", "Rollout", -11, 90),
+    ("U0MARCO", "TNS-VENDOR-QA", "Calibration", -30, 30),
+    ("U0SAM", "TNS-ELECTION", "Readiness", -20, 60),
+    ("U0SAM", "TNS-ELECTION", "War room", 61, 120),
+    ("U0OMAR", "TNS-HASH-MIGRATION", "Contract", -40, -8),
+    ("U0OMAR", "TNS-HASH-MIGRATION", "Parallel run", -7, 30),
+    ("U0OMAR", "TNS-HASH-MIGRATION", "Cut-over", 31, 75),
+]
+BUDGETS: list[tuple[str, str, int, int, list[tuple[int, SpendCategory, str]]]] = [
+    # (owner, program, planned, committed this quarter, spending: amount, category, note)
+    (
+        "U0PRIYA",
+        "TNS-APPEALS",
+        250_000,
+        40_000,
+        [
+            (210_000, SpendCategory.VENDOR, "Vendor reviewers"),
+            (48_000, SpendCategory.HEADCOUNT, "Overtime"),
+            (22_000, SpendCategory.TOOLING, "Queue tooling"),
+        ],
+    ),
+    (
+        "U0LENA",
+        "TNS-CLASSIFIER",
+        120_000,
+        20_000,
+        [(64_000, SpendCategory.TOOLING, "GPU hours"), (18_000, SpendCategory.VENDOR, "PT and TR labelling")],
+    ),
+    ("U0JUN", "TNS-WELLNESS", 80_000, 30_000, [(35_000, SpendCategory.VENDOR, "Counselling vendor")]),
+    ("U0OMAR", "TNS-HASH-MIGRATION", 300_000, 150_000, [(120_000, SpendCategory.VENDOR, "New hash vendor")]),
+]
+STAFFING: list[tuple[str, str, dict[str, int], dict[str, int]]] = [
+    # (owner, program, planned headcount by role, filled)
+    ("U0PRIYA", "TNS-APPEALS", {"reviewers": 50, "ops": 2}, {"reviewers": 31, "ops": 2}),
+    ("U0LENA", "TNS-CLASSIFIER", {"ds": 4, "eng": 3}, {"ds": 4, "eng": 3}),
+    ("U0JUN", "TNS-WELLNESS", {"counsellors": 6}, {"counsellors": 5}),
+    ("U0SAM", "TNS-ELECTION", {"analysts": 12, "legal": 2}, {"analysts": 11, "legal": 2}),
+]
+
+
+def _seed_plans(demo: _Seeder, today: dt.date) -> None:
+    """Phases (TNS-APPEALS' Build re-planned two weeks later, with the reason), this quarter's budgets and
+    spending (TNS-APPEALS over plan), staffing (TNS-APPEALS short of reviewers) and dependencies: TNS-ELECTION on
+    the classifier's re-dated enforcement milestone, TNS-APPEALS on the vendor QA calibration."""
+
+    def on(days: int) -> dt.date:
+        return today + dt.timedelta(days=days)
+
+    for owner, key, name, first, last in PHASES:
+        demo.run(owner, phases.set_phase, PhaseSet(key=key, name=name, start=on(first), end=on(last)), "", 25)
+    build = PhaseSet(key="TNS-APPEALS", name="Build", start=on(-30), end=on(30), reason="Vendor ramp slipped two weeks")
+    demo.run("U0PRIYA", phases.set_phase, build, "", 2)
+    quarter = Quarter.of(today).label
+    for owner, key, planned, committed, spending in BUDGETS:
+        data = BudgetSet(key=key, quarter=quarter, planned=Decimal(planned), committed=Decimal(committed))
+        demo.run(owner, budget.set_plan, data, "")
+        for amount, category, note in spending:
+            demo.run(
+                owner, budget.spend, BudgetSpendInput(key=key, amount=Decimal(amount), category=category, note=note), ""
+            )
+    for owner, key, planned_counts, filled_counts in STAFFING:
+        demo.run(owner, staffing.plan, StaffChange(key=key, counts=planned_counts), "")
+        demo.run(owner, staffing.fill, StaffChange(key=key, counts=filled_counts), "")
+    enforcement = DependencyCreate(key="TNS-ELECTION", on_key="TNS-CLASSIFIER", milestone_number=4)
+    demo.run("U0SAM", dependencies.depend, enforcement, "", 6)
+    demo.run("U0PRIYA", dependencies.depend, DependencyCreate(key="TNS-APPEALS", on_key="TNS-VENDOR-QA"), "", 6)
 
 
 def _kpi(

@@ -10,14 +10,19 @@ from bot.pictures import (
     HeatmapRisk,
     KpiData,
     KpiReading,
+    Phase,
     RagRow,
     RagTimelineData,
+    RoadmapData,
+    RoadmapMilestone,
+    RoadmapRow,
     band_grid,
     draw_heatmap,
     draw_kpi_chart,
     draw_rag_timeline,
+    draw_roadmap,
 )
-from domain.figures import Figure, Heatmap, KpiSeries, Timeline
+from domain.figures import Figure, Heatmap, KpiSeries, Roadmap, Timeline
 from templates import environment
 
 
@@ -59,21 +64,41 @@ def kpi_data(figure: KpiSeries) -> KpiData:
     )
 
 
+def roadmap_data(figure: Roadmap) -> RoadmapData:
+    return RoadmapData(
+        title=words("roadmap_title", scope=figure.scope, today=figure.today),
+        today=figure.today,
+        rows=tuple(
+            RoadmapRow(
+                line.key,
+                tuple(Phase(b.name, b.start, b.end, b.baseline_start, b.baseline_end) for b in line.bars),
+                tuple(RoadmapMilestone(d.label, d.due, d.baseline, d.done) for d in line.diamonds),
+            )
+            for line in figure.rows
+        ),
+    )
+
+
 def png_of(figure: Figure) -> bytes:
     """The picture of `figure` as PNG bytes (matplotlib is imported on the first call)."""
     if isinstance(figure, Heatmap):
         return draw_heatmap(heatmap_data(figure)).png
     if isinstance(figure, Timeline):
         return draw_rag_timeline(timeline_data(figure)).png
+    if isinstance(figure, Roadmap):
+        return draw_roadmap(roadmap_data(figure)).png
     return draw_kpi_chart(kpi_data(figure)).png
 
 
 def filename_of(figure: Figure) -> str:
-    """heatmap-TNS-APPEALS-2026-12-01.png, trend-portfolio-2026-11-30.png, kpi-K-3.png."""
+    """heatmap-TNS-APPEALS-2026-12-01.png, trend-portfolio-2026-11-30.png, kpi-K-3.png,
+    roadmap-portfolio-2026-12-01.png."""
     if isinstance(figure, Heatmap):
         return f"heatmap-{figure.scope}-{figure.today.isoformat()}.png"
     if isinstance(figure, Timeline):
         return f"trend-{figure.scope}-{figure.weeks[-1].isoformat()}.png"
+    if isinstance(figure, Roadmap):
+        return f"roadmap-{figure.scope}-{figure.today.isoformat()}.png"
     return f"kpi-{figure.ref}.png"
 
 
@@ -82,4 +107,6 @@ def title_of(figure: Figure) -> str:
         return words("heatmap_title", scope=figure.scope, today=figure.today)
     if isinstance(figure, Timeline):
         return words("trend_title", scope=figure.scope)
+    if isinstance(figure, Roadmap):
+        return words("roadmap_title", scope=figure.scope, today=figure.today)
     return words("kpi_title", ref=figure.ref, key=figure.key, name=figure.name)

@@ -23,6 +23,7 @@ from domain.digests import portfolio_digest
 from domain.evidence import PORTFOLIO, Evidence, evidence_of, since_last_digest
 from domain.figures import Figure
 from domain.messages import Message
+from domain.plans import roadmap_of
 from domain.portfolio import portfolio
 from store import profiles
 from store.db import Database
@@ -160,11 +161,13 @@ def write_report(
         since = since_last_digest(session, team_id, PORTFOLIO, now)
         digest = portfolio_digest(session, viewer, since=since, now=now, today=today, tz=tz)
         evidence = evidence_of(session, team_id, shown, scope=PORTFOLIO, since=since, now=now, tz=tz)
+        roadmap = roadmap_of(session, shown, scope=PORTFOLIO, today=today)
         labels = profiles.display_names(session, team_id) | (names or {})
     out.mkdir(parents=True, exist_ok=True)
     figures: list[tuple[Figure, str]] = [
         (evidence.heatmap, words("heatmap_caption", since=since)),
         (evidence.timeline, words("trend_caption", weeks=len(evidence.timeline.weeks))),
+        *([(roadmap, words("roadmap_caption"))] if roadmap.rows else []),
         *((chart, words("kpi_caption", ref=chart.ref, key=chart.key)) for chart in evidence.charts),
     ]
     pictures, embedded = [], []
@@ -193,7 +196,7 @@ def _page(
     now: dt.datetime,
     today: dt.date,
 ) -> str:
-    heatmap, trend, *charts = embedded
+    heatmap, trend, *charts = embedded  # the roadmap, when anything is planned, then the KPI charts
     audience = words("audience", channel=names.get(channel_id, channel_id) if channel_id else None)
     body = [
         f"<h1>{words('title', today=today)}</h1>",

@@ -67,5 +67,8 @@ EMOJI_TEXT = {
     ":arrow_down:": "[down]",
     ":new:": "[new]",
     ":bar_chart:": "[kpi]",
+    ":link:": "[depends]",
+    ":calendar:": "[plan]",
+    ":money_with_wings:": "[budget]",
     ":busts_in_silhouette:": "[people]",
 }

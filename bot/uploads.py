@@ -15,14 +15,15 @@ from slack_sdk.errors import SlackApiError
 from bot.drawings import filename_of, png_of, title_of, words
 from bot.spreadsheets import Kind, export
 from bot.spreadsheets.write import Format
-from domain.figures import Figure, Heatmap, KpiSeries, Register, Timeline, Upload
+from domain.figures import Figure, Heatmap, KpiSeries, Register, Roadmap, Timeline, Upload
 from templates import render
 
 log = logging.getLogger(__name__)
-FIGURES: dict[str, type[Heatmap] | type[Timeline] | type[KpiSeries]] = {
+FIGURES: dict[str, type[Heatmap] | type[Timeline] | type[KpiSeries] | type[Roadmap]] = {
     "heatmap": Heatmap,
     "timeline": Timeline,
     "kpi": KpiSeries,
+    "roadmap": Roadmap,
 }
 
 

@@ -53,6 +53,7 @@ CODES: Mapping[str, frozenset[str]] = {
         "bands_numbers": ("value",),
         "ladder_numbers": ("value",),
         "settings_words": ("extra",),
+        "not_a_span": ("value",),
         # The shape of a subcommand's text (commands.registry and commands.common).
         "field_required": ("field",),
         "missing_words": ("command", "sub"),

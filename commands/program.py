@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from commands.common import no_words_after, program_key, title
@@ -23,18 +24,19 @@ from commands.grammar import (
 from commands.problems import UsageError
 from commands.registry import Args, Command, field_
 from commands.suggest import pick
-from domain import dependencies, milestones, programs, stakeholders
+from domain import dependencies, milestones, phases, plans, programs, stakeholders
 from domain.dependencies import DependencyCreate
 from domain.inputs import Input, NumberRef
 from domain.messages import UseCase
 from domain.milestones import MilestoneCreate, MilestoneUpdate
+from domain.phases import PhaseSet
 from domain.programs import ProgramCreate, ProgramEdit, ProgramQuery, ProgramRef, StatusReport
 from domain.stakeholders import StakeholderAdd, StakeholderQuery, StakeholderRemove
 from domain.status import DIMENSIONS
 from store.ids import Kind
 from store.models import Confidence, Raci, Rag
 
-COMMAND = Command("program", "record and follow programs: status, milestones, archive")
+COMMAND = Command("program", "record and follow programs: status, milestones, phases, plan, archive")
 
 PROGRAM_FIELDS = [
     field_("owner", parse_user),
@@ -183,17 +185,24 @@ def milestone_done(args: Args, _ctx: ParseContext) -> NumberRef:
 
 @COMMAND.sub(
     "milestone-update",
-    usage="M-n [Title...] [due:DATE]",
+    usage='M-n [Title...] [due:DATE] [reason:"..."]',
     summary="Rename or re-date a milestone (program owner or admin); a new date keeps the first one promised, "
-    "so the slip shows.",
+    "so the slip shows, with the reason given.",
     runs=milestones.update,
-    fields=[field_("due", parse_date)],
-    examples=["program milestone-update M-1 due:Dec 18", "program milestone-update M-1 Routing rules live in EU"],
+    fields=[field_("due", parse_date), field_("reason", parse_text)],
+    examples=[
+        "program milestone-update M-1 due:Dec 18",
+        'program milestone-update M-1 due:Dec 18 reason:"vendor hiring slipped"',
+        "program milestone-update M-1 Routing rules live in EU",
+    ],
     min_words=1,
 )
 def milestone_update(args: Args, _ctx: ParseContext) -> MilestoneUpdate:
     return MilestoneUpdate(
-        number=parse_id(Kind.MILESTONE)(args.words[0]), title=args.text(1) or None, due=args.values.get("due")
+        number=parse_id(Kind.MILESTONE)(args.words[0]),
+        title=args.text(1) or None,
+        due=args.values.get("due"),
+        reason=args.values.get("reason"),
     )
 
 
@@ -222,6 +231,47 @@ def depends(args: Args, _ctx: ParseContext) -> DependencyCreate:
     return DependencyCreate(
         key=program_key(args), on_key=args.values["on"], milestone_number=args.values.get("milestone")
     )
+
+
+def parse_span(raw: str, ctx: ParseContext) -> tuple[dt.date, dt.date]:
+    """`START..END`: two dates (`2027-01-04..2027-03-26`, `"jan 4..mar 26"`)."""
+    start, dots, end = raw.partition("..")
+    if not dots or not start.strip() or not end.strip():
+        raise UsageError("not_a_span", value=raw)
+    return parse_date(start.strip(), ctx), parse_date(end.strip(), ctx)
+
+
+@COMMAND.sub(
+    "phase",
+    usage='KEY Name... START..END [reason:"..."]',
+    summary="Add a phase of a program's plan, or re-plan one of the same name (program owner or admin); a new "
+    "span keeps the first one planned as the baseline, so the move shows, with the reason given.",
+    runs=phases.set_phase,
+    fields=[field_("reason", parse_text)],
+    examples=[
+        "program phase TNS-APPEALS Build 2027-01-04..2027-03-26",
+        'program phase TNS-APPEALS Build 2027-01-04..2027-04-09 reason:"vendor ramp two weeks late"',
+    ],
+    min_words=3,
+)
+def phase(args: Args, ctx: ParseContext) -> PhaseSet:
+    start, end = parse_span(args.words[-1], ctx)
+    name = " ".join(args.words[1:-1])
+    return PhaseSet(key=program_key(args), name=name, start=start, end=end, reason=args.values.get("reason"))
+
+
+@COMMAND.sub(
+    "plan",
+    usage="KEY",
+    summary="A program's plan: phases and milestones against their first dates (and why they moved), "
+    "dependencies, and its roadmap picture.",
+    runs=plans.plan,
+    examples=["program plan TNS-APPEALS"],
+    min_words=1,
+)
+def plan(args: Args, _ctx: ParseContext) -> ProgramRef:
+    no_words_after(args, 1)
+    return ProgramRef(key=program_key(args))
 
 
 @COMMAND.sub(

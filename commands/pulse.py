@@ -10,7 +10,7 @@ from commands.grammar import ParseContext, choice, parse_bool, parse_channel, pa
 from commands.problems import UsageError
 from commands.registry import Args, Command, field_
 from commands.suggest import pick
-from domain import audit_trail, evidence, registers, workspace
+from domain import audit_trail, evidence, plans, registers, workspace
 from domain.audit_trail import AuditQuery
 from domain.bands import BAND_ORDER
 from domain.evidence import PictureRequest
@@ -86,6 +86,17 @@ def heatmap(args: Args, _ctx: ParseContext) -> PictureRequest:
     examples=["pulse trend", "pulse trend TNS-APPEALS"],
 )
 def trend(args: Args, _ctx: ParseContext) -> PictureRequest:
+    return PictureRequest(key=scope_key(args))
+
+
+@COMMAND.sub(
+    "roadmap",
+    usage="[KEY]",
+    summary="Programs as rows, phases as bars, milestones as diamonds, slips marked and today, posted where you ask.",
+    runs=plans.roadmap,
+    examples=["pulse roadmap", "pulse roadmap TNS-APPEALS"],
+)
+def roadmap(args: Args, _ctx: ParseContext) -> PictureRequest:
     return PictureRequest(key=scope_key(args))
 
 

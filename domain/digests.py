@@ -29,7 +29,7 @@ from domain.lookup import visible_programs
 from domain.messages import Message, Post, Reply, reply, use_case
 from domain.portfolio import ProgramFacts, facts_for, portfolio
 from domain.stakeholders import maps_for
-from store import audit
+from store import audit, phases
 from store.models import Program, Rag, StakeholderFunction
 from store.settings import workspace_settings
 
@@ -186,6 +186,7 @@ def program_digest(
         "depends": slips_for(session, program.team_id, [program], today=today, named=named_in_own_channel)[
             program.id or 0
         ],
+        "replanned": phases.slipped(session, program.id or 0),
     }
     return Digest(
         summary=Message("digest_program_summary", context), details=[Message("digest_program_detail", context)]

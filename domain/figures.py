@@ -70,7 +70,46 @@ class Register:
     rows: tuple[Mapping[str, Value], ...]
 
 
-Figure = Heatmap | Timeline | KpiSeries
+@dataclass(frozen=True)
+class PlanBar:
+    """A phase on the roadmap: its current dates and, when it was re-planned, the dates first planned."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+    baseline_start: dt.date | None = None
+    baseline_end: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PlanDiamond:
+    """A milestone on the roadmap: due now, first promised on `baseline` when it was re-dated."""
+
+    label: str
+    due: dt.date
+    baseline: dt.date | None = None
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class RoadmapLine:
+    """One program's row of the roadmap."""
+
+    key: str
+    bars: tuple[PlanBar, ...] = ()
+    diamonds: tuple[PlanDiamond, ...] = ()
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    """Programs as rows, phases as bars, milestones as diamonds, against `today`."""
+
+    scope: str
+    today: dt.date
+    rows: tuple[RoadmapLine, ...]
+
+
+Figure = Heatmap | Timeline | KpiSeries | Roadmap
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ class MilestoneUpdate(Input):
     number: int
     title: str | None = None
     due: dt.date | None = None
+    reason: str | None = None  # why the date moves, kept with the milestone
 
 
 @use_case(writes=True)
@@ -65,9 +66,13 @@ def update(ctx: Context, data: MilestoneUpdate) -> Reply:
     with ctx.changing(milestone, "milestone", label, "update", owning) as before:
         if data.title is not None:
             milestone.title = data.title.strip()
-        if data.due is not None and data.due != milestone.due:
+        redated = data.due is not None and data.due != milestone.due
+        if data.reason is not None and not redated:
+            raise Invalid("reason_needs_date", field="reason", example=f"/program milestone-update {label} due:+2w")
+        if data.due is not None and redated:
             milestone.baseline_due = milestone.baseline_due or milestone.due
             milestone.due = data.due
+            milestone.replan_reason = (data.reason or "").strip() or None
         if snapshot(milestone) == before:
             raise Invalid("nothing_to_change", example=f"/program milestone-update {label} due:+2w")
     first = milestone.baseline_due

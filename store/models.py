@@ -179,6 +179,7 @@ class Milestone(SQLModel, table=True):
     title: str = Field(max_length=300)
     due: dt.date
     baseline_due: dt.date | None = None  # the first date promised, kept when the milestone is re-baselined
+    replan_reason: str | None = Field(default=None, max_length=500)  # why it was last re-dated
     owner_id: str = Field(max_length=32)
     created_by: str = Field(max_length=32)
     created_at: dt.datetime = _created()
@@ -649,3 +650,24 @@ class Stakeholder(SQLModel, table=True):
     created_at: dt.datetime = _created()
     updated_at: dt.datetime = _created()
     removed_at: dt.datetime | None = _instant()
+
+
+class ProgramPhase(SQLModel, table=True):
+    """A named stretch of a program's plan (`Build`: Jan 4 to Mar 26). Re-dated, it keeps its first dates as
+    the baseline, with the reason of the last re-plan."""
+
+    __tablename__ = "program_phase"
+    __table_args__ = (UniqueConstraint("program_id", "name", name="uq_program_phase_program_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    name: str = Field(max_length=80)
+    start: dt.date
+    end: dt.date
+    baseline_start: dt.date | None = None  # the first dates planned, kept when the phase is re-planned
+    baseline_end: dt.date | None = None
+    replan_reason: str | None = Field(default=None, max_length=500)
+    created_by: str = Field(max_length=32)
+    created_at: dt.datetime = _created()
+    updated_at: dt.datetime = _created()

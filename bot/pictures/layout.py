@@ -156,7 +156,8 @@ class MilestoneMark:
     at: Point
     done: bool
     baseline_at: Point | None
-    slip: Label | None
+    label: Label  # its name as drawn (shortened or set apart where names would overlap)
+    slip: Label | None  # the same label when it carries the slip
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.pictures._dates import date_ticks
 from bot.pictures.data import Phase, RoadmapData, RoadmapMilestone
-from bot.pictures.layout import BarMark, Box, Label, MilestoneMark, Picture, RoadmapLayout, Scale
+from bot.pictures.layout import BarMark, Box, MilestoneMark, Picture, RoadmapLayout, Scale
 from bot.pictures.palette import BLUE, GREY, INK, REDDISH_PURPLE, SKY_BLUE, VERMILLION, WHITE
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ TODAY_COLOUR = REDDISH_PURPLE
 SLIP_COLOUR = VERMILLION
 # Where things sit inside a row (rows are 1 unit tall, centred on their index; y grows downwards).
 NAME_Y, MILESTONE_Y, BAR_Y, BAR_HEIGHT, BASELINE_Y, BASELINE_HEIGHT = -0.34, -0.18, 0.05, 0.26, 0.26, 0.08
+UNDER_Y = 0.33  # a milestone's name under the bars, when there is no room above
 
 
 def draw_roadmap(data: RoadmapData) -> Picture[RoadmapLayout]:
@@ -49,7 +50,13 @@ def draw_roadmap(data: RoadmapData) -> Picture[RoadmapLayout]:
         milestones = [
             (row.key, index, milestone) for index, row in enumerate(data.rows) for milestone in row.milestones
         ]
-        slips = {(key, milestone.name): _milestone(ax, index, milestone) for key, index, milestone in milestones}
+        for _key, index, milestone in milestones:
+            _milestone(ax, index, milestone)
+        names = {
+            (row.key, name): text
+            for index, row in enumerate(data.rows)
+            for name, text in _labels(fig, ax, index, row.milestones).items()
+        }
         _today(ax, data.today)
         _axes(fig, ax, data, first, last)
         _canvas.settle(fig)
@@ -75,19 +82,14 @@ def draw_roadmap(data: RoadmapData) -> Picture[RoadmapLayout]:
                         if milestone.baseline and milestone.baseline != milestone.due
                         else None
                     ),
-                    slip=_slip_label(fig, slips[(key, milestone.name)]),
+                    label=_canvas.label(fig, names[(key, milestone.name)]),
+                    slip=_canvas.label(fig, names[(key, milestone.name)]) if milestone.slip_days > 0 else None,
                 )
                 for key, index, milestone in milestones
             ),
             x_ticks=_canvas.ticks(fig, ax, "x"),
         )
         return Picture(_canvas.png(fig), layout)
-
-
-def _slip_label(fig: Figure, text: Text | None) -> Label | None:
-    from bot.pictures import _canvas
-
-    return None if text is None else _canvas.label(fig, text)
 
 
 def _window(data: RoadmapData) -> tuple[dt.date, dt.date]:
@@ -135,6 +137,8 @@ def _phase(ax: Axes, index: int, phase: Phase, colour: str) -> None:
             color=BASELINE_COLOUR,
             zorder=2,
         )
+        if phase.baseline_end < phase.end:
+            _slip_arrow(ax, phase.baseline_end.toordinal(), end, index + BASELINE_Y)
     left_px, right_px = (ax.transData.transform((x, 0))[0] for x in (start, end))
     name = _fit(phase.name, right_px - left_px - 12, 10)
     if name:
@@ -164,48 +168,95 @@ def _fit(text: str, room_px: float, fontsize: float) -> str:
     return ""
 
 
-def _milestone(ax: Axes, index: int, milestone: RoadmapMilestone) -> Text | None:
-    """A diamond (filled when done) with its name above; a slipped one also gets its baseline and an arrow.
-
-    Returns the name label when it carries the slip ("Beta \N{MIDDLE DOT} slipped +30d"), else None.
-    """
-    from bot.pictures import _canvas
-
+def _milestone(ax: Axes, index: int, milestone: RoadmapMilestone) -> None:
+    """A diamond (filled when done); a slipped one also gets its baseline diamond and an arrow from it."""
     due, y = milestone.due.toordinal(), index + MILESTONE_Y
     if milestone.baseline and milestone.baseline != milestone.due:
         _diamond(ax, milestone.baseline.toordinal(), y, WHITE, BASELINE_COLOUR, 10)
     _diamond(ax, due, y, INK if milestone.done else WHITE, INK, 13)
+    if milestone.slip_days > 0 and milestone.baseline is not None:
+        _slip_arrow(ax, milestone.baseline.toordinal(), due, y, shrink=(6, 9))
+
+
+def _slip_arrow(ax: Axes, start: float, end: float, y: float, shrink: tuple[float, float] = (0, 0)) -> None:
+    """The slip: an arrow from the date first planned to the current one."""
+    from bot.pictures import _canvas
+
+    style = {"mutation_scale": 16, "linewidth": 2, "zorder": 4, "halo": 4.5}
+    ax.add_patch(_canvas.arrow((start, y), (end, y), SLIP_COLOUR, shrinkA=shrink[0], shrinkB=shrink[1], **style))
+
+
+def _labels(fig: Figure, ax: Axes, index: int, milestones: tuple[RoadmapMilestone, ...]) -> dict[str, Text]:
+    """The row's milestone names above their diamonds, slips in them ("Beta \N{MIDDLE DOT} slipped +30d"). Where
+    two would overlap they are set apart (the earlier one ending at its diamond, the later one starting at its
+    own), then names on plan shorten to their first word (`M-3`), then slipped ones, then the later one goes under
+    the bars.
+
+    Returns the labels by milestone name."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    order = sorted(milestones, key=lambda m: (m.due, m.name))
+    spots = {m.name: _Spot() for m in order}
+    texts: dict[str, Text] = {}
+    for _ in range(3 * len(order) + 1):
+        for text in texts.values():
+            text.remove()
+        texts = {m.name: _name(ax, index, m, spots[m.name]) for m in order}
+        boxes = {name: text.get_window_extent(renderer).padded(3) for name, text in texts.items()}
+        clash = next(
+            ((a, b) for n, a in enumerate(order) for b in order[n + 1 :] if boxes[a.name].overlaps(boxes[b.name])),
+            None,
+        )
+        if clash is None or not _part(clash, spots):
+            break
+    return texts
+
+
+class _Spot:
+    """How one milestone's name is set: shortened, pushed to one side of its diamond, or under the bars."""
+
+    def __init__(self) -> None:
+        self.short, self.side, self.under = False, "", False
+
+
+def _part(clash: tuple[RoadmapMilestone, RoadmapMilestone], spots: dict[str, _Spot]) -> bool:
+    """Change one thing so the two names may no longer overlap; False when nothing is left to change."""
+    earlier, later = clash
+    first, second = spots[earlier.name], spots[later.name]
+    if not (first.side or second.side):
+        first.side, second.side = "right", "left"
+        return True
+    for milestone in sorted(clash, key=lambda m: m.slip_days > 0):  # names on plan give way first
+        spot = spots[milestone.name]
+        if not spot.short and " " in milestone.name:
+            spot.short = True
+            return True
+    if not second.under:
+        second.under = True
+        return True
+    return False
+
+
+def _name(ax: Axes, index: int, milestone: RoadmapMilestone, spot: _Spot) -> Text:
     slipped = milestone.slip_days > 0
+    words = milestone.name.split(" ", 1)[0] if spot.short else milestone.name
+    text = f"{words} \N{MIDDLE DOT} slipped +{milestone.slip_days}d" if slipped else words
+    due = milestone.due.toordinal()
     low, high = ax.get_xlim()
     edge = (high - low) * 0.1
-    name = ax.text(
-        due,
-        index + NAME_Y,
-        f"{milestone.name} \N{MIDDLE DOT} slipped +{milestone.slip_days}d" if slipped else milestone.name,
-        ha="right" if due > high - edge else "left" if due < low + edge else "center",
-        va="bottom",
+    ha = spot.side or ("right" if due > high - edge else "left" if due < low + edge else "center")
+    return ax.annotate(
+        text,
+        (due, index + (UNDER_Y if spot.under else NAME_Y)),
+        xytext=({"right": -6, "left": 6}.get(spot.side, 0), 0),
+        textcoords="offset points",
+        ha=ha,
+        va="top" if spot.under else "bottom",
         fontsize=10,
         fontweight="bold" if slipped else "normal",
         color=SLIP_COLOUR if slipped else INK,
         zorder=7,
         bbox={"boxstyle": "square,pad=0.1", "facecolor": WHITE, "edgecolor": "none"},
     )
-    if not slipped or milestone.baseline is None:
-        return None
-    ax.add_patch(
-        _canvas.arrow(
-            (milestone.baseline.toordinal(), y),
-            (due, y),
-            SLIP_COLOUR,
-            mutation_scale=16,
-            linewidth=2,
-            shrinkA=6,
-            shrinkB=9,
-            zorder=4,
-            halo=4.5,
-        )
-    )
-    return name
 
 
 def _diamond(ax: Axes, x: float, y: float, face: str, edge: str, size: float) -> None:
@@ -254,10 +305,12 @@ def _axes(fig: Figure, ax: Axes, data: RoadmapData, first: dt.date, last: dt.dat
         ax.spines[side].set_visible(False)
     fig.text(40 / WIDTH, 1 - 24 / fig.bbox.height, data.title, fontsize=20, fontweight="bold", va="top")
     slipped = sum(1 for row in data.rows for milestone in row.milestones if milestone.slip_days)
+    moved = sum(1 for row in data.rows for p in row.phases if p.baseline_end and p.end > p.baseline_end)
+    phases = f" \N{MIDDLE DOT} {moved} phase{'s'[: moved != 1]} slipped" if moved else ""
     fig.text(
         40 / WIDTH,
         1 - 62 / fig.bbox.height,
-        f"{first:%d %b %Y} to {last:%d %b %Y} \N{MIDDLE DOT} {slipped} milestone{'s'[: slipped != 1]} slipped",
+        f"{first:%d %b %Y} to {last:%d %b %Y} \N{MIDDLE DOT} {slipped} milestone{'s'[: slipped != 1]} slipped{phases}",
         fontsize=13,
         va="top",
     )

@@ -1,9 +1,11 @@
 """The demo portfolio shows everything Pulse does: every band, every RAG, overdue work, history, a watermelon,
-asks (open, answered, to a person and to a function), a program that never reported, and a week of achievements."""
+asks (open, answered, to a person and to a function), a program that never reported, a week of achievements, and
+the plans: phases and milestones re-planned with their reasons, budgets, staffing and dependencies."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from sqlmodel import col, select
@@ -18,16 +20,21 @@ from store.models import (
     Ask,
     AskState,
     AuditEvent,
+    BudgetPlan,
+    BudgetSpend,
     Decision,
     DecisionStatus,
     Kpi,
     KpiReading,
     Milestone,
     Program,
+    ProgramDependency,
+    ProgramPhase,
     Raci,
     Rag,
     Risk,
     RiskStatus,
+    StaffingLine,
     Stakeholder,
     StakeholderFunction,
     StatusUpdate,
@@ -95,7 +102,18 @@ def test_the_demo_data_covers_every_band_and_kind_of_item(seeded: Database) -> N
     # seeded through the use cases: one audit event per row created, then one per later change
     kpis_, readings = session_rows(seeded, Kpi), session_rows(seeded, KpiReading)
     stakeholders = session_rows(seeded, Stakeholder)
-    rows = [*programs_, *demo_risks, *demo_actions, *decisions_, *milestones_, *demo_asks, *kpis_, *stakeholders]
+    plans = [*session_rows(seeded, BudgetPlan), *session_rows(seeded, StaffingLine)]
+    rows = [
+        *programs_,
+        *demo_risks,
+        *demo_actions,
+        *decisions_,
+        *milestones_,
+        *demo_asks,
+        *kpis_,
+        *plans,
+        *stakeholders,
+    ]
     assert len([e for e in audits if e.action == "create"]) == len(rows)
     assert len([e for e in audits if e.action == "status"]) == len(updates)
     assert len([e for e in audits if e.action == "reading"]) == len(readings)
@@ -111,7 +129,23 @@ def test_a_demo_member_without_clearance_does_not_see_the_restricted_program(see
     assert "TNS-HASH-MIGRATION" not in keys
 
 
-def session_rows(database: Database, model: type[Kpi] | type[KpiReading] | type[Stakeholder]) -> list[object]:
+def test_the_demo_has_plans_with_a_replan_and_its_reason(seeded: Database) -> None:
+    phases = session_rows(seeded, ProgramPhase)
+    assert len(phases) == 14
+    (moved,) = [p for p in phases if p.baseline_end is not None]
+    assert (moved.name, (moved.end - moved.baseline_end).days) == ("Build", 14)
+    assert moved.replan_reason == "Vendor ramp slipped two weeks"
+    (redated,) = [m for m in session_rows(seeded, Milestone) if m.baseline_due is not None]
+    assert (redated.number, (redated.due - redated.baseline_due).days) == (4, 7)
+    assert redated.replan_reason == "Latency regression found in shadow mode"
+    assert len(session_rows(seeded, BudgetPlan)) == 4 and len(session_rows(seeded, BudgetSpend)) == 7
+    assert len(session_rows(seeded, StaffingLine)) == 7
+    assert len(session_rows(seeded, ProgramDependency)) == 2
+    with seeded.session() as session:
+        assert session.exec(select(AuditEvent).where(col(AuditEvent.action) == "replan_phase")).one()
+
+
+def session_rows(database: Database, model: type[Any]) -> list[Any]:
     with database.session() as session:
         return list(session.exec(select(model)).all())
 

@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 
 from bot.cli import app as cli
 from bot.report import to_html
-from domain import kpis
+from domain import kpis, phases
 from domain.kpis import KpiCreate, KpiRecord
+from domain.phases import PhaseSet
 from store.db import Database
 from store.models import KpiDirection, Rag
 from tests.bot.pictures.helpers import decode
@@ -26,7 +27,7 @@ NOW = dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)
 
 
 def seed(database: Database) -> None:
-    """TNS-APPEALS (a KPI, a risk that moved), and TNS-SECRET, restricted to its own channel."""
+    """TNS-APPEALS (a KPI, a risk that moved), and TNS-SECRET, restricted to its own channel, with a phase."""
     with time_machine.travel(NOW - dt.timedelta(days=20), tick=False), database.session(write=True) as session:
         appeals = programs.create(session, ADMIN, key="TNS-APPEALS", name="Appeals <b>& co</b>", owner_id=OWNER.user_id)
         secret = programs.create(
@@ -39,6 +40,8 @@ def seed(database: Database) -> None:
         data = KpiCreate(key="TNS-APPEALS", name="Median appeal time", unit="h", target=48, direction=KpiDirection.DOWN)
         run(session, OWNER, kpis.add, data)
         run(session, OWNER, kpis.record, KpiRecord(number=1, value=65))
+        build = PhaseSet(key="TNS-SECRET", name="Build", start=dt.date(2026, 11, 2), end=dt.date(2027, 1, 29))
+        run(session, OWNER, phases.set_phase, build)
     with time_machine.travel(NOW - dt.timedelta(days=2), tick=False), database.session(write=True) as session:
         risks.update(session, OWNER, appeals, vendor, RiskChanges(likelihood=4))
         run(session, OWNER, kpis.record, KpiRecord(number=1, value=71))
@@ -61,7 +64,13 @@ def seeded(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 def test_the_report_holds_the_digest_the_evidence_and_every_picture(seeded: Database, tmp_path: Path) -> None:
     written = report(seeded, tmp_path / "out")
     names = [path.name for path in written]
-    assert names == ["report.html", "heatmap-portfolio-2026-12-01.png", "trend-portfolio-2026-11-30.png", "kpi-K-1.png"]
+    assert names == [
+        "report.html",
+        "heatmap-portfolio-2026-12-01.png",
+        "trend-portfolio-2026-11-30.png",
+        "roadmap-portfolio-2026-12-01.png",
+        "kpi-K-1.png",
+    ]
     page = written[0].read_text(encoding="utf-8")
     for png in written[1:]:
         assert decode(png.read_bytes()).size[0] == 1100
@@ -86,6 +95,7 @@ def test_for_a_channel_restricted_programs_leave_every_picture(seeded: Database,
     page = channel[0].read_text(encoding="utf-8")
     assert "TNS-SECRET" not in page and "Leak" not in page
     assert channel[1].read_bytes() != everyone[1].read_bytes()  # the heat map without TNS-SECRET's risk
+    assert "roadmap-portfolio-2026-12-01.png" not in [path.name for path in channel]  # nothing else is planned
     own = report(seeded, tmp_path / "own", "--channel", "C0SEC")
     assert own[1].read_bytes() == everyone[1].read_bytes()
 

@@ -121,3 +121,42 @@ def test_phases_need_sane_dates() -> None:
         Phase("x", D(2026, 2, 1), D(2026, 1, 1))
     with pytest.raises(ValueError, match="both baseline dates"):
         Phase("x", D(2026, 1, 1), D(2026, 2, 1), baseline_start=D(2026, 1, 1))
+
+
+def test_a_replanned_phase_shows_its_slip_from_the_baseline_end(drawn) -> None:
+    image = decode(drawn.png)
+    build = next(bar for bar in drawn.layout.bars if bar.phase == "Build")
+    assert build.baseline is not None and build.baseline.right < build.current.right  # Dec 15 -> Jan 31
+    y = build.baseline.center.y
+    assert near(pixel(image, Point(build.baseline.right + 10, y)), VERMILLION, tolerance=30)
+    assert near(pixel(image, build.baseline.center), BASELINE_COLOUR)  # (Discovery's own slip ends at Aug 31)
+
+
+CROWDED = RoadmapRow(
+    "TNS-ELECTION",
+    (Phase("Readiness", D(2026, 11, 1), D(2027, 1, 31)),),
+    (
+        RoadmapMilestone("M-6 War-room rota signed off", D(2026, 11, 28), done=True),
+        RoadmapMilestone("M-7 Tabletop exercise with Legal", D(2026, 12, 3)),
+        RoadmapMilestone("M-9 Comms plan agreed", D(2026, 12, 5)),
+        RoadmapMilestone("M-8 Enforcement at 10% traffic", D(2026, 12, 28), baseline=D(2026, 12, 21)),
+    ),
+)
+
+
+def test_milestone_names_never_overlap_and_a_slip_keeps_its_days() -> None:
+    crowded = draw_roadmap(
+        RoadmapData("Roadmap", D(2026, 12, 1), (CROWDED,), start=D(2026, 10, 15), end=D(2027, 2, 15))
+    )
+    labels = {mark.name: mark.label for mark in crowded.layout.milestones}
+    boxes = list(labels.values())
+    for n, first in enumerate(boxes):
+        for second in boxes[n + 1 :]:
+            overlap_x = min(first.box.right, second.box.right) - max(first.box.left, second.box.left)
+            overlap_y = min(first.box.bottom, second.box.bottom) - max(first.box.top, second.box.top)
+            assert overlap_x <= 0 or overlap_y <= 0, (first.text, second.text)
+    slipped = next(m for m in crowded.layout.milestones if m.name.startswith("M-8"))
+    assert slipped.slip is not None and slipped.slip.text.endswith("slipped +7d")
+    assert all(label.text.startswith(name.split(" ")[0]) for name, label in labels.items())
+    row = crowded.layout.rows["TNS-ELECTION"]
+    assert all(row.encloses(label.box, margin=2) for label in boxes)
