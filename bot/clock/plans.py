@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot import buttons
 from bot.present import markup, queue_posts
-from domain import checkins, digest_schedule, escalation, planning, reminders
+from domain import checkins, digest_schedule, escalation, living, planning, reminders
 from domain.calendar import WorkCalendar
 from domain.messages import Message
 from store import outbox, schedules
@@ -126,7 +126,7 @@ def plan_checkins(
             session,
             team_id=team_id,
             dedupe_key=checkin.dedupe_key,
-            kind="checkin_dm",
+            kind=living.CHECKIN_KIND,
             markup=text,
             user_id=checkin.program.owner_id,
             buttons=buttons.for_checkin(checkin.program.key),

@@ -23,6 +23,7 @@ from tests.support.clock import (
     at,
     make_clock,
     posted,
+    readable,
     seed_programs,
     seeding,
     tick_at,
@@ -79,8 +80,11 @@ def test_the_weekly_cycle_ask_no_change_silence_chase(pulse: PulseHarness, datab
     action_id, value = ana.button("No change")
     with at(utc(2027, 3, 5, 14, 32)):
         answer = pulse.click(action_id, value, user=ANA, channel=ana.channel, message_ts=ana.ts)
-    assert answer.body["replace_original"] is True
     assert "no change, kept as current by <@U0ANA> at 14:32 UTC" in answer.text
+    (edited,) = [m for m in pulse.stub.history(ana.channel) if m["ts"] == ana.ts]
+    assert f"Status check-in for {CLASSIFY}" in readable(edited)
+    assert "No change: kept as current by <@U0ANA> at 14:32: GREEN" in readable(edited)
+    assert not [b for b in edited["blocks"] if b["type"] == "actions"]  # answered: no buttons left
     classify = fetch(database, Program, key=CLASSIFY)
     latest = fetch_all(database, StatusUpdate, program_id=classify.id)[-1]
     assert (latest.rag, latest.summary, latest.author_id, latest.created_at) == (
