@@ -63,3 +63,24 @@ def landed_at(session: Session, team_id: str, channel: str, ts: str) -> OutboxMe
         col(OutboxMessage.thread_parent_id).is_(None),
     )
     return session.exec(statement.order_by(col(OutboxMessage.id)).limit(1)).first()
+
+
+def latest_of_kind(
+    session: Session, team_id: str, entity_refs: list[str], *, kind: str, dedupe_prefix: str, since: dt.datetime
+) -> dict[str, OutboxMessage]:
+    """entity_ref -> the newest message of `kind` about it (dedupe key starting with `dedupe_prefix`) queued after
+    `since`, in one query."""
+    if not entity_refs:
+        return {}
+    statement = (
+        select(OutboxMessage)
+        .where(
+            col(OutboxMessage.team_id) == team_id,
+            col(OutboxMessage.entity_ref).in_(sorted(set(entity_refs))),
+            col(OutboxMessage.kind) == kind,
+            col(OutboxMessage.dedupe_key).startswith(dedupe_prefix, autoescape=True),
+            col(OutboxMessage.created_at) > since,
+        )
+        .order_by(col(OutboxMessage.id))
+    )
+    return {str(m.entity_ref): m for m in session.exec(statement)}

@@ -169,7 +169,9 @@ def is_checkin(message: Posted) -> bool:
 
 def in_a_channel(event: object) -> bool:
     """A chat.update of a channel message (not of a DM)."""
-    return isinstance(event, Call) and event.method == "chat.update" and not str(event.payload["channel"]).startswith("D")
+    return (
+        isinstance(event, Call) and event.method == "chat.update" and not str(event.payload["channel"]).startswith("D")
+    )
 
 
 def test_a_month_of_digests_reminders_ladders_and_alerts(pulse: PulseHarness) -> None:
