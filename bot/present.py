@@ -47,12 +47,14 @@ def queue_edits(session: Session, team_id: str, edits: list[Edit], prefix: str) 
 
 def queue_note(session: Session, team_id: str, at: tuple[str, str], note: Message, ref: str, prefix: str) -> list[int]:
     """Update the message of Pulse's at (channel, ts) in place to end with `note` (what a click on it did), without
-    the buttons of `ref` it is done with; nothing when no message of Pulse's landed there."""
+    the buttons of `ref` it is done with; nothing when no message of Pulse's with such buttons landed there."""
     target = posts.landed_at(session, team_id, *at)
     if target is None:
         return []
     shown, shown_buttons = outbox.latest_version(session, target)
     kept = [b for b in shown_buttons if b.get("value") != ref]
+    if len(kept) == len(shown_buttons):
+        return []  # the message offers no button for `ref` (any more): the click was not on it
     queued = outbox.enqueue_edit(session, target=target, markup=f"{shown}\n\n{markup(note, prefix)}", buttons=kept)
     return [] if queued is None else [queued]
 

@@ -6,6 +6,7 @@ update this week (its check-in DMs say so in place). Any answer updates the chec
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from bot.ids import ActionId
 from store.db import Database
@@ -214,7 +215,7 @@ def test_update_status_from_the_check_in_form_updates_the_check_in_in_place(puls
         pulse.click(action_id, value, user=ANA, channel=ana.channel, message_ts=ana.ts, wait=False)
         pulse.stub.wait_for("views.open")
         (opened,) = [p["view"] for p in pulse.stub.payloads("views.open")]
-        state = {
+        state: dict[str, dict[str, Any]] = {
             "program": {"type": "static_select", "selected_option": {"value": CLASSIFY}},
             "status": {"type": "static_select", "selected_option": {"value": "amber"}},
             "summary": {"value": "Labelling vendor late"},
