@@ -131,6 +131,14 @@ def resolve(ctx: Context, *, kind: str, entity_ref: str, program: Program) -> li
     return edits
 
 
+def refreshed(ctx: Context, *, kind: str, entity_ref: str, program: Program) -> list[Edit]:
+    """The posts of open alerts whose subject changed but still holds (a program reported red again)."""
+    return [
+        living(ctx.session, alert, program, ctx.today)
+        for alert in alerts.unresolved(ctx.session, ctx.team_id, kind, entity_ref, unacknowledged=False)
+    ]
+
+
 class AlertAck(Input):
     """Acknowledge an alert (its Acknowledge button)."""
 

@@ -213,6 +213,8 @@ def report_status(ctx: Context, data: StatusReport) -> Reply:
             return answer
     elif rag != Rag.RED:
         answer.edits += escalation.resolve(ctx, kind=escalation.PROGRAM_RED, program=program, entity_ref=program.key)
+    else:  # still red: its open alert shows the newest report
+        answer.edits += escalation.refreshed(ctx, kind=escalation.PROGRAM_RED, program=program, entity_ref=program.key)
     if program.channel_id:
         ctx.session.flush()  # the report's id names its post, to update it once superseded
         key = living.status_post_key(update)

@@ -142,3 +142,25 @@ def test_changes_while_slack_is_down_are_one_update_to_the_latest_state(
     assert updates_of(pulse, high) == 1  # three changes, one edit of the latest
     edits = [m for m in fetch_all(database, OutboxMessage) if m.kind == EDIT]
     assert len(edits) == 1 and edits[0].sent_ts == high.ts
+
+
+def test_a_program_still_red_shows_its_newest_report_in_its_alert_and_then_that_it_is_over(
+    pulse: PulseHarness,
+) -> None:
+    seed(pulse)
+    with at(TUESDAY):
+        ok(pulse.command("/program", f"status {APPEALS} red Vendor gone", user=PRIYA))
+    alerts = [m for m in posted(pulse.stub) if "Vendor gone" in m.text]
+    assert sorted(m.to for m in alerts) == sorted([ESCALATION, APPEALS_CHANNEL])
+    with at(TUESDAY + dt.timedelta(hours=1)):
+        ok(pulse.command("/program", f"status {APPEALS} red Second vendor found, starts Monday", user=PRIYA))
+    for alert in alerts:
+        text = now_reads(pulse, alert)
+        assert "Second vendor found, starts Monday" in text and "Vendor gone" not in text
+        assert "Acknowledge to stop the reminders" in text  # still open
+    with at(TUESDAY + dt.timedelta(days=6)):
+        ok(pulse.command("/program", f"status {APPEALS} amber Second vendor ramping up", user=PRIYA))
+    for alert in alerts:
+        text = now_reads(pulse, alert)
+        assert "Second vendor ramping up" in text and "Resolved at 2027-03-15 10:00 UTC: no longer red" in text
+        assert updates_of(pulse, alert) == 2
