@@ -296,8 +296,9 @@ def test_a_month_of_digests_reminders_ladders_and_alerts(pulse: PulseHarness) ->
 
     # Acknowledging R-2's alert updated all three of its messages in place, without the button.
     r2_alerts = [m for m in top_level if m.to in {ESCALATION, CLASSIFY_CHANNEL} and m.at.day in (15, 16)]
+    # (An update whose sender seems gone once the travelled clock passes its lease is sent again: it reads the same.)
     updates = [c.payload for c in stub.calls("chat.update") if in_a_channel(c)]
-    assert sorted((u["channel"], u["ts"]) for u in updates) == sorted((m.channel, m.ts) for m in r2_alerts)
+    assert {(u["channel"], u["ts"]) for u in updates} == {(m.channel, m.ts) for m in r2_alerts}
     for update in updates:
         text = readable(update)
         assert f"Acknowledged by <@{ANA}> at 2027-03-16 10:00 UTC" in text
