@@ -164,3 +164,18 @@ def test_a_program_still_red_shows_its_newest_report_in_its_alert_and_then_that_
         text = now_reads(pulse, alert)
         assert "Second vendor ramping up" in text and "Resolved at 2027-03-15 10:00 UTC: no longer red" in text
         assert updates_of(pulse, alert) == 2
+
+
+def test_a_change_before_its_post_is_out_updates_the_post_once_it_lands(pulse: PulseHarness) -> None:
+    seed(pulse)
+    pulse.stub.fail("chat.postMessage", status=503, times=None)
+    with at(TUESDAY):
+        ok(pulse.command("/risk", f"add {APPEALS} Vendor attrition likelihood:4 impact:4", user=PRIYA))
+        ok(pulse.command("/risk", "close R-1 False alarm", user=PRIYA))
+    pulse.stub.clear_faults()
+    clock, _ = make_clock(pulse, pace_seconds=0)
+    for minutes in (10, 20, 40, 60):
+        tick_at(clock, TUESDAY + dt.timedelta(minutes=minutes))
+    (high,) = in_channel(pulse, APPEALS_CHANNEL, "R-1")
+    assert "Closed 2027-03-09 10:00 UTC: False alarm" in now_reads(pulse, high)
+    assert updates_of(pulse, high) == 1
