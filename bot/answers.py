@@ -8,6 +8,7 @@ from bot.blocks import to_slack
 from bot.delivery import Delivery
 from bot.present import markup
 from domain.messages import Reply
+from store import outbox
 from templates import render
 
 
@@ -30,6 +31,7 @@ def ephemeral(reply: Reply, prefix: str, notes: list[str] | None = None) -> dict
 
 
 def delivery_notes(deliveries: list[Delivery]) -> list[str]:
-    """What the caller should know about the channel posts their command caused: where each went, or why not."""
-    notes = [render("delivery_note", d=delivery) for delivery in deliveries]
+    """What the caller should know about the channel posts their command caused: where each went, or why not
+    (updates in place of messages already out are not news to them)."""
+    notes = [render("delivery_note", d=delivery) for delivery in deliveries if delivery.kind != outbox.EDIT]
     return list(dict.fromkeys(notes))

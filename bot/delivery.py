@@ -42,6 +42,9 @@ PERMANENT_ERRORS = {
     "missing_scope",
     "msg_blocks_too_long",
     "invalid_arguments",
+    "message_not_found",
+    "cant_update_message",
+    "edit_window_closed",
 }
 
 
@@ -145,6 +148,8 @@ class Deliverer:
         assert message.id is not None
         if message.kind == FILE_KIND:
             return self._upload(message, now)
+        if message.kind == outbox.EDIT:
+            return self._edit(message, now)
         if outbox.response_url_usable(message, now):
             replied = self._reply(message, now)
             if replied is not None:
@@ -247,6 +252,32 @@ class Deliverer:
             outbox.mark_sent(session, message.id, channel=channel, ts=thread_ts or "", now=now)
         return Delivery(message.id, message.channel_id, message.user_id, OutboxStatus.SENT, kind=message.kind)
 
+    def _edit(self, message: OutboxMessage, now: dt.datetime) -> Delivery:
+        """Update the message an edit points at, in place, once it has landed; an edit overtaken by a newer one
+        of the same message is done without calling Slack. `chat.update` sets the whole message, so sending it
+        again after an unknown outcome shows it once."""
+        assert message.id is not None
+        try:
+            target = self._parent(message)
+            with self.database.session() as session:
+                overtaken = outbox.newer_edit(session, message)
+            if not overtaken:
+                rendered = to_slack(message.markup, [Button(**b) for b in message.buttons])
+                self.client.chat_update(
+                    channel=str(target.sent_channel), ts=str(target.sent_ts), text=rendered.text, blocks=rendered.blocks
+                )
+        except ParentNotSent as waiting:
+            return self._wait_for_parent(message, now, waiting.retry_at)
+        except ParentFailed:
+            return self._failed(message, "parent_failed", now, None)
+        except SlackApiError as exc:
+            return self._failed(message, str(exc.response.get("error", "unknown_error")), now, _retry_after(exc))
+        except Exception as exc:  # connection trouble that survived the client's own retries
+            return self._failed(message, type(exc).__name__, now, None)
+        with self.database.session(write=True) as session:
+            outbox.mark_sent(session, message.id, channel=target.sent_channel, ts=target.sent_ts, now=now)
+        return Delivery(message.id, message.channel_id, message.user_id, OutboxStatus.SENT, kind=message.kind)
+
     def _already_uploaded(self, channel: str, thread_ts: str, file: File) -> bool:
         """Whether the thread already shows `file` (a thread gets one picture of each name). Transient failures of
         the look-up raise (retried later); when the thread cannot be read at all the file is uploaded again."""
@@ -315,8 +346,10 @@ class Deliverer:
         return str(self.client.conversations_open(users=user_id)["channel"]["id"])
 
     def _thread_ts(self, message: OutboxMessage) -> str | None:
-        if message.thread_parent_id is None:
-            return None
+        return None if message.thread_parent_id is None else self._parent(message).sent_ts
+
+    def _parent(self, message: OutboxMessage) -> OutboxMessage:
+        """The message a thread reply answers (or an edit updates), once it has landed."""
         with self.database.session() as session:
             parent = outbox.parent_of(session, message)
         if parent is not None and parent.status == OutboxStatus.FAILED:
@@ -324,7 +357,7 @@ class Deliverer:
         if parent is None or parent.sent_ts is None:
             pending = parent is not None and parent.status == OutboxStatus.PENDING
             raise ParentNotSent(parent.next_attempt_at if parent is not None and pending else None)
-        return parent.sent_ts
+        return parent
 
     def _wait_for_parent(self, message: OutboxMessage, now: dt.datetime, parent_at: dt.datetime | None) -> Delivery:
         """A reply waits for its thread's first message: retried after it, without using up its attempts

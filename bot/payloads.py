@@ -53,6 +53,11 @@ class _Surface(_Payload):
     type: str
 
 
+class _Message(_Payload):
+    ts: str
+    text: str = ""
+
+
 class BlockAction(_Payload):
     """A click on a button of one of Pulse's messages, or of the Home tab (`view`)."""
 
@@ -63,6 +68,7 @@ class BlockAction(_Payload):
     actions: list[ButtonPress] = Field(min_length=1)
     response_url: str | None = None
     trigger_id: str  # Slack always sends one (a form opens with it)
+    message: _Message | None = None  # the message clicked on (none on the Home tab)
 
     @property
     def team_id(self) -> str:
@@ -79,11 +85,6 @@ class BlockAction(_Payload):
     @property
     def on_home(self) -> bool:
         return self.view is not None and self.view.type == "home"
-
-
-class _Message(_Payload):
-    ts: str
-    text: str = ""
 
 
 class Shortcut(_Payload):

@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
+from sqlmodel import Session
 
-from bot.present import queue_posts
+from bot.present import queue_edits, queue_posts
 from bot.runtime import Runtime
 from domain.access import Actor
 from domain.context import Context
@@ -35,15 +37,21 @@ def perform(
     tz: ZoneInfo,
     now: dt.datetime | None = None,
     usage: str | None = None,
+    then: Callable[[Session], list[int]] | None = None,
 ) -> Reply:
-    """Run `case` with `data` as `actor`; on any failure nothing is saved and the reply says why."""
+    """Run `case` with `data` as `actor`; on any failure nothing is saved and the reply says why. `then` queues more
+    messages in the same transaction once the change is made (returning their outbox ids)."""
     prefix = runtime.settings.command_prefix
     try:
         with runtime.database.session(write=case.writes, lock_wait=REQUEST_LOCK_WAIT) as session:
             ctx = Context(session, actor, now or utcnow(), tz, escalation_channel=runtime.settings.escalation_channel)
             answer = case(ctx, data)
+            if answer.edits:  # before the posts: a post queued now already reads as the item is
+                answer.outbox_ids = queue_edits(session, actor.team_id, answer.edits, prefix)
             if answer.posts:
-                answer.outbox_ids = queue_posts(session, actor.team_id, answer.posts, prefix)
+                answer.outbox_ids += queue_posts(session, actor.team_id, answer.posts, prefix)
+            if then is not None and answer.ok:
+                answer.outbox_ids += then(session)
             return answer
     except Invalid as exc:
         return error(exc.code, exc.values, usage, field=exc.field)

@@ -7,14 +7,16 @@ import datetime as dt
 
 from pydantic import model_validator
 
+from domain import living
 from domain.access import require_cleared, require_owner_of
 from domain.context import Context
 from domain.errors import Conflict, Invalid
 from domain.inputs import Input, NumberRef
 from domain.lookup import item, program, visible_programs
-from domain.messages import Message, Reply, post_to, reply, use_case
+from domain.messages import Edit, Message, Reply, post_to, reply, use_case
 from domain.pages import page
 from domain.stakeholders import addressees
+from domain.status import status_of
 from store import asks
 from store.ids import Kind, next_number, ref
 from store.models import Ask, AskState, Program
@@ -103,8 +105,15 @@ def answer(ctx: Context, data: AskAnswer) -> Reply:
         ask.closed_at, ask.closed_by = ctx.now, ctx.actor.user_id
     context = {"ask": ask, "program": owning}
     return Reply(
-        Message("ask_answered", context), posts=post_to(owning.channel_id, Message("ask_post", context), label)
+        Message("ask_answered", context),
+        posts=post_to(owning.channel_id, Message("ask_post", context), label),
+        edits=_carried(ctx, owning, ask),
     )
+
+
+def _carried(ctx: Context, owning: Program, ask: Ask) -> list[Edit]:
+    """The status post that carries a closed ask, saying how it closed."""
+    return living.ask_closed(owning, status_of(ctx.session, [owning])[owning.id or 0], ask, ctx.today)
 
 
 @use_case(writes=True)
@@ -115,7 +124,9 @@ def withdraw(ctx: Context, data: NumberRef) -> Reply:
     with ctx.changing(ask, "ask", label, "withdraw", owning):
         ask.state = AskState.WITHDRAWN
         ask.closed_at, ask.closed_by = ctx.now, ctx.actor.user_id
-    return reply("ask_withdrawn", ask=ask, program=owning)
+    answer = reply("ask_withdrawn", ask=ask, program=owning)
+    answer.edits = _carried(ctx, owning, ask)
+    return answer
 
 
 @use_case(writes=False)

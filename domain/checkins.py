@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from domain.calendar import WEEKDAYS, WorkCalendar, in_local_window, local_instant, parse_time, runs_on
+from domain.living import CHECKIN_KIND
+from domain.messages import Edit, Message
 from domain.status import status_of
-from store import audit, outbox, programs, schedules
+from store import audit, outbox, posts, programs, schedules
 from store.models import Program, StatusUpdate
 
 DEFAULT_AT = dt.time(14, 0)  # the default check-in time, in the owner's zone
@@ -23,6 +25,7 @@ DEFAULT_DIGEST_DAYS = "fri"
 WINDOW = dt.timedelta(hours=1)  # a tick within this long after the time still sends it (the clock's minute may slip)
 CHASE_START, CHASE_END = dt.time(9, 0), dt.time(10, 0)
 CHANGED_KINDS = ("risk", "action", "milestone", "decision")
+CYCLE = dt.timedelta(days=7)  # a check-in older than this is last week's: digests no longer name it
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,51 @@ def _previous_working_day(day: dt.date, calendar: WorkCalendar) -> dt.date:
 
 def key(program: Program, day: dt.date, *, chase: bool) -> str:
     return f"checkin{'-chase' if chase else ''}:{program.key}:{day.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """A check-in of the past week that no status has answered yet."""
+
+    program: Program
+    asked_on: dt.date  # the owner's day it was asked
+    last_status_at: dt.datetime | None  # the report before it (the check-in DMs since then are unanswered)
+
+
+def unanswered(session: Session, team_id: str, shown: list[Program], *, now: dt.datetime) -> dict[int, Unanswered]:
+    """Program id -> its check-in of the past CYCLE that got no status since it was sent (and its chase none either):
+    digests name these programs as having no update this week."""
+    asked = posts.latest_of_kind(
+        session, team_id, [p.key for p in shown], kind=CHECKIN_KIND, dedupe_prefix="checkin:", since=now - CYCLE
+    )
+    if not asked:
+        return {}
+    asked_programs = [p for p in shown if p.key in asked]
+    statuses = status_of(session, asked_programs)
+    found = {}
+    for program in asked_programs:
+        message = asked[program.key]
+        current = statuses[program.id or 0].current
+        if message.created_at <= now and (current is None or current.created_at < message.created_at):
+            day = dt.date.fromisoformat(message.dedupe_key.rsplit(":", 1)[1])
+            found[program.id or 0] = Unanswered(program, day, current.created_at if current else None)
+    return found
+
+
+def missed_edits(missed: dict[int, Unanswered]) -> list[Edit]:
+    """Each unanswered check-in DM (and its chase) saying, once, that the program is named as having no update
+    this week."""
+    return [
+        Edit(
+            m.program.key,
+            Message("checkin_missed", {"program": m.program, "asked_on": m.asked_on}),
+            kind=CHECKIN_KIND,
+            since=m.last_status_at,
+            cause=f"missed:{m.asked_on.isoformat()}",
+            note=True,
+        )
+        for m in missed.values()
+    ]
 
 
 def due(

@@ -9,13 +9,13 @@ from domain.context import Context
 from domain.errors import Conflict, Invalid
 from domain.inputs import Input, NumberRef
 from domain.lookup import item, program, visible_programs
-from domain.messages import Message, Reply, post_to, reply, use_case
+from domain.messages import CHANNEL_POST, Edit, Message, Reply, post_to, reply, use_case
 from domain.pages import page
 from domain.stakeholders import maps_for
 from store import decisions
 from store.audit import snapshot
 from store.ids import Kind, next_number, ref
-from store.models import Decision, DecisionStatus, Raci
+from store.models import Decision, DecisionStatus, Program, Raci
 
 
 class DecisionCreate(Input):
@@ -90,7 +90,7 @@ def log(ctx: Context, data: DecisionCreate) -> Reply:
     )
     label = ref(Kind.DECISION, decision.number)
     ctx.created(decision, "decision", label, owning)
-    context = {"program": owning, "decision": decision}
+    context = {"program": owning, "decision": decision, "successor": None}
     return Reply(
         Message("decision_logged", {**context, "from_map": data.informed is None}),
         posts=post_to(owning.channel_id, Message("decision_post", context), label),
@@ -127,7 +127,15 @@ def supersede(ctx: Context, data: DecisionSupersede) -> Reply:
     with ctx.changing(old, "decision", old_ref, "supersede", old_program):
         old.status = DecisionStatus.SUPERSEDED
         old.superseded_by_id = new.id
-    return reply("decision_superseded", old=old, new=new, program=old_program)
+    answer = reply("decision_superseded", old=old, new=new, program=old_program)
+    answer.edits = [living(old, old_program, successor=new)]
+    return answer
+
+
+def living(decision: Decision, owning: Program, successor: Decision | None) -> Edit:
+    """The decision's channel post as it stands now (corrected, or superseded and by what)."""
+    context = {"program": owning, "decision": decision, "successor": successor}
+    return Edit(ref(Kind.DECISION, decision.number), Message("decision_post", context), kind=CHANNEL_POST)
 
 
 @use_case(writes=True)
@@ -153,7 +161,9 @@ def edit(ctx: Context, data: DecisionEdit) -> Reply:
     ctx.session.add(decision)
     after = {**(snapshot(decision) or {}), **({"correction": note} if note else {})}
     ctx.record("decision", label, "correct" if note else "edit", owning, before, after)
-    return reply("decision_edited", decision=decision, program=owning, correction=note or None)
+    answer = reply("decision_edited", decision=decision, program=owning, correction=note or None)
+    answer.edits = [living(decision, owning, decisions.by_id(ctx.session, decision.superseded_by_id))]
+    return answer
 
 
 @use_case(writes=False)

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from domain.access import CLOCK_USER, channel_viewer, may_post_in
 from domain.calendar import WorkCalendar, instants_between, latest_due, parse_time
 from domain.digests import portfolio_digest, program_digest
-from domain.messages import Post
+from domain.messages import Edit, Post
 from store import audit, outbox, programs
 from store.audit import snapshot
 from store.models import DigestSchedule, Program
@@ -84,8 +84,9 @@ def due_now(
     ]
 
 
-def scheduled(session: Session, item: DueDigest, now: dt.datetime) -> Post | None:
-    """The post of a due digest, or None when its program is archived or not cleared for the channel."""
+def scheduled(session: Session, item: DueDigest, now: dt.datetime) -> tuple[Post, list[Edit]] | None:
+    """The post of a due digest and the updates in place it warrants (the check-in DMs it names as unanswered), or
+    None when its program is archived or not cleared for the channel."""
     schedule, program = item.schedule, item.program
     zone = ZoneInfo(schedule.tz)
     today = now.astimezone(zone).date()
@@ -99,7 +100,7 @@ def scheduled(session: Session, item: DueDigest, now: dt.datetime) -> Post | Non
     else:
         viewer = channel_viewer(schedule.team_id, schedule.channel_id)
         digest = portfolio_digest(session, viewer, since=schedule.last_sent_at, now=now, today=today, tz=zone)
-    return digest.post(schedule.channel_id, dedupe_key=item.key, entity_ref=f"S-{schedule.number}")
+    return digest.post(schedule.channel_id, dedupe_key=item.key, entity_ref=f"S-{schedule.number}"), digest.edits
 
 
 def mark_sent(session: Session, item: DueDigest) -> None:

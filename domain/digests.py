@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from domain import changes, evidence, links
+from domain import changes, checkins, evidence, links
 from domain.access import Actor, channel_viewer, may_post_in
 from domain.asks import is_overdue as ask_overdue
 from domain.bands import Band, band_for
@@ -26,7 +26,7 @@ from domain.figures import Figure
 from domain.inputs import Input
 from domain.lookup import program as find_program
 from domain.lookup import visible_programs
-from domain.messages import Message, Post, Reply, reply, use_case
+from domain.messages import Edit, Message, Post, Reply, reply, use_case
 from domain.portfolio import ProgramFacts, facts_for, portfolio
 from domain.stakeholders import maps_for
 from store import audit, phases
@@ -52,6 +52,7 @@ class Digest:
     summary: Message
     details: list[Message] = field(default_factory=list)
     files: list[Figure] = field(default_factory=list)  # pictures uploaded into the thread, after the details
+    edits: list[Edit] = field(default_factory=list)  # once it is sent: the check-in DMs it names as unanswered
 
     def messages(self) -> list[Message]:
         return [self.summary, *self.details]
@@ -154,6 +155,7 @@ def program_digest(
     how its risks moved and how it delivered."""
     start = since or now - DEFAULT_LOOKBACK
     facts = facts_for(session, program.team_id, [program], today=today, now=now)[0]
+    missed = checkins.unanswered(session, program.team_id, [program], now=now)
     proof = _proof(session, program.team_id, [facts], since=start, now=now, tz=tz)
     settings = workspace_settings(session, program.team_id)
     soon = today + dt.timedelta(days=UPCOMING_DAYS)
@@ -187,9 +189,12 @@ def program_digest(
             program.id or 0
         ],
         "replanned": phases.slipped(session, program.id or 0),
+        "missed": missed,
     }
     return Digest(
-        summary=Message("digest_program_summary", context), details=[Message("digest_program_detail", context)]
+        summary=Message("digest_program_summary", context),
+        details=[Message("digest_program_detail", context)],
+        edits=checkins.missed_edits(missed),
     )
 
 
@@ -206,6 +211,7 @@ def portfolio_digest(
     heat map of their risks for its thread."""
     start = since or now - DEFAULT_LOOKBACK
     facts = portfolio(session, viewer, today=today, now=now)
+    missed = checkins.unanswered(session, viewer.team_id, [f.program for f in facts], now=now)
     proof = _proof(session, viewer.team_id, facts, since=start, now=now, tz=tz)
     moved = changes.since(session, viewer.team_id, [f.program for f in facts], start)
     counts = {rag.value: sum(1 for f in facts if f.rag == rag) for rag in Rag}
@@ -220,7 +226,9 @@ def portfolio_digest(
         "since": start,
         "needs_you": needs_you,
         "watermelons": [f for f in facts if f.watermelon],
-        "quiet": [f for f in facts if f.never_reported] + [f for f in facts if f.stale and not f.never_reported],
+        "quiet": [f for f in facts if f.never_reported]
+        + [f for f in facts if (f.stale or f.program.id in missed) and not f.never_reported],
+        "missed": missed,
         "overdue_total": sum(len(f.overdue_actions) for f in facts),
         # A person's preview may hold restricted programs a channel would not get: it says so, and marks them.
         "restricted_shown": bool(viewer.user_id) and any(f.program.restricted for f in facts),
@@ -235,7 +243,12 @@ def portfolio_digest(
     heatmap = evidence.heatmap_of(
         session, viewer.team_id, [f.program for f in facts], scope=evidence.PORTFOLIO, since=start, today=today
     )
-    return Digest(summary=Message("digest_portfolio_summary", context), details=details, files=[heatmap])
+    return Digest(
+        summary=Message("digest_portfolio_summary", context),
+        details=details,
+        files=[heatmap],
+        edits=checkins.missed_edits(missed),
+    )
 
 
 def _dependency_slips(
@@ -311,6 +324,7 @@ def send(ctx: Context, data: DigestTarget) -> Reply:
         "digest_sent", program=program, channel=channel, parts=len(digest.messages()), pictures=len(digest.files)
     )
     answer.posts = [post]
+    answer.edits = digest.edits
     return answer
 
 

@@ -16,7 +16,7 @@ from domain.calendar import WorkCalendar
 from domain.context import Context
 from domain.errors import Conflict, PulseError
 from domain.inputs import Input
-from domain.messages import Message, Post, Reply, use_case
+from domain.messages import Edit, Message, Post, Reply, use_case
 from domain.status import status_of
 from store import alerts, asks, items, programs
 from store.ids import Kind, parse_ref
@@ -61,7 +61,9 @@ def raise_alert(ctx: Context, *, kind: str, program: Program, entity_ref: str, b
     ctx.session.add(alert)
     ctx.session.flush()
     ctx.record("alert", f"{kind}:{entity_ref}", "raise", program, None, alert)
-    framed = Message("alert", {"body": body, "acknowledged_by": None, "acknowledged_at": None})
+    framed = Message(
+        "alert", {"body": body, "acknowledged_by": None, "acknowledged_at": None, "resolved_at": None, "kind": kind}
+    )
     escalation_channel = channel_for(ctx.session, ctx.team_id, ctx.escalation_channel)
     return posts_of(alert, program, framed, escalation_channel, round_=0)
 
@@ -105,11 +107,36 @@ def _risk(session: Session, alert: Alert) -> Risk | None:
     return items.by_number(session, Risk, alert.team_id, parsed[1])
 
 
-def resolve(ctx: Context, *, kind: str, entity_ref: str, program: Program) -> None:
-    """Close open alerts whose condition no longer holds (program no longer red, risk no longer critical)."""
+def living(session: Session, alert: Alert, program: Program, today: dt.date) -> Edit:
+    """Every posted copy of an alert (and its repeats) as it stands now: its subject's latest state, who
+    acknowledged it and whether its condition has passed."""
+    context = {
+        "body": subject(session, alert, program, today),
+        "acknowledged_by": alert.acknowledged_by,
+        "acknowledged_at": alert.acknowledged_at,
+        "resolved_at": alert.resolved_at,
+        "kind": alert.kind,
+    }
+    return Edit(f"alert:{alert.id}", Message("alert", context), kind=ALERT_KIND)
+
+
+def resolve(ctx: Context, *, kind: str, entity_ref: str, program: Program) -> list[Edit]:
+    """Close open alerts whose condition no longer holds (program no longer red, risk no longer critical); their
+    posts then say so."""
+    edits = []
     for alert in alerts.unresolved(ctx.session, ctx.team_id, kind, entity_ref, unacknowledged=False):
         with ctx.changing(alert, "alert", f"{kind}:{entity_ref}", "resolve", program):
             alert.resolved_at = ctx.now
+        edits.append(living(ctx.session, alert, program, ctx.today))
+    return edits
+
+
+def refreshed(ctx: Context, *, kind: str, entity_ref: str, program: Program) -> list[Edit]:
+    """The posts of open alerts whose subject changed but still holds (a program reported red again)."""
+    return [
+        living(ctx.session, alert, program, ctx.today)
+        for alert in alerts.unresolved(ctx.session, ctx.team_id, kind, entity_ref, unacknowledged=False)
+    ]
 
 
 class AlertAck(Input):
@@ -131,14 +158,8 @@ def acknowledge(ctx: Context, data: AlertAck) -> Reply:
     with ctx.changing(alert, "alert", f"{alert.kind}:{alert.entity_ref}", "acknowledge", program):
         alert.acknowledged_at = ctx.now
         alert.acknowledged_by = ctx.actor.user_id
-    copies = [(m.sent_channel, m.sent_ts) for m in alerts.sent_messages(ctx.session, alert)]
-    context = {
-        "body": subject(ctx.session, alert, program, ctx.today),
-        "acknowledged_by": alert.acknowledged_by,
-        "acknowledged_at": alert.acknowledged_at,
-        "copies": copies,
-    }
-    return Reply(Message("alert", context))
+    edit = living(ctx.session, alert, program, ctx.today)
+    return Reply(edit.message, edits=[edit])
 
 
 @dataclass(frozen=True)

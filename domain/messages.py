@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -20,6 +21,9 @@ class Message:
     context: dict[str, Any] = field(default_factory=dict)
 
 
+CHANNEL_POST = "channel_post"  # the outbox kind of a post about an item in its program's channel
+
+
 @dataclass
 class Post:
     """A message a channel (or one person, by DM: `user_id`) should see because of a change, queued in the
@@ -33,7 +37,7 @@ class Post:
     channel_id: str | None
     message: Message
     entity_ref: str
-    kind: str = "channel_post"
+    kind: str = CHANNEL_POST
     dedupe_key: str | None = None
     thread: list[Message] = field(default_factory=list)
     user_id: str | None = None
@@ -42,6 +46,24 @@ class Post:
     def __post_init__(self) -> None:
         if (self.channel_id is None) == (self.user_id is None):
             raise ValueError("a post goes to exactly one channel or one person")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """An item's latest state, for every message Pulse already posted about it: each is updated in place.
+
+    `entity_ref` names the item as its posts do; `kind`, `dedupe_prefix` (one status report's post) and `since`
+    (the check-in DMs sent after the last status) narrow which of them; `cause` makes the edit once per cause
+    (edits without one are coalesced: several changes before Slack is told are one update to the latest).
+    """
+
+    entity_ref: str
+    message: Message
+    kind: str | None = None
+    dedupe_prefix: str | None = None
+    since: dt.datetime | None = None
+    cause: str | None = None
+    note: bool = False  # `message` is a line added under what each message says now, its buttons gone
 
 
 @dataclass
@@ -53,6 +75,7 @@ class Reply:
     ok: bool = True
     outbox_ids: list[int] = field(default_factory=list)  # filled once the posts are queued
     uploads: list[Upload] = field(default_factory=list)  # pictures and exports, uploaded by the Slack side
+    edits: list[Edit] = field(default_factory=list)  # messages already posted that now read differently
 
 
 def reply(template: str, **context: Any) -> Reply:

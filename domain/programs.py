@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from domain import asks, escalation
+from domain import asks, escalation, living
 from domain.access import require_program_owner
 from domain.asks import AskTo
 from domain.bands import band_for
@@ -14,7 +14,7 @@ from domain.errors import Conflict, Invalid
 from domain.inputs import Input
 from domain.lookup import program as find_program
 from domain.lookup import program_to_change
-from domain.messages import Message, Reply, post_to, reply, use_case
+from domain.messages import Message, Post, Reply, reply, use_case
 from domain.pages import page
 from domain.portfolio import facts_for, portfolio
 from domain.status import DIMENSIONS, ProgramStatus, status_of, worst
@@ -148,7 +148,9 @@ def reaffirm_status(ctx: Context, data: ProgramRef) -> Reply:
     program.updated_at = ctx.now
     ctx.session.add(program)
     ctx.record("program", program.key, "reaffirm", program, snapshot(before), update)
-    return reply("status_reaffirmed", program=program, update=update, now=ctx.now)
+    answer = reply("status_reaffirmed", program=program, update=update, now=ctx.now)
+    answer.edits = [living.checkin_answered(program, update, before, at=ctx.now.astimezone(ctx.tz), kept=True)]
+    return answer
 
 
 @use_case(writes=True)
@@ -199,6 +201,10 @@ def report_status(ctx: Context, data: StatusReport) -> Reply:
     }
     post = Message("status_post", context)
     answer = Reply(Message("status_reported", context))
+    answer.edits = [
+        *living.superseded(program, before, update, ctx.today),
+        living.checkin_answered(program, update, before.current, at=ctx.now.astimezone(ctx.tz), kept=False),
+    ]
     if rag == Rag.RED and not was_red:
         answer.posts = escalation.raise_alert(
             ctx, kind=escalation.PROGRAM_RED, program=program, entity_ref=program.key, body=post
@@ -206,8 +212,13 @@ def report_status(ctx: Context, data: StatusReport) -> Reply:
         if answer.posts:
             return answer
     elif rag != Rag.RED:
-        escalation.resolve(ctx, kind=escalation.PROGRAM_RED, program=program, entity_ref=program.key)
-    answer.posts = post_to(program.channel_id, post, f"{program.key}/status")
+        answer.edits += escalation.resolve(ctx, kind=escalation.PROGRAM_RED, program=program, entity_ref=program.key)
+    else:  # still red: its open alert shows the newest report
+        answer.edits += escalation.refreshed(ctx, kind=escalation.PROGRAM_RED, program=program, entity_ref=program.key)
+    if program.channel_id:
+        ctx.session.flush()  # the report's id names its post, to update it once superseded
+        key = living.status_post_key(update)
+        answer.posts = [Post(program.channel_id, post, f"{program.key}/status", dedupe_key=key)]
     return answer
 
 

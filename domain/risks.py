@@ -11,7 +11,7 @@ from domain.context import Context
 from domain.errors import Conflict, Invalid
 from domain.inputs import Input, NumberRef
 from domain.lookup import item, item_to_change, program, visible_programs
-from domain.messages import Message, Post, Reply, post_to, reply, tell, use_case
+from domain.messages import CHANNEL_POST, Edit, Message, Post, Reply, post_to, reply, tell, use_case
 from domain.pages import page
 from store import risks
 from store.audit import snapshot
@@ -166,8 +166,10 @@ def close(ctx: Context, data: RiskClose) -> Reply:
         risk.close_reason = data.reason.strip()
         risk.closed_at = ctx.now
         risk.updated_at = ctx.now
-    escalation.resolve(ctx, kind=escalation.RISK_CRITICAL, program=owning, entity_ref=label)
-    return reply("risk_closed", risk=risk, program=owning)
+    answer = reply("risk_closed", risk=risk, program=owning)
+    answer.edits = escalation.resolve(ctx, kind=escalation.RISK_CRITICAL, program=owning, entity_ref=label)
+    answer.edits.append(living(ctx, risk, owning))
+    return answer
 
 
 @use_case(writes=True)
@@ -230,6 +232,13 @@ def show(ctx: Context, data: NumberRef) -> Reply:
     return reply("risk_show", risk=risk, program=owning, band=band, today=ctx.today)
 
 
+def living(ctx: Context, risk: Risk, owning: Program) -> Edit:
+    """The risk's channel posts as it stands now (score, band, status, or closed and why)."""
+    band = band_for(risk.score, workspace_settings(ctx.session, ctx.team_id))
+    context = {"program": owning, "risk": risk, "band": band, "today": ctx.today}
+    return Edit(ref(Kind.RISK, risk.number), Message("risk_post", context), kind=CHANNEL_POST)
+
+
 def _check_scales(likelihood: int | None, impact: int | None) -> None:
     for name, value in (("likelihood", likelihood), ("impact", impact)):
         if value is not None and not 1 <= value <= 5:
@@ -250,6 +259,7 @@ def _announce(
     label = ref(Kind.RISK, risk.number)
     risen = rose(before, band)
     post = Message("risk_post", context)
+    answer.edits.append(living(ctx, risk, owning))
     if band == Band.CRITICAL and risen:
         answer.posts = escalation.raise_alert(
             ctx, kind=escalation.RISK_CRITICAL, program=owning, entity_ref=label, body=post
@@ -257,7 +267,7 @@ def _announce(
         if answer.posts:
             return answer
     if band != Band.CRITICAL:
-        escalation.resolve(ctx, kind=escalation.RISK_CRITICAL, program=owning, entity_ref=label)
+        answer.edits += escalation.resolve(ctx, kind=escalation.RISK_CRITICAL, program=owning, entity_ref=label)
     if band in ALERT_BANDS and risen:
         answer.posts = post_to(owning.channel_id, post, label)
     return answer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ RESPONSE_URL_LIFETIME = dt.timedelta(minutes=30)
 RESPONSE_URL_USES = 5
 COMMAND_REPLY = "command_reply"  # replaces the "working on it" ack it follows
 CLICK_REPLY = "click_reply"  # a new ephemeral under the message that was clicked
+EDIT = "edit"  # an update in place (`chat.update`) of the message it points at (its `thread_parent_id`)
 
 
 @dataclass(frozen=True)
@@ -265,3 +267,74 @@ def queued_keys(session: Session, team_id: str, keys: list[str]) -> set[str]:
 def parent_of(session: Session, message: OutboxMessage) -> OutboxMessage | None:
     """The message a thread reply answers."""
     return session.get(OutboxMessage, message.thread_parent_id) if message.thread_parent_id else None
+
+
+def enqueue_edit(
+    session: Session,
+    *,
+    target: OutboxMessage,
+    markup: str,
+    buttons: list[dict[str, Any]] | None = None,
+    cause: str | None = None,
+) -> int | None:
+    """Queue an update in place of `target` to read `markup` (with `buttons`); the outbox id, or None when
+    `cause` was queued already. Without a cause, an edit of `target` that no sender has taken yet is rewritten
+    instead of queueing another (coalesced: Slack is told the latest state once)."""
+    assert target.id is not None
+    if cause is None:
+        rewritten = list(
+            session.execute(
+                update(OutboxMessage)
+                .where(
+                    col(OutboxMessage.kind) == EDIT,
+                    col(OutboxMessage.thread_parent_id) == target.id,
+                    col(OutboxMessage.status) == OutboxStatus.PENDING,
+                )
+                .values(markup=markup, buttons=list(buttons or []))
+                .returning(col(OutboxMessage.id))
+            ).scalars()
+        )
+        if rewritten:
+            return int(max(rewritten))
+    queued = enqueue(
+        session,
+        team_id=target.team_id,
+        dedupe_key=f"edit:{target.id}:{cause or uuid.uuid4().hex}",
+        kind=EDIT,
+        markup=markup,
+        channel_id=target.channel_id,
+        user_id=target.user_id,
+        buttons=buttons,
+        thread_parent_id=target.id,
+    )
+    return None if queued is None else queued.id
+
+
+def latest_version(session: Session, target: OutboxMessage) -> tuple[str, list[dict[str, Any]]]:
+    """What `target` reads now (or will once its queued edits are out): the markup and buttons of its newest
+    edit, else its own."""
+    newest = session.exec(
+        select(OutboxMessage)
+        .where(col(OutboxMessage.kind) == EDIT, col(OutboxMessage.thread_parent_id) == target.id)
+        .order_by(col(OutboxMessage.id).desc())
+        .limit(1)
+    ).first()
+    shown = newest or target
+    return shown.markup, list(shown.buttons)
+
+
+def newer_edit(session: Session, edit: OutboxMessage) -> bool:
+    """Whether a later edit of the same message is queued (sending this older one would only be undone)."""
+    return (
+        session.exec(
+            select(OutboxMessage.id)
+            .where(
+                col(OutboxMessage.kind) == EDIT,
+                col(OutboxMessage.thread_parent_id) == edit.thread_parent_id,
+                col(OutboxMessage.id) > (edit.id or 0),
+                col(OutboxMessage.status) != OutboxStatus.FAILED,
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot import buttons
-from bot.present import markup, queue_posts
-from domain import checkins, digest_schedule, escalation, planning, reminders
+from bot.present import markup, queue_edits, queue_posts
+from domain import checkins, digest_schedule, escalation, living, planning, reminders
 from domain.calendar import WorkCalendar
 from domain.messages import Message
 from store import outbox, schedules
@@ -39,10 +39,14 @@ def plan_digests(session: Session, tick: Tick) -> list[int]:
     for item in digest_schedule.due_now(
         session, active, now=tick.now, last_tick=tick.last_tick, calendar=tick.calendar, catchup=tick.catchup
     ):
-        post = digest_schedule.scheduled(session, item, tick.now)
-        queued = queue_posts(session, item.schedule.team_id, [post], tick.prefix) if post else []
+        due = digest_schedule.scheduled(session, item, tick.now)
+        if due is None:
+            continue
+        post, edits = due
+        queued = queue_posts(session, item.schedule.team_id, [post], tick.prefix)
         if queued:
             digest_schedule.mark_sent(session, item)
+            queue_edits(session, item.schedule.team_id, edits, tick.prefix)  # sent with them, not counted as posts
         ids += queued
     return ids
 
@@ -126,7 +130,7 @@ def plan_checkins(
             session,
             team_id=team_id,
             dedupe_key=checkin.dedupe_key,
-            kind="checkin_dm",
+            kind=living.CHECKIN_KIND,
             markup=text,
             user_id=checkin.program.owner_id,
             buttons=buttons.for_checkin(checkin.program.key),

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from slack_bolt import Ack, App
+from sqlmodel import Session
 
 from bot.answers import delivery_notes, reply_markup
-from bot.blocks import to_slack
 from bot.delivery import respond_quietly
 from bot.forms import BY_CALLBACK
 from bot.home import publish_home
@@ -19,7 +21,7 @@ from bot.modals import FormState
 from bot.open_form import open_form
 from bot.payloads import BlockAction
 from bot.perform import perform, unexpected
-from bot.present import markup
+from bot.present import markup, queue_note
 from bot.replies import send_reply
 from bot.runtime import Runtime
 from domain import actions, escalation, programs, risks
@@ -43,6 +45,12 @@ FORM_BUTTONS = {  # buttons that open a form, and the form (the value is the ite
     ActionId.ACTION_ADD_FORM: CallbackId.ACTION_ADD,
 }
 SNOOZE_DAYS = {ActionId.ACTION_SNOOZE_DAY: 1, ActionId.ACTION_SNOOZE_WEEK: 7}
+NOTED = {  # clicks the message clicked on records in place (`templates/click_note.j2`)
+    ActionId.ACTION_DONE: "done",
+    ActionId.ACTION_SNOOZE_DAY: "snoozed",
+    ActionId.ACTION_SNOOZE_WEEK: "snoozed",
+    ActionId.RISK_REVIEWED: "reviewed",
+}
 
 
 def _number(value: str, kind: Kind) -> int:
@@ -66,8 +74,27 @@ def _use_case(action_id: ActionId, value: str, today: dt.date) -> tuple[UseCase[
     return escalation.acknowledge, AlertAck(alert_id=int(value))
 
 
+def _note(
+    runtime: Runtime, click: BlockAction, action_id: ActionId, data: Input, now: dt.datetime, tz: ZoneInfo
+) -> Callable[[Session], list[int]] | None:
+    """What the clicked message says in place once the click's change is made (Done, Snooze, Reviewed on a
+    message of Pulse's), queued in the change's transaction; None for other clicks."""
+    if action_id not in NOTED or click.channel_id is None or click.message is None:
+        return None
+    context = {
+        "what": NOTED[action_id],
+        "ref": click.action.value,
+        "by": click.user.id,
+        "at": now.astimezone(tz),
+        "until": getattr(data, "until", None),
+    }
+    at, note, ref = (click.channel_id, click.message.ts), Message("click_note", context), click.action.value
+    return lambda session: queue_note(session, click.team_id, at, note, ref, runtime.settings.command_prefix)
+
+
 def answer_click(runtime: Runtime, click: BlockAction) -> None:
-    """Run a click's use case as the clicker; tell them the result, or update the alert it acknowledged."""
+    """Run a click's use case as the clicker; tell them the result (an acknowledged alert says it in place),
+    and update the messages it changed, the clicked one included, through the outbox."""
     actor = runtime.actor(click.team_id, click.user.id, click.channel_id)
     tz = runtime.directory.tz_for(click.team_id, click.user.id)
     now = utcnow()
@@ -79,37 +106,24 @@ def answer_click(runtime: Runtime, click: BlockAction) -> None:
     except (ValidationError, ValueError):
         reply = error("alert_gone", {})
     else:
-        reply = perform(runtime, case, data, actor=actor, tz=tz, now=now)
+        then = _note(runtime, click, action_id, data, now, tz)
+        reply = perform(runtime, case, data, actor=actor, tz=tz, now=now, then=then)
+    deliveries = runtime.deliverer.deliver_now(reply.outbox_ids)
     if action_id == ActionId.ALERT_ACK:
         if reply.ok:
-            _update_copies(runtime, reply)
             return
         reply = Reply(Message("notice", reply.message.context), ok=False)  # e.g. "Already acknowledged by ..."
-    deliveries = runtime.deliverer.deliver_now(reply.outbox_ids)
     if click.on_home:  # the tab shows the change
         publish_home(runtime, click.team_id, click.user.id)
     if click.response_url:
-        checked_in = action_id == ActionId.CHECKIN_NO_CHANGE and reply.ok  # the check-in says who answered
         send_reply(
             runtime,
             team_id=click.team_id,
             user_id=click.user.id,
             response_url=click.response_url,
-            text=markup(reply.message, runtime.settings.command_prefix)
-            if checked_in
-            else reply_markup(reply, runtime.settings.command_prefix, delivery_notes(deliveries)),
-            replaces_ack=checked_in,
+            text=reply_markup(reply, runtime.settings.command_prefix, delivery_notes(deliveries)),
+            replaces_ack=False,
         )
-
-
-def _update_copies(runtime: Runtime, reply: Reply) -> None:
-    """Every posted copy of an acknowledged alert, updated in place to say who acknowledged it."""
-    updated = to_slack(markup(reply.message, runtime.settings.command_prefix))
-    for channel, ts in reply.message.context["copies"]:
-        try:
-            runtime.client.chat_update(channel=str(channel), ts=str(ts), text=updated.text, blocks=updated.blocks)
-        except Exception as exc:  # the acknowledgement is recorded; the message update is best effort
-            log.warning("could not update an alert message in %s: %s", channel, type(exc).__name__)
 
 
 def _answer_safely(runtime: Runtime, click: BlockAction) -> None:

@@ -269,3 +269,31 @@ def test_a_restricted_programs_alert_cannot_be_acknowledged_from_outside(pulse: 
         refused = pulse.click(action_id, value, user=STRANGER, channel="C0GENERAL", message_ts=alert_post.ts)
     assert refused.plain == "That alert no longer exists."
     assert not pulse.stub.calls("chat.update")
+
+
+def test_a_click_notes_itself_in_the_reminder_dm_and_takes_that_items_buttons_off(
+    pulse: PulseHarness, dm: Posted
+) -> None:
+    click(pulse, dm, "Done")
+    (now,) = [m for m in pulse.stub.history(dm.channel) if m["ts"] == dm.ts]
+    assert readable(now).startswith(dm.text.split("\n")[0])
+    assert readable(now).endswith(f":white_check_mark: A-1 done by <@{ANA}> at 10:00")
+    left = [e["value"] for b in now["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert left == ["R-1", "R-1"]  # Reviewed and Update stay for the risk
+    click(pulse, dm, "Reviewed")
+    (now,) = [m for m in pulse.stub.history(dm.channel) if m["ts"] == dm.ts]
+    assert f"A-1 done by <@{ANA}> at 10:00" in readable(now)
+    assert readable(now).endswith(f":eyes: R-1 reviewed by <@{ANA}> at 10:00")
+    assert not [b for b in now["blocks"] if b["type"] == "actions"]
+
+
+def test_a_click_claiming_another_message_changes_only_the_item(pulse: PulseHarness, dm: Posted) -> None:
+    """Done on A-1 sent as if clicked under the risk's channel post: A-1 is done, the post is left as it is."""
+    with at(MORNING):
+        pulse.command("/risk", f"add {APPEALS} Queue overflow likelihood:4 impact:4", user=PRIYA)
+    (risk_post,) = [m for m in posted(pulse.stub) if m.to == APPEALS_CHANNEL]
+    action_id, value = dm.button("Done")
+    with at(LATER):
+        pulse.click(action_id, value, user=ANA, channel=risk_post.channel, message_ts=risk_post.ts)
+    assert fetch(pulse.database, Action, number=1).status == ActionStatus.DONE
+    assert not pulse.stub.calls("chat.update")
