@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from bot.canvases import queue_syncs
 from bot.present import queue_posts
 from bot.runtime import Runtime
 from domain.access import Actor
@@ -18,6 +19,7 @@ from domain.context import Context
 from domain.errors import Busy, Invalid, PulseError
 from domain.inputs import Input, invalid
 from domain.messages import Reply, UseCase, error
+from store.audit import changed_programs
 from store.db import is_lock_timeout
 from store.limits import TooLong
 from store.types import utcnow
@@ -44,6 +46,8 @@ def perform(
             answer = case(ctx, data)
             if answer.posts:
                 answer.outbox_ids = queue_posts(session, actor.team_id, answer.posts, prefix)
+            if case.writes and runtime.settings.canvases:
+                queue_syncs(session, actor.team_id, changed_programs(session), ctx.now)
             return answer
     except Invalid as exc:
         return error(exc.code, exc.values, usage, field=exc.field)

@@ -10,6 +10,8 @@ from sqlmodel import Session, SQLModel, col, select
 
 from store.models import AuditEvent, Program
 
+CHANGED_PROGRAMS = "pulse.changed_programs"  # session.info key: the programs this transaction changed
+
 
 def snapshot(row: SQLModel | None) -> dict[str, Any] | None:
     """A JSON-safe copy of a row's fields."""
@@ -44,7 +46,14 @@ def record(
     if at is not None:
         event.created_at = at
     session.add(event)
+    if program is not None and program.id is not None:
+        session.info.setdefault(CHANGED_PROGRAMS, set()).add(program.id)
     return event
+
+
+def changed_programs(session: Session) -> set[int]:
+    """The ids of the programs whose changes this session's transaction recorded so far."""
+    return set(session.info.get(CHANGED_PROGRAMS, ()))
 
 
 def history(

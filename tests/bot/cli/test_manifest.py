@@ -44,6 +44,8 @@ SLACK_METHOD_SCOPES: dict[str, frozenset[str]] = {
     "files.upload.v2": frozenset({"files:write"}),
     "users.lookupByEmail": frozenset({"users:read.email"}),
     "users.list": frozenset({"users:read"}),
+    "conversations.canvases.create": frozenset({"canvases:write"}),
+    "canvases.edit": frozenset({"canvases:write"}),
 }
 # The scopes each kind of Bolt listener needs. Events (`app.event`) need a subscription in the manifest and
 # scopes per event: the one Pulse listens for (app_home_opened) needs none, and the event test below fails when
@@ -133,6 +135,7 @@ def test_manifest_command_prints_valid_yaml_with_the_scopes(tmp_path: Path) -> N
         "mpim:history",
         "files:write",
         "users:read.email",
+        "canvases:write",
     }
     settings = manifest["settings"]
     assert settings["socket_mode_enabled"] is True
