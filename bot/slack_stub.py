@@ -4,7 +4,9 @@ Point a WebClient at `SlackStub().api_url` (what SLACK_API_URL is set to). The s
 methods Pulse uses like Slack does, records every call for inspection, and can inject failures per
 route (a Web API method, or RESPONSE_URL for response_url posts): rate limits with Retry-After, server
 errors before or after the call took effect, `ok: false` errors, slow answers, dropped connections,
-a seeded share of flaky calls, and an outage of everything until it is ended.
+a seeded share of flaky calls, and an outage of everything until it is ended. Channel canvases keep their
+current markdown per canvas id (`canvas`, `channel_canvas`, `delete_canvas`); `canvas_refusal` makes every canvas
+method answer as Slack does for a workspace whose plan lacks canvases.
 Tokens are checked for presence, kept out of recorded headers and never logged.
 """
 

@@ -223,3 +223,12 @@ def test_manifest_subscribes_to_exactly_the_events_the_app_listens_for() -> None
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == listened == {"app_home_opened"}
     assert manifest["settings"]["event_subscriptions"]["request_url"] == URL
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+
+
+def test_the_manifest_asks_for_canvases_only_when_they_are_on() -> None:
+    on = run_manifest()
+    off = run_manifest(PULSE_CANVASES="off")
+    assert on.exit_code == 0 and off.exit_code == 0, (on.output, off.output)
+    assert "canvases:write" in manifest_of(on.output)["oauth_config"]["scopes"]["bot"]
+    scopes = manifest_of(off.output)["oauth_config"]["scopes"]["bot"]
+    assert "canvases:write" not in scopes and scopes == [s for s in BOT_SCOPES if s != "canvases:write"]
