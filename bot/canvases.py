@@ -50,10 +50,9 @@ GONE_ERRORS = frozenset({"canvas_not_found", "canvas_deleted"})  # someone delet
 TAKEN = "channel_canvas_already_exists"
 
 
-def queue_syncs(session: Session, team_id: str, program_ids: set[int], now: dt.datetime) -> list[int]:
-    """Queue one sync of the canvas of each changed program's home channel for this minute (once per channel and
+def queue_syncs(session: Session, team_id: str, channels: set[str], now: dt.datetime) -> list[int]:
+    """Queue one sync of the canvas of each of these program channels for this minute (once per channel and
     minute; none while an unclaimed sync due by then is queued, or while the workspace refuses canvases)."""
-    channels = canvases.channels_of(session, program_ids).get(team_id, set())
     if not channels or _refused(session, team_id, now):
         return []
     due = _bucket(now) + BUCKET
@@ -119,15 +118,18 @@ class CanvasWriter:
             if not self.enabled or _refused(session, team_id, now):
                 return Synced()  # turned off, or refused and reported: nothing to send
             known = canvases.in_channel(session, team_id, channel)
+            board_list = boards(session, team_id, channel, today=now.astimezone(self.tz).date(), now=now)
             markdown = render_canvas(
                 "canvas_program",
-                boards=boards(session, team_id, channel, today=now.astimezone(self.tz).date(), now=now),
+                boards=board_list,
                 listed=LISTED,
                 today=now.astimezone(self.tz).date(),
                 now=now,
             )
         if known is not None and known.refused:
             return Synced()  # the channel's canvas is someone else's: left alone, reported when first found
+        if (known is None or not known.canvas_id) and not board_list:
+            return Synced()  # no program lives here (any more): no canvas to make
         try:
             if known is not None and known.canvas_id:
                 if self._edit(known.canvas_id, markdown):

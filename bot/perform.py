@@ -19,7 +19,7 @@ from domain.context import Context
 from domain.errors import Busy, Invalid, PulseError
 from domain.inputs import Input, invalid
 from domain.messages import Reply, UseCase, error
-from store.audit import changed_programs
+from store.audit import changed_channels
 from store.db import is_lock_timeout
 from store.limits import TooLong
 from store.types import utcnow
@@ -47,7 +47,7 @@ def perform(
             if answer.posts:
                 answer.outbox_ids = queue_posts(session, actor.team_id, answer.posts, prefix)
             if case.writes and runtime.settings.canvases:
-                queue_syncs(session, actor.team_id, changed_programs(session), ctx.now)
+                queue_syncs(session, actor.team_id, changed_channels(session), ctx.now)
             return answer
     except Invalid as exc:
         return error(exc.code, exc.values, usage, field=exc.field)

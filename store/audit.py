@@ -10,7 +10,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from store.models import AuditEvent, Program
 
-CHANGED_PROGRAMS = "pulse.changed_programs"  # session.info key: the programs this transaction changed
+CHANGED_CHANNELS = "pulse.changed_channels"  # session.info key: home channels of the programs changed
 
 
 def snapshot(row: SQLModel | None) -> dict[str, Any] | None:
@@ -46,14 +46,17 @@ def record(
     if at is not None:
         event.created_at = at
     session.add(event)
-    if program is not None and program.id is not None:
-        session.info.setdefault(CHANGED_PROGRAMS, set()).add(program.id)
+    if program is not None:
+        moved_from = (before or {}).get("channel_id") if entity_type == "program" else None
+        channels = session.info.setdefault(CHANGED_CHANNELS, set())
+        channels.update(str(c) for c in (program.channel_id, moved_from) if c)
     return event
 
 
-def changed_programs(session: Session) -> set[int]:
-    """The ids of the programs whose changes this session's transaction recorded so far."""
-    return set(session.info.get(CHANGED_PROGRAMS, ()))
+def changed_channels(session: Session) -> set[str]:
+    """The home channels (and former home channels) of the programs this session's transaction changed so far:
+    what follows a change there, such as the channel's canvas, is due."""
+    return set(session.info.get(CHANGED_CHANNELS, ()))
 
 
 def history(

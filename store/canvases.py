@@ -49,22 +49,6 @@ def refuse(session: Session, team_id: str, error: str, now: dt.datetime) -> bool
     return False
 
 
-def channels_of(session: Session, program_ids: set[int]) -> dict[str, set[str]]:
-    """team_id -> the home channels of these programs (the only channels their canvases go to)."""
-    if not program_ids:
-        return {}
-    rows = session.exec(
-        select(Program.team_id, Program.channel_id).where(
-            col(Program.id).in_(program_ids), col(Program.channel_id).is_not(None)
-        )
-    )
-    found: dict[str, set[str]] = {}
-    for team_id, channel_id in rows:
-        if channel_id:
-            found.setdefault(team_id, set()).add(channel_id)
-    return found
-
-
 def programs_in(session: Session, team_id: str, channel_id: str) -> list[Program]:
     """The live programs whose home channel is `channel_id`, by key."""
     statement = (

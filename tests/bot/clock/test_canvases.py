@@ -323,3 +323,25 @@ def test_canvases_off_makes_no_canvas_calls(canvases_off: PulseHarness) -> None:
     tick_at(clock, START + 2 * MINUTE)
     assert canvas_calls(pulse.stub) == [] and not pulse.stub.called("conversations.info")
     assert [r for r in outbox_rows(pulse.database) if r.kind == CANVAS_KIND] == []
+
+
+def test_a_program_moved_to_another_channel_leaves_its_old_canvas(seeded: PulseHarness) -> None:
+    pulse = seeded
+    clock, _ = make_clock(pulse, pace_seconds=0)
+    run(pulse, START, "/program", f"status {HASH} red Vendor breach", user=KAI, channel=HASH_CHANNEL)
+    tick_at(clock, START + MINUTE)
+    assert "Vendor breach" in canvas_of(pulse, HASH_CHANNEL)
+
+    moved = "C0HASHNEW"
+    run(
+        pulse,
+        START + 90 * SECOND,
+        "/program",
+        f"edit {HASH} channel:{channel_link(moved)}",
+        user=KAI,
+        channel=HASH_CHANNEL,
+    )
+    tick_at(clock, START + 2 * MINUTE)
+    assert HASH not in canvas_of(pulse, HASH_CHANNEL) and "Vendor breach" not in canvas_of(pulse, HASH_CHANNEL)
+    assert "No live program has this channel as its home any more." in canvas_of(pulse, HASH_CHANNEL)
+    assert "Vendor breach" in canvas_of(pulse, moved)
