@@ -77,7 +77,8 @@ def canvas_calls(stub: SlackStub) -> list[str]:
 def test_a_change_shows_in_the_program_canvas_after_the_next_tick(seeded: PulseHarness) -> None:
     pulse = seeded
     clock, _ = make_clock(pulse, pace_seconds=0)
-    run(pulse, START + 5 * SECOND, "/program", f"status {APPEALS} amber Vendor slipped", user=PRIYA, channel=LEADS)
+    text = f"status {APPEALS} amber Vendor slipped asks:Approve overtime ask-to:<@{ANA}|ana>"
+    run(pulse, START + 5 * SECOND, "/program", text, user=PRIYA, channel=LEADS)
     assert pulse.stub.channel_canvas(APPEALS_CHANNEL) is None  # not before the minute's tick
 
     report = tick_at(clock, START + MINUTE)
@@ -88,6 +89,7 @@ def test_a_change_shows_in_the_program_canvas_after_the_next_tick(seeded: PulseH
     assert markdown.startswith(f"# {APPEALS}: Appeals SLA reduction\n")
     assert "**:large_orange_circle: AMBER**" in markdown and "Vendor slipped" in markdown
     assert f"by ![](@{PRIYA})" in markdown
+    assert f"\n- Ask ASK-1: Approve overtime → ![](@{ANA})" in markdown
     stored = fetch(pulse.database, ChannelCanvas, team_id=TEAM, channel_id=APPEALS_CHANNEL)
     assert stored.canvas_id == pulse.stub.channel_canvas(APPEALS_CHANNEL)
 
