@@ -118,14 +118,9 @@ class CanvasWriter:
             if not self.enabled or _refused(session, team_id, now):
                 return Synced()  # turned off, or refused and reported: nothing to send
             known = canvases.in_channel(session, team_id, channel)
-            board_list = boards(session, team_id, channel, today=now.astimezone(self.tz).date(), now=now)
-            markdown = render_canvas(
-                "canvas_program",
-                boards=board_list,
-                listed=LISTED,
-                today=now.astimezone(self.tz).date(),
-                now=now,
-            )
+            today = now.astimezone(self.tz).date()
+            board_list = boards(session, team_id, channel, today=today, now=now)
+            markdown = render_canvas("canvas_program", boards=board_list, listed=LISTED, today=today, now=now)
         if known is not None and known.refused:
             return Synced()  # the channel's canvas is someone else's: left alone, reported when first found
         if (known is None or not known.canvas_id) and not board_list:
@@ -169,6 +164,10 @@ class CanvasWriter:
         except SlackApiError as exc:
             if exc.response.get("error") != TAKEN:
                 raise
+            with self.database.session() as session:
+                stored = canvases.in_channel(session, team_id, channel)
+            if stored is not None and stored.canvas_id and self._edit(stored.canvas_id, markdown):
+                return Synced()  # another sender created it meanwhile
             if not earlier_try:
                 log.warning("%s already has a channel canvas Pulse did not make: leaving it alone", channel)
                 with self.database.session(write=True) as session:

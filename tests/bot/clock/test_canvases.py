@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from bot.canvases import CANVAS_KIND
 from bot.slack_stub import SlackStub
-from store import outbox
+from store import canvases, outbox
 from store.db import Database
 from store.models import ChannelCanvas, OutboxStatus
 from store.outbox import LEASE
@@ -347,3 +348,24 @@ def test_a_program_moved_to_another_channel_leaves_its_old_canvas(seeded: PulseH
     assert HASH not in canvas_of(pulse, HASH_CHANNEL) and "Vendor breach" not in canvas_of(pulse, HASH_CHANNEL)
     assert "No live program has this channel as its home any more." in canvas_of(pulse, HASH_CHANNEL)
     assert "Vendor breach" in canvas_of(pulse, moved)
+
+
+def test_two_senders_creating_one_channels_canvas_share_it(seeded: PulseHarness) -> None:
+    pulse = seeded
+    clock, _ = make_clock(pulse, pace_seconds=0)
+    run(pulse, START, "/program", f"status {APPEALS} amber Vendor slipped", user=PRIYA, channel=APPEALS_CHANNEL)
+    made: list[str] = []
+
+    def another_sender_was_first(payload: dict[str, Any]) -> dict[str, Any]:
+        answer = pulse.stub.default_answer("conversations.canvases.create", payload)
+        made.append(answer["canvas_id"])
+        with pulse.database.session(write=True) as session:
+            canvases.remember(session, TEAM, APPEALS_CHANNEL, canvas_id=answer["canvas_id"])
+        return {"ok": False, "error": "channel_canvas_already_exists"}
+
+    pulse.stub.on("conversations.canvases.create", another_sender_was_first)
+    report = tick_at(clock, START + MINUTE)
+    assert report.canvases == 1 and len(made) == 1
+    assert pulse.stub.channel_canvas(APPEALS_CHANNEL) == made[0]
+    assert "Vendor slipped" in canvas_of(pulse, APPEALS_CHANNEL)
+    assert fetch(pulse.database, ChannelCanvas, team_id=TEAM, channel_id=APPEALS_CHANNEL).refused is None
