@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from bot.blocks import Button, to_slack
+from bot.canvases import CANVAS_KIND, CanvasFailed, CanvasWriter
 from bot.leases import Heartbeat
 from bot.slack_client import TIMEOUT_SECONDS, retry_handlers
 from bot.uploads import File, figure_from, file_of, upload
@@ -98,9 +99,11 @@ class Deliverer:
         sleep: Callable[[float], None] = time.sleep,
         history_check: bool = True,
         heartbeat_seconds: float = outbox.HEARTBEAT.total_seconds(),
+        canvases: CanvasWriter | None = None,
     ) -> None:
         self.database = database
         self.client = client
+        self.canvases = canvases or CanvasWriter(database, client, enabled=True, admins=(), tz=dt.UTC)
         self.pace_seconds = pace_seconds
         self.sleep = sleep
         self.history_check = history_check
@@ -150,6 +153,8 @@ class Deliverer:
             return self._upload(message, now)
         if message.kind == outbox.EDIT:
             return self._edit(message, now)
+        if message.kind == CANVAS_KIND:
+            return self._canvas(message, now)
         if outbox.response_url_usable(message, now):
             replied = self._reply(message, now)
             if replied is not None:
@@ -278,6 +283,22 @@ class Deliverer:
             outbox.mark_sent(session, message.id, channel=target.sent_channel, ts=target.sent_ts, now=now)
         return Delivery(message.id, message.channel_id, message.user_id, OutboxStatus.SENT, kind=message.kind)
 
+    def _canvas(self, message: OutboxMessage, now: dt.datetime) -> Delivery:
+        """Sync a channel's program canvas (bot/canvases.py); failures retry or fail like posts."""
+        assert message.id is not None
+        try:
+            synced = self.canvases.sync(message, now)
+        except CanvasFailed as exc:
+            retry_after = _retry_after(exc.cause) if exc.cause is not None else None
+            return self._failed(message, exc.error, now, retry_after, unknown=exc.unknown)
+        except Exception as exc:  # connection trouble that survived the client's own retries
+            return self._failed(message, type(exc).__name__, now, None, unknown=True)
+        if synced.error is not None:
+            return self._failed(message, synced.error, now, None, permanent=True)
+        with self.database.session(write=True) as session:
+            outbox.mark_sent(session, message.id, channel=message.channel_id, ts=None, now=now)
+        return Delivery(message.id, message.channel_id, None, OutboxStatus.SENT, kind=message.kind)
+
     def _already_uploaded(self, channel: str, thread_ts: str, file: File) -> bool:
         """Whether the thread already shows `file` (a thread gets one picture of each name). Transient failures of
         the look-up raise (retried later); when the thread cannot be read at all the file is uploaded again."""
@@ -378,10 +399,11 @@ class Deliverer:
         retry_after: float | None,
         *,
         unknown: bool = False,
+        permanent: bool = False,
     ) -> Delivery:
         assert message.id is not None
         with self.database.session(write=True) as session:
-            if error in PERMANENT_ERRORS or error == "parent_failed":
+            if permanent or error in PERMANENT_ERRORS or error == "parent_failed":
                 outbox.mark_failed(session, message.id, error=error)
                 status = OutboxStatus.FAILED
             else:

@@ -43,14 +43,24 @@ BOT_SCOPES: tuple[str, ...] = (
     # (bot/uploads.py).
     "files:write",
     "users:read.email",  # users.lookupByEmail: the owners a spreadsheet names by email (bot/people.py)
+    # conversations.canvases.create and canvases.edit: each program channel's living canvas (bot/canvases.py);
+    # asked for only with PULSE_CANVASES=on.
+    "canvases:write",
 )
 # Asked for only with PULSE_HISTORY_CHECK=on: reading DMs back to find a DM whose outcome is unknown.
 DM_HISTORY_SCOPES = frozenset({"im:history", "mpim:history"})
 
 
+CANVAS_SCOPES = frozenset({"canvases:write"})
+
+
 def bot_scopes(settings: Settings) -> list[str]:
-    """BOT_SCOPES, without the DM history scopes when PULSE_HISTORY_CHECK is off."""
-    return [scope for scope in BOT_SCOPES if settings.history_check or scope not in DM_HISTORY_SCOPES]
+    """BOT_SCOPES, without the DM history scopes when PULSE_HISTORY_CHECK is off and without the canvas scope
+    when PULSE_CANVASES is off."""
+    left_out = (set() if settings.history_check else DM_HISTORY_SCOPES) | (
+        set() if settings.canvases else CANVAS_SCOPES
+    )
+    return [scope for scope in BOT_SCOPES if scope not in left_out]
 
 
 BOT_EVENTS: tuple[str, ...] = ("app_home_opened",)  # the Home tab (bot/listeners/events.py); needs no scope

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from bot.canvases import queue_syncs
 from bot.present import queue_edits, queue_posts
 from bot.runtime import Runtime
 from domain.access import Actor
@@ -20,6 +21,7 @@ from domain.context import Context
 from domain.errors import Busy, Invalid, PulseError
 from domain.inputs import Input, invalid
 from domain.messages import Reply, UseCase, error
+from store.audit import changed_channels
 from store.db import is_lock_timeout, is_unavailable
 from store.limits import TooLong
 from store.types import utcnow
@@ -52,6 +54,8 @@ def perform(
                 answer.outbox_ids += queue_posts(session, actor.team_id, answer.posts, prefix)
             if then is not None and answer.ok:
                 answer.outbox_ids += then(session)
+            if case.writes and runtime.settings.canvases:
+                queue_syncs(session, actor.team_id, changed_channels(session), ctx.now)
             return answer
     except Invalid as exc:
         return error(exc.code, exc.values, usage, field=exc.field)

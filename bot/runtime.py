@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 
+from bot.canvases import CanvasWriter
 from bot.delivery import Deliverer
 from bot.directory import Directory
 from bot.settings import Settings
@@ -51,7 +52,14 @@ class Runtime:
             database=database,
             client=client,
             directory=Directory(database, client, settings.tz),
-            deliverer=Deliverer(database, client, history_check=settings.history_check),
+            deliverer=Deliverer(
+                database,
+                client,
+                history_check=settings.history_check,
+                canvases=CanvasWriter(
+                    database, client, enabled=settings.canvases, admins=settings.admins, tz=settings.tz
+                ),
+            ),
             pool=ContextPool(max_workers=POOL_THREADS, thread_name_prefix="pulse-work"),
         )
 

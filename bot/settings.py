@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # on: a DM whose sending outcome is unknown (crash, 5xx, timeout) is looked up in the DM's history before
     # it is sent again (needs im:history and mpim:history); off: it is sent again (it may show twice).
     history_check: bool = Field(default=True, alias="PULSE_HISTORY_CHECK")
+    # on: each program channel gets a living program canvas (needs canvases:write); off: no canvas calls at all.
+    canvases: bool = Field(default=True, alias="PULSE_CANVASES")
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -60,9 +62,9 @@ class Settings(BaseSettings):
     def _holidays(cls, value: object) -> object:
         return _split_csv(value)
 
-    @field_validator("history_check", mode="before")
+    @field_validator("history_check", "canvases", mode="before")
     @classmethod
-    def _history_check(cls, value: object) -> object:
+    def _on_off(cls, value: object) -> object:
         if isinstance(value, str):
             switch = {"on": True, "off": False}.get(value.strip().lower())
             if switch is None:

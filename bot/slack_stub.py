@@ -4,7 +4,9 @@ Point a WebClient at `SlackStub().api_url` (what SLACK_API_URL is set to). The s
 methods Pulse uses like Slack does, records every call for inspection, and can inject failures per
 route (a Web API method, or RESPONSE_URL for response_url posts): rate limits with Retry-After, server
 errors before or after the call took effect, `ok: false` errors, slow answers, dropped connections,
-a seeded share of flaky calls, and an outage of everything until it is ended.
+a seeded share of flaky calls, and an outage of everything until it is ended. Channel canvases keep their
+current markdown per canvas id (`canvas`, `channel_canvas`, `delete_canvas`); `canvas_refusal` makes every canvas
+method answer as Slack does for a workspace whose plan lacks canvases.
 Tokens are checked for presence, kept out of recorded headers and never logged.
 """
 
@@ -16,6 +18,7 @@ import hashlib
 import json
 import logging
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -40,11 +43,25 @@ FIRST_TS_MICROS = 1_700_000_000_000_100
 TS_STEP_MICROS = 100
 # Fields Slack accepts JSON-encoded inside a form body (slack_sdk encodes dicts and lists this way).
 JSON_FORM_FIELDS = frozenset(
-    {"attachments", "blocks", "metadata", "unfurls", "user_auth_blocks", "view", "user_auth_message", "files"}
+    {
+        "attachments",
+        "blocks",
+        "metadata",
+        "unfurls",
+        "user_auth_blocks",
+        "view",
+        "user_auth_message",
+        "files",
+        "changes",
+        "criteria",
+        "document_content",
+    }
 )
 ERROR_FOR_STATUS = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}
 RESPONSE_URL = "response_url"  # the route name of posts to response_url(...) for `fail` and `flaky`
 DROPPED = 0  # the status recorded for a call whose connection was closed without an answer
+CANVAS_METHODS = frozenset({"conversations.canvases.create", "canvases.edit", "canvases.sections.lookup"})
+HEADER = re.compile(r"^(#{1,3}) ")
 
 Payload = dict[str, Any]
 Responder = Mapping[str, Any] | Callable[[Payload], Mapping[str, Any]]
@@ -91,6 +108,13 @@ class SharedFile:
 
 
 Event = Call | ResponsePost
+
+
+@dataclass
+class _Canvas:
+    channel: str
+    markdown: str
+    deleted: bool = False
 
 
 @dataclass
@@ -260,6 +284,11 @@ class SlackStub:
         self._next_file = 1
         self._pending_files: dict[str, dict[str, Any]] = {}  # file id -> filename, length, uploaded bytes
         self._files: list[SharedFile] = []
+        self._canvases: dict[str, _Canvas] = {}  # canvas id -> its channel and current markdown
+        self._next_canvas = 1
+        self.canvas_refusal: str | None = None
+        """An error every canvas method answers, as Slack does for a workspace whose plan lacks canvases
+        (e.g. `team_tier_cannot_create_channel_canvases`); None: canvases work."""
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         if autostart:
@@ -448,6 +477,22 @@ class SlackStub:
         """Files shared by files.completeUploadExternal, oldest first, optionally only those in `channel`."""
         with self._cond:
             return [f for f in self._files if channel is None or f.channel == channel]
+
+    def channel_canvas(self, channel: str) -> str | None:
+        """The id of `channel`'s channel canvas (None: it has none, or it was deleted)."""
+        with self._cond:
+            return next((i for i, c in self._canvases.items() if c.channel == channel and not c.deleted), None)
+
+    def canvas(self, canvas_id: str | None) -> str | None:
+        """The current markdown of a canvas, every canvases.edit applied (None: no such canvas, or deleted)."""
+        with self._cond:
+            found = self._canvases.get(canvas_id or "")
+            return None if found is None or found.deleted else found.markdown
+
+    def delete_canvas(self, canvas_id: str) -> None:
+        """Someone deletes the canvas in Slack (as canvases.delete does)."""
+        with self._cond:
+            self._canvases[canvas_id].deleted = True
 
     def default_answer(self, method: str, payload: Payload) -> Payload:
         """What the stub answers `method` with when no `on` override is set (for overrides that wrap it)."""
@@ -639,6 +684,8 @@ class SlackStub:
     # ------------------------------------------------------------------ default answers
 
     def _default(self, method: str, payload: Payload) -> Payload:
+        if self.canvas_refusal is not None and method in CANVAS_METHODS:
+            return {"ok": False, "error": self.canvas_refusal}
         handler = self._DEFAULTS.get(method)
         return handler(self, payload) if handler is not None else {"ok": True}
 
@@ -887,6 +934,96 @@ class SlackStub:
             "response_metadata": {"next_cursor": f"next:{start + limit}" if more else ""},
         }
 
+    def _conversations_canvases_create(self, payload: Payload) -> Payload:
+        channel = str(payload.get("channel_id") or "")
+        if not channel:
+            return {"ok": False, "error": "invalid_arguments"}
+        content = payload.get("document_content") or {}
+        with self._cond:
+            if self.channel_canvas(channel) is not None:
+                return {"ok": False, "error": "channel_canvas_already_exists"}
+            canvas_id, self._next_canvas = f"F0CANVAS{self._next_canvas:04d}", self._next_canvas + 1
+            self._canvases[canvas_id] = _Canvas(channel, str(content.get("markdown") or ""))
+        return {"ok": True, "canvas_id": canvas_id}
+
+    def _canvases_edit(self, payload: Payload) -> Payload:
+        """One change per call, as Slack takes: a `replace` without a section is the whole document; sections are
+        header lines with what follows them up to the next header of the same or a higher level."""
+        changes = payload.get("changes")
+        if not isinstance(changes, list) or len(changes) != 1 or not isinstance(changes[0], dict):
+            return {"ok": False, "error": "invalid_arguments"}
+        change = changes[0]
+        new = str((change.get("document_content") or {}).get("markdown") or "")
+        with self._cond:
+            canvas = self._canvases.get(str(payload.get("canvas_id") or ""))
+            if canvas is None or canvas.deleted:
+                return {"ok": False, "error": "canvas_not_found"}
+            lines = canvas.markdown.splitlines()
+            operation, section = change.get("operation"), change.get("section_id")
+            if operation == "replace" and section is None:
+                canvas.markdown = new
+                return {"ok": True}
+            if operation in ("insert_at_start", "insert_at_end"):
+                canvas.markdown = (
+                    new + "\n" + canvas.markdown if operation == "insert_at_start" else canvas.markdown + "\n" + new
+                )
+                return {"ok": True}
+            span = self._section_span(payload["canvas_id"], lines, str(section or ""))
+            if span is None or operation not in ("replace", "delete", "insert_before", "insert_after"):
+                return {"ok": False, "error": "canvas_editing_failed"}
+            start, end = span
+            replacement = {
+                "replace": new.splitlines(),
+                "delete": [],
+                "insert_before": [*new.splitlines(), *lines[start:end]],
+                "insert_after": [*lines[start:end], *new.splitlines()],
+            }[str(operation)]
+            canvas.markdown = "\n".join([*lines[:start], *replacement, *lines[end:]])
+        return {"ok": True}
+
+    @staticmethod
+    def _section_span(canvas_id: str, lines: list[str], section_id: str) -> tuple[int, int] | None:
+        headers = [(n, len(m.group(1))) for n, line in enumerate(lines) if (m := HEADER.match(line))]
+        for index, (start, level) in enumerate(headers):
+            if section_id == f"temp:C:{canvas_id}:{index}":
+                end = next((n for n, lv in headers[index + 1 :] if lv <= level), len(lines))
+                return start, end
+        return None
+
+    def _canvases_sections_lookup(self, payload: Payload) -> Payload:
+        criteria = payload.get("criteria")
+        if not isinstance(criteria, dict) or not (criteria.get("section_types") or criteria.get("contains_text")):
+            return {"ok": False, "error": "invalid_arguments"}
+        canvas_id = str(payload.get("canvas_id") or "")
+        markdown = self.canvas(canvas_id)
+        if markdown is None:
+            return {"ok": False, "error": "canvas_not_found"}
+        types = set(criteria.get("section_types") or ["any_header"])
+        text = str(criteria.get("contains_text") or "")
+        sections = []
+        headers = [(line, len(m.group(1))) for line in markdown.splitlines() if (m := HEADER.match(line))]
+        for index, (line, level) in enumerate(headers):
+            if ("any_header" in types or f"h{level}" in types) and text in line:
+                sections.append({"id": f"temp:C:{canvas_id}:{index}"})
+        return {"ok": True, "sections": sections}
+
+    def _canvases_delete(self, payload: Payload) -> Payload:
+        canvas_id = str(payload.get("canvas_id") or "")
+        if self.canvas(canvas_id) is None:
+            return {"ok": False, "error": "canvas_not_found"}
+        self.delete_canvas(canvas_id)
+        return {"ok": True}
+
+    def _conversations_info(self, payload: Payload) -> Payload:
+        channel = str(payload.get("channel") or "")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        info: Payload = {"id": channel, "is_channel": channel.startswith("C"), "properties": {}}
+        canvas_id = self.channel_canvas(channel)
+        if canvas_id is not None:
+            info["properties"]["canvas"] = {"file_id": canvas_id, "is_empty": not self.canvas(canvas_id)}
+        return {"ok": True, "channel": info}
+
     _DEFAULTS: dict[str, Callable[[SlackStub, Payload], Payload]] = {
         "auth.test": _auth_test,
         "chat.postMessage": _chat_post_message,
@@ -906,6 +1043,11 @@ class SlackStub:
         "views.publish": _views,
         "views.update": _views,
         "views.push": _views,
+        "conversations.canvases.create": _conversations_canvases_create,
+        "conversations.info": _conversations_info,
+        "canvases.edit": _canvases_edit,
+        "canvases.sections.lookup": _canvases_sections_lookup,
+        "canvases.delete": _canvases_delete,
     }
 
 

@@ -10,6 +10,8 @@ from sqlmodel import Session, SQLModel, col, select
 
 from store.models import AuditEvent, Program
 
+CHANGED_CHANNELS = "pulse.changed_channels"  # session.info key: home channels of the programs changed
+
 
 def snapshot(row: SQLModel | None) -> dict[str, Any] | None:
     """A JSON-safe copy of a row's fields."""
@@ -44,7 +46,17 @@ def record(
     if at is not None:
         event.created_at = at
     session.add(event)
+    if program is not None:
+        moved_from = (before or {}).get("channel_id") if entity_type == "program" else None
+        channels = session.info.setdefault(CHANGED_CHANNELS, set())
+        channels.update(str(c) for c in (program.channel_id, moved_from) if c)
     return event
+
+
+def changed_channels(session: Session) -> set[str]:
+    """The home channels (and former home channels) of the programs this session's transaction changed so far:
+    what follows a change there, such as the channel's canvas, is due."""
+    return set(session.info.get(CHANGED_CHANNELS, ()))
 
 
 def history(

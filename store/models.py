@@ -671,3 +671,27 @@ class ProgramPhase(SQLModel, table=True):
     created_by: str = Field(max_length=32)
     created_at: dt.datetime = _created()
     updated_at: dt.datetime = _created()
+
+
+class ChannelCanvas(SQLModel, table=True):
+    """The program canvas Pulse keeps in a channel (Slack allows one channel canvas per channel), or why Pulse
+    leaves that channel's canvas alone (`refused`, e.g. one someone else made)."""
+
+    __tablename__ = "channel_canvas"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    channel_id: str = Field(primary_key=True, max_length=32)
+    canvas_id: str | None = Field(default=None, max_length=32)
+    refused: str | None = Field(default=None, max_length=64)
+    updated_at: dt.datetime = _created()
+
+
+class CanvasRefusal(SQLModel, table=True):
+    """A workspace where Slack refuses canvases (its plan lacks them, or the app lacks the scope): reported to
+    its admins once, and tried again only a while `since`."""
+
+    __tablename__ = "canvas_refusal"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    error: str = Field(max_length=64)
+    since: dt.datetime = _created()

@@ -184,3 +184,58 @@ def with_prefix(text: str, prefix: str, commands: Iterable[str]) -> str:
         return text
     hint = re.compile(rf"`/({'|'.join(map(re.escape, commands))})(?=[\s`])")
     return hint.sub(rf"`/{prefix}\1", text)
+
+
+# Program canvases are written in canvas markdown, not mrkdwn: every value is escaped for it (see `canvas_text`)
+# unless it is markup Pulse builds (a mention, a status emoji), which the canvas filters return as Markup.
+CANVAS_SPECIAL = re.compile(r"([\\`*_~\[\]()<>|#!&])")
+BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
+WORD_JOINER = "\u2060"  # keeps `@here` typed by someone from reading as a mention of everyone
+
+
+def canvas_text(value: Any) -> str:
+    """A value as canvas markdown: Pulse's own markup passes, anything else is escaped (markdown characters get
+    a backslash, `@here`/`@channel`/`@everyone` cannot notify, newlines become spaces)."""
+    if isinstance(value, Markup):
+        return str(value)
+    text = CANVAS_SPECIAL.sub(r"\\\1", str(value).replace("\r", " ").replace("\n", " "))
+    return BROADCAST.sub(lambda m: f"@{WORD_JOINER}{m.group(1)}", text)
+
+
+def _canvas_user(user_id: str | None) -> Markup:
+    """A user mention in canvas markdown (`![](@U123)`)."""
+    if user_id == CLOCK_USER:
+        return Markup("Pulse (scheduled)")
+    cleaned = "".join(ch for ch in user_id or "" if ch.isalnum())
+    return Markup(f"![](@{cleaned})") if cleaned else Markup("nobody")  # noqa: S704 - letters and digits only
+
+
+def _canvas_rag(value: Any) -> Markup:
+    return Markup(_rag(value))  # noqa: S704 - Pulse's emoji and the RAG word only
+
+
+def _canvas_band(value: Any) -> Markup:
+    return Markup(_band(value))  # noqa: S704 - Pulse's emoji and the band name only
+
+
+@cache
+def canvas_environment() -> Environment:
+    """The Jinja2 environment of canvas markdown (`canvas_*.j2`): no HTML escaping, `canvas_text` instead."""
+    env = Environment(
+        loader=PackageLoader("templates", "."),
+        autoescape=False,  # noqa: S701 - every value goes through canvas_text (finalize), which escapes it
+        finalize=canvas_text,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        undefined=StrictUndefined,
+    )
+    env.filters.update(
+        user=_canvas_user, rag=_canvas_rag, band=_canvas_band, trend=_trend, date=_date, age=_age, clip=_clip
+    )
+    return env
+
+
+def render_canvas(name: str, **context: Any) -> str:
+    """Render `templates/<name>.j2` to canvas markdown."""
+    return canvas_environment().get_template(f"{name}.j2").render(**context).strip() + "\n"

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from functools import partial
 
+from bot.canvases import CANVAS_KIND
 from bot.clock.plans import Tick, plan_alert_repeats, plan_checkins, plan_digests, plan_reminders
 from bot.runtime import Runtime
 from domain.calendar import WorkCalendar
@@ -28,12 +29,14 @@ class TickReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    canvases: int = 0  # program canvases synced (not posts: counted apart from sent, retrying and failed)
 
     def summary(self) -> str:
         parts = ", ".join(f"{n} {kind}" for kind, n in self.queued.items() if n) or "nothing new"
+        synced = f"; canvases synced {self.canvases}" if self.canvases else ""
         return (
             f"tick at {self.at.isoformat()}: queued {parts}; delivered {self.sent}, "
-            f"retrying {self.retrying}, failed {self.failed}"
+            f"retrying {self.retrying}, failed {self.failed}{synced}"
         )
 
 
@@ -54,7 +57,9 @@ class Clock:
         # Sending happens in the real world: a tick replayed for a past instant (`--at`) still delivers
         # what is queued now, and leases it holds are not already expired for other senders.
         for delivery in self.runtime.deliverer.deliver_all(now=max(now, utcnow())):
-            if delivery.status == OutboxStatus.SENT:
+            if delivery.kind == CANVAS_KIND:
+                report.canvases += delivery.status == OutboxStatus.SENT
+            elif delivery.status == OutboxStatus.SENT:
                 report.sent += 1
             elif delivery.status == OutboxStatus.FAILED:
                 report.failed += 1

@@ -40,6 +40,7 @@ def test_defaults() -> None:
     assert (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token) == (None, None, None)
     assert settings.escalation_channel is None
     assert settings.catchup_hours == 6
+    assert settings.canvases is True and load_settings(PULSE_CANVASES="off").canvases is False
 
 
 def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,6 +90,7 @@ BAD_VALUES = [
     ("PULSE_COMMAND_PREFIX", "pm/", "letters, digits"),
     ("PULSE_CATCHUP_HOURS", "-1", "greater than or equal to 0"),
     ("SLACK_API_URL", "ftp://slack", "http(s) URL"),
+    ("PULSE_CANVASES", "sometimes", "must be on or off"),
 ]
 
 

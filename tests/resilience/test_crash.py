@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from sqlmodel import SQLModel, col, select
 
+from bot.canvases import CANVAS_KIND
 from bot.slack_stub import SlackStub
 from domain.digests import FILE_KIND
 from store.db import Database
@@ -188,6 +189,7 @@ def test_a_replica_killed_mid_fan_out_to_50_channels(
         assert reported(pulse.database) == Counter(dict.fromkeys(keys, 1))  # each applied once
         scheduler, _ = make_clock(pulse, pace_seconds=0)
         tick_at(scheduler, killed_at + RESTART_LAG)
+        tick_at(scheduler, killed_at + RESTART_LAG + dt.timedelta(minutes=1))  # the changes' canvas syncs are due
     finally:
         again.stop()
 
@@ -195,7 +197,11 @@ def test_a_replica_killed_mid_fan_out_to_50_channels(
     assert all(r.status == OutboxStatus.SENT for r in rows), [(r.dedupe_key, r.status, r.last_error) for r in rows]
     for channel in CHANNELS:
         figures["tried"] += 1
-        expected = {r.dedupe_key for r in rows if r.channel_id == channel and r.kind != FILE_KIND}
+        expected = {r.dedupe_key for r in rows if r.channel_id == channel and r.kind not in (FILE_KIND, CANVAS_KIND)}
         if len(expected) == 1 and in_slack(pulse.stub, channel) == Counter(dict.fromkeys(expected, 1)):
             figures["held"] += 1
+    # Each program channel has one canvas, showing its report (created once, whatever the replica's death).
+    made = [c.payload["channel_id"] for c in pulse.stub.calls("conversations.canvases.create") if c.ok]
+    assert sorted(made) == CHANNELS
+    assert all("On track" in (pulse.stub.canvas(pulse.stub.channel_canvas(c)) or "") for c in CHANNELS)
     assert figures["held"] == figures["tried"]

@@ -96,7 +96,9 @@ def make_clock(pulse: PulseHarness, *, pace_seconds: float = 1.0) -> tuple[Clock
     client = plain_client(pulse.stub)
     runtime = Runtime.build(pulse.settings, pulse.database, client)
     sleep = FakeSleep()
-    runtime.deliverer = Deliverer(pulse.database, client, pace_seconds=pace_seconds, sleep=sleep)
+    runtime.deliverer = Deliverer(
+        pulse.database, client, pace_seconds=pace_seconds, sleep=sleep, canvases=runtime.deliverer.canvases
+    )
     return Clock(runtime), sleep
 
 

@@ -44,6 +44,8 @@ SLACK_METHOD_SCOPES: dict[str, frozenset[str]] = {
     "files.upload.v2": frozenset({"files:write"}),
     "users.lookupByEmail": frozenset({"users:read.email"}),
     "users.list": frozenset({"users:read"}),
+    "conversations.canvases.create": frozenset({"canvases:write"}),
+    "canvases.edit": frozenset({"canvases:write"}),
 }
 # The scopes each kind of Bolt listener needs. Events (`app.event`) need a subscription in the manifest and
 # scopes per event: the one Pulse listens for (app_home_opened) needs none, and the event test below fails when
@@ -134,6 +136,7 @@ def test_manifest_command_prints_valid_yaml_with_the_scopes(tmp_path: Path) -> N
         "mpim:history",
         "files:write",
         "users:read.email",
+        "canvases:write",
     }
     settings = manifest["settings"]
     assert settings["socket_mode_enabled"] is True
@@ -221,3 +224,12 @@ def test_manifest_subscribes_to_exactly_the_events_the_app_listens_for() -> None
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == listened == {"app_home_opened"}
     assert manifest["settings"]["event_subscriptions"]["request_url"] == URL
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+
+
+def test_the_manifest_asks_for_canvases_only_when_they_are_on() -> None:
+    on = run_manifest()
+    off = run_manifest(PULSE_CANVASES="off")
+    assert on.exit_code == 0 and off.exit_code == 0, (on.output, off.output)
+    assert "canvases:write" in manifest_of(on.output)["oauth_config"]["scopes"]["bot"]
+    scopes = manifest_of(off.output)["oauth_config"]["scopes"]["bot"]
+    assert "canvases:write" not in scopes and scopes == [s for s in BOT_SCOPES if s != "canvases:write"]
