@@ -174,7 +174,9 @@ def test_currency_and_thresholds_are_shown_changed_by_admins_and_used(pulse: Pul
         ("budget_treshold:10%", "Did you mean `budget_threshold:`?"),
     ],
 )
-def test_bad_currency_or_threshold_says_how_to_fix_it(pulse: PulseHarness, database: Database, text: str, says: str) -> None:
+def test_bad_currency_or_threshold_says_how_to_fix_it(
+    pulse: PulseHarness, database: Database, text: str, says: str
+) -> None:
     with nothing_written(database):
         answer = refused(pulse.command("/pulse", f"settings {text}", user=ADMIN))
     assert says in answer.plain
