@@ -112,6 +112,7 @@ FORMS: tuple[Form, ...] = (
             _F("due", "due"),
             _F("risk", "risk", Widget.REF, kind=Kind.RISK),
             _F("decision", "decision", Widget.REF, kind=Kind.DECISION),
+            _F("issue", "issue", Widget.REF, kind=Kind.ISSUE),
         ),
         words=("program",),
         rest="title",

@@ -15,7 +15,7 @@ from domain.inputs import Input, NumberRef
 from domain.lookup import item, item_to_change, program, visible_programs
 from domain.messages import Message, Reply, post_to, reply, use_case
 from domain.pages import page
-from store import issues
+from store import actions, issues
 from store.ids import Kind, next_number, ref
 from store.models import Issue, IssueStatus, Risk, RiskStatus
 
@@ -142,6 +142,9 @@ def list_(ctx: Context, data: IssueQuery) -> Reply:
 
 @use_case(writes=False)
 def show(ctx: Context, data: NumberRef) -> Reply:
-    """One issue."""
+    """One issue, with the actions working on it."""
     issue, owning = item(ctx.session, ctx.actor, Issue, Kind.ISSUE, data.number)
-    return reply("issue_show", issue=issue, program=owning, severe=is_severe(issue), now=ctx.now)
+    linked = actions.for_issue(ctx.session, issue.id or 0)
+    return reply(
+        "issue_show", issue=issue, program=owning, severe=is_severe(issue), now=ctx.now, actions=linked, today=ctx.today
+    )

@@ -244,7 +244,7 @@ class Decision(SQLModel, table=True):
 
 
 class Action(SQLModel, table=True):
-    """An owner's commitment (A-n) with a due date, optionally created by a risk or a decision."""
+    """An owner's commitment (A-n) with a due date, optionally created by a risk, a decision or an issue."""
 
     __tablename__ = "action"
     __table_args__ = (UniqueConstraint("team_id", "number", name="uq_action_team_number"),)
@@ -265,6 +265,7 @@ class Action(SQLModel, table=True):
     done_at: dt.datetime | None = _instant()
     done_by: str | None = Field(default=None, max_length=32)
     source_permalink: str | None = Field(default=None, max_length=500)  # the message it was added from
+    issue_id: int | None = Field(default=None, foreign_key="issue.id")  # the issue (I-n) it works on
 
 
 class Ask(SQLModel, table=True):
