@@ -129,7 +129,7 @@ def test_answers_a_picker_would_not_take_are_asked_again_and_cancel_saves_nothin
     typist.types("", "A title", "9", "/cancel")
     assert console.handle("/action add TNS-APPEALS") == "Form closed: nothing was saved."
     assert "Add an action" in typist.shown[0]
-    typist.types("", "Book the QBR", "@nobody", "@omar", "someday", "15 jan 2030", "R-99", "", "-")
+    typist.types("", "Book the QBR", "@nobody", "@omar", "someday", "15 jan 2030", "R-99", "", "", "-")
     answer = console.handle("/action add TNS-APPEALS") or ""
     assert "    ! a person like @priya" in typist.shown and "    ! a date like 2027-01-15, fri or +2w" in typist.shown
     assert any(line.startswith("  Answers risk (R-n): ! R-99") for line in typist.shown), "\n".join(typist.shown)
