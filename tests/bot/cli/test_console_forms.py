@@ -90,8 +90,9 @@ def console(database: Database, typist: Typist) -> Iterator[Console]:
 
 
 def test_a_refused_field_is_shown_next_to_it_and_asked_again(console: Console, typist: Typist) -> None:
-    # program kept, amber, summary cleared, asks/ask-to/ask-by kept; then the summary again, as it is refused.
-    typist.types("", "amber", "-", "", "", "", "Vendor ramp slipped a week")
+    # program kept, amber, summary cleared, the four dimensions, path and confidence kept, asks/ask-to/ask-by kept;
+    # then the summary again, as it is refused.
+    typist.types("", "amber", "-", *[""] * 6, "", "", "", "Vendor ramp slipped a week")
     before = len(fetch_all(console.database, StatusUpdate))
     answer = console.handle("/program status TNS-APPEALS") or ""
     assert answer.startswith("(A) AMBER recorded for TNS-APPEALS"), answer
