@@ -7,6 +7,7 @@ import pytest
 
 from store.db import Database
 from store.models import AuditEvent, Rag, StatusUpdate
+from tests.bot.app.test_forms import inputs, opened, pick, submit
 from tests.support.app import (
     ADMIN,
     APPEALS,
@@ -22,7 +23,6 @@ from tests.support.app import (
     posts_to,
     refused,
 )
-from tests.bot.app.test_forms import inputs, opened, pick, submit
 from tests.support.harness import PulseHarness
 
 
