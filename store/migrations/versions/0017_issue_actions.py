@@ -1,7 +1,7 @@
 """Actions that work on an issue (I-n): `/action add KEY ... issue:I-n`
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-02 15:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
