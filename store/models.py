@@ -597,7 +597,7 @@ class ProgramDependency(SQLModel, table=True):
 
 
 class StaffingLine(SQLModel, table=True):
-    """A program's planned and filled headcount for one role (`reviewers`, `ds`)."""
+    """A program's planned and filled headcount for one role (`reviewers`, `ds`), in a function (Operations)."""
 
     __tablename__ = "staffing_line"
     __table_args__ = (UniqueConstraint("program_id", "role", name="uq_staffing_line_program_role"),)
@@ -609,6 +609,7 @@ class StaffingLine(SQLModel, table=True):
     planned: int = 0
     filled: int = 0
     updated_by: str = Field(max_length=32)
+    function: str | None = Field(default=None, max_length=16)  # the StakeholderFunction the role sits in
     created_at: dt.datetime = _created()
     updated_at: dt.datetime = _created()
 

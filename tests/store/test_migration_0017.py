@@ -1,4 +1,5 @@
-"""Migration 0017 (actions that work on an issue) upgrades a database holding actions and issues."""
+"""Migration 0017 (actions that work on an issue, the function of a staffing role) upgrades a database holding
+actions, issues and staffing."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlmodel import select
 
 from store.db import Database
 from store.migrate import alembic_config, upgrade
-from store.models import Action, Issue
+from store.models import Action, Issue, StaffingLine
 from tests.support.store import filled_database
 
 NOW = "2026-11-20 09:00:00"
@@ -53,6 +54,13 @@ def _fill(url: str) -> None:
             ),
             {"program": program_id, "now": NOW},
         )
+        conn.execute(
+            text(
+                "INSERT INTO staffing_line (team_id, program_id, role, planned, filled, updated_by, created_at,"
+                " updated_at) VALUES ('T1', :program, 'reviewers', 40, 24, 'U1', :now, :now)"
+            ),
+            {"program": program_id, "now": NOW},
+        )
     database.dispose()
 
 
@@ -65,8 +73,13 @@ def test_upgrade_keeps_the_actions_and_links_them_to_issues(at_0014: str) -> Non
             assert (action.number, action.title, action.issue_id) == (1, "Call the vendor", None)
             action.issue_id = session.exec(select(Issue)).one().id
             session.add(action)
+            line = session.exec(select(StaffingLine)).one()
+            assert (line.role, line.planned, line.filled, line.function) == ("reviewers", 40, 24, None)
+            line.function = "operations"
+            session.add(line)
         with database.session() as session:
             assert session.exec(select(Action)).one().issue_id == session.exec(select(Issue)).one().id
+            assert session.exec(select(StaffingLine)).one().function == "operations"
     finally:
         database.dispose()
 
@@ -78,5 +91,6 @@ def test_downgrade_to_0014_keeps_the_actions(at_0014: str) -> None:
     try:
         with database.engine.connect() as conn:
             assert conn.execute(text("SELECT title FROM action")).scalar_one() == "Call the vendor"
+            assert conn.execute(text("SELECT planned FROM staffing_line")).scalar_one() == 40
     finally:
         database.dispose()

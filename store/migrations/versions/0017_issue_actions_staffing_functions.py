@@ -1,4 +1,5 @@
-"""Actions that work on an issue (I-n): `/action add KEY ... issue:I-n`
+"""Actions that work on an issue (I-n): `/action add KEY ... issue:I-n`; the function a staffing role sits in
+(`/staff plan KEY reviewers:40 function:operations`)
 
 Revision ID: 0017
 Revises: 0015
@@ -20,9 +21,13 @@ def upgrade() -> None:
     with op.batch_alter_table("action") as batch:
         batch.add_column(sa.Column("issue_id", sa.Integer(), nullable=True))
         batch.create_foreign_key("fk_action_issue_id_issue", "issue", ["issue_id"], ["id"])
+    with op.batch_alter_table("staffing_line") as batch:
+        batch.add_column(sa.Column("function", sa.String(length=16), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("staffing_line") as batch:
+        batch.drop_column("function")
     with op.batch_alter_table("action") as batch:
         batch.drop_constraint("fk_action_issue_id_issue", type_="foreignkey")
         batch.drop_column("issue_id")
