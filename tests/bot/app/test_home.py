@@ -144,7 +144,7 @@ def test_home_shows_budget_staffing_and_my_issues_with_resolve(pulse: PulseHarne
             ":moneybag: 2026Q4: USD 46,000 spent of USD 100,000 (46%, 50% of the quarter gone) · variance -USD 54,000"
             in owner
         )
-        assert ":busts_in_silhouette: Staffing 62% filled (26/42) · *staffing 62% filled, below 80%*" in owner
+        assert ":construction_worker: Staffing 62% filled (26/42) · *staffing 62% filled, below 80%*" in owner
         assert "*I-2* TNS-APPEALS · Typo in macro" in owner and "I-1" not in owner
         ana = home_of(pulse, ANA)
         assert "1 severe issue of yours open" in text_of(ana)
