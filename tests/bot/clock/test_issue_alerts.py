@@ -77,6 +77,9 @@ def test_resolving_the_issue_closes_its_alert(pulse: PulseHarness) -> None:
         pulse.command("/issue", f"raise {APPEALS} Hash matcher down {SEV1}", user=PRIYA)
         resolved = pulse.command("/issue", "resolve I-1 Matcher restarted, backlog cleared", user=PRIYA)
     assert resolved.text.startswith("I-1 resolved (TNS-APPEALS): Hash matcher down")
+    updates = pulse.stub.wait_for("chat.update", count=2)  # both copies of the alert say so, in place
+    assert sorted(u.payload["channel"] for u in updates) == sorted([ESCALATION, APPEALS_CHANNEL])
+    assert all(": the issue is resolved" in readable(u.payload) for u in updates)
     alert = fetch(pulse.database, Alert, entity_ref="I-1")
     assert (alert.kind, alert.resolved_at is not None) == ("issue_severe", True)
     clock, _ = make_clock(pulse, pace_seconds=0)
