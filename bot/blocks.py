@@ -110,8 +110,9 @@ def _fallback(paragraphs: list[str]) -> str:
     return "Pulse"
 
 
-def to_slack(markup: str, buttons: list[Button] | None = None) -> SlackMessage:
-    """Block Kit for `markup`, cut to Slack's limits with a note of how much was left out."""
+def to_slack(markup: str, buttons: list[Button] | None = None, *, max_blocks: int = MAX_BLOCKS) -> SlackMessage:
+    """Block Kit for `markup`, cut to Slack's limits (a message's 50 blocks unless `max_blocks` says otherwise: a
+    Home tab holds 100) with a note of how much was left out."""
     parts = paragraphs(markup)
     buttons = buttons or []
     grouped: dict[str, list[Button]] = {}
@@ -131,7 +132,7 @@ def to_slack(markup: str, buttons: list[Button] | None = None) -> SlackMessage:
     kept: list[dict[str, Any]] = []
     for index, block in enumerate(blocks):
         total += _block_chars(block)
-        if len(kept) >= MAX_BLOCKS - reserved or total > MAX_TOTAL_CHARS:
+        if len(kept) >= max_blocks - reserved or total > MAX_TOTAL_CHARS:
             left = len(blocks) - index
             kept.append(
                 {

@@ -42,9 +42,9 @@ def done(ref: str) -> dict[str, Any]:
     return button(ActionId.ACTION_DONE, label("done"), ref)
 
 
-def for_home(programs: list[str], actions: list[str], risks: list[str]) -> list[dict[str, Any]]:
+def for_home(programs: list[str], actions: list[str], risks: list[str], issues: list[str]) -> list[dict[str, Any]]:
     """The Home tab's buttons: forms at the top, Update status and Add a risk under each program, Done and
-    Snooze under each action, Reviewed and Update under each risk."""
+    Snooze under each action, Reviewed and Update under each risk, Resolve under each issue."""
     found = [
         button(ActionId.PROGRAM_NEW_FORM, label("new_program"), "", group="home"),
         button(ActionId.DECISION_LOG_FORM, label("log_decision"), "", group="home"),
@@ -62,6 +62,8 @@ def for_home(programs: list[str], actions: list[str], risks: list[str]) -> list[
         ]
     for ref in risks:
         found += for_review(ref)
+    for ref in issues:
+        found.append(button(ActionId.ISSUE_RESOLVE, label("resolve"), ref, group=ref))
     return found
 
 

@@ -12,6 +12,7 @@ from domain.asks import AskTo
 from domain.decisions import DecisionCreate
 from domain.programs import ProgramCreate, StatusReport
 from domain.risks import RiskCreate, RiskUpdate
+from domain.status import DIMENSIONS
 from store.ids import Kind
 
 _F = FormField
@@ -56,6 +57,9 @@ FORMS: tuple[Form, ...] = (
             PROGRAM,
             _F("status", "rag"),
             _F("summary", "summary", Widget.LONG_TEXT),
+            *(_F(name, name) for name in DIMENSIONS),
+            _F("path", "path_to_green", Widget.LONG_TEXT),
+            _F("confidence", "confidence"),
             _F("asks", "asks", Widget.LONG_TEXT),
             _F("ask-to", "ask_to", Widget.PERSON, read=lambda user: AskTo(user_id=user)),
             _F("ask-by", "ask_by"),
@@ -112,6 +116,7 @@ FORMS: tuple[Form, ...] = (
             _F("due", "due"),
             _F("risk", "risk", Widget.REF, kind=Kind.RISK),
             _F("decision", "decision", Widget.REF, kind=Kind.DECISION),
+            _F("issue", "issue", Widget.REF, kind=Kind.ISSUE),
         ),
         words=("program",),
         rest="title",

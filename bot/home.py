@@ -10,7 +10,7 @@ from bot.runtime import Runtime
 from domain.home import home
 from domain.inputs import Nothing
 
-MAX_HOME_BLOCKS = 100  # Slack's limit for a Home tab (to_slack keeps to a message's 50)
+MAX_HOME_BLOCKS = 100  # Slack's limit for a Home tab
 
 
 def publish_home(runtime: Runtime, team_id: str, user_id: str) -> None:
@@ -27,7 +27,8 @@ def publish_home(runtime: Runtime, team_id: str, user_id: str) -> None:
             [f.program.key for f in context["programs"][:rows]],
             [f"A-{a.number}" for a, _p in context["actions"][:rows]],
             [f"R-{r.number}" for r, _p in context["risks"][:rows]],
+            [f"I-{i.number}" for i, _p in context["issues"][:rows]],
         )
         buttons = [Button(**b) for b in for_home(*refs)]
-    shown = to_slack(markup(answer.message, runtime.settings.command_prefix), buttons)
-    runtime.client.views_publish(user_id=user_id, view={"type": "home", "blocks": shown.blocks[:MAX_HOME_BLOCKS]})
+    shown = to_slack(markup(answer.message, runtime.settings.command_prefix), buttons, max_blocks=MAX_HOME_BLOCKS)
+    runtime.client.views_publish(user_id=user_id, view={"type": "home", "blocks": shown.blocks})

@@ -23,6 +23,7 @@ class ActionId(StrEnum):
     DECISION_LOG_FORM = "decision_log_form"
     ACTION_ADD_FORM = "action_add_form"
     CHECKIN_NO_CHANGE = "checkin_no_change"
+    ISSUE_RESOLVE = "issue_resolve"
 
 
 class CallbackId(StrEnum):

@@ -17,6 +17,7 @@ from domain.errors import Invalid, PulseError
 from domain.lookup import item, program, visible_programs
 from domain.messages import Reply, error
 from domain.programs import StatusReport
+from domain.status import DIMENSIONS
 from store.ids import Kind, parse_ref
 from store.models import Action, Risk
 from store.programs import status_history
@@ -70,7 +71,9 @@ def _current(session: Session, actor: Actor, form: Form, values: Mapping[str, An
     if form.model is StatusReport:
         last = status_history(session, owning, limit=1)
         if last:
-            return {"status": last[0].rag, "summary": last[0].summary, "asks": last[0].asks}
+            rated = {name: getattr(last[0], name) for name in DIMENSIONS}
+            forecast = {"path": last[0].path_to_green, "confidence": last[0].confidence}
+            return {"status": last[0].rag, "summary": last[0].summary, "asks": last[0].asks, **rated, **forecast}
     return {}
 
 

@@ -10,7 +10,7 @@ from domain.actions import ActionCreate, ActionQuery, ActionSnooze, ActionUpdate
 from domain.inputs import NumberRef
 from store.ids import Kind
 
-COMMAND = Command("action", "action items: one owner, a due date, linked to a risk or a decision")
+COMMAND = Command("action", "action items: one owner, a due date, linked to a risk, a decision or an issue")
 
 
 def _number(args: Args) -> int:
@@ -19,7 +19,7 @@ def _number(args: Args) -> int:
 
 @COMMAND.sub(
     "add",
-    usage="KEY Title... owner:@u due:DATE [risk:R-n] [decision:D-n]",
+    usage="KEY Title... owner:@u due:DATE [risk:R-n] [decision:D-n] [issue:I-n]",
     summary="Add an action (anyone who may see the program).",
     runs=actions.add,
     fields=[
@@ -27,6 +27,7 @@ def _number(args: Args) -> int:
         field_("due", parse_date, required=True),
         field_("risk", lambda raw, _ctx: parse_id(Kind.RISK)(raw)),
         field_("decision", lambda raw, _ctx: parse_id(Kind.DECISION)(raw)),
+        field_("issue", lambda raw, _ctx: parse_id(Kind.ISSUE)(raw)),
     ],
     examples=["action add TNS-APPEALS Send overtime request to Finance owner:@omar due:fri risk:R-1"],
 )
@@ -39,6 +40,7 @@ def add(args: Args, _ctx: ParseContext) -> ActionCreate:
         due=values["due"],
         risk=values.get("risk"),
         decision=values.get("decision"),
+        issue=values.get("issue"),
     )
 
 

@@ -54,6 +54,7 @@ CODES: Mapping[str, frozenset[str]] = {
         "ladder_numbers": ("value",),
         "settings_words": ("extra",),
         "not_a_span": ("value",),
+        "not_a_percent": ("value",),
         # The shape of a subcommand's text (commands.registry and commands.common).
         "field_required": ("field",),
         "missing_words": ("command", "sub"),

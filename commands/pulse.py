@@ -21,6 +21,7 @@ from domain.workspace import Appetite, SettingsChange
 
 ESCALATION_DEFAULT = "default"  # `escalation:default`: back to the environment's channel
 UNMITIGATED = "-unmitigated"  # `appetite:critical-unmitigated`: only risks without a mitigation count
+PERCENT_DIGITS = 3  # `100%` at most; the domain checks the range
 APPETITES = [f"{band.value}{suffix}" for band in BAND_ORDER for suffix in (UNMITIGATED, "")]
 
 COMMAND = Command("pulse", "help, who you are to Pulse, and the audit trail")
@@ -139,9 +140,23 @@ def parse_appetite(raw: str, _ctx: ParseContext) -> Appetite:
     return Appetite(band=word.removesuffix(UNMITIGATED), unmitigated=word.endswith(UNMITIGATED))
 
 
+def parse_currency(raw: str, _ctx: ParseContext) -> str:
+    """An ISO 4217 code (`EUR`, `eur`), one word; the domain checks that ISO knows it and suggests one if not."""
+    return raw.strip()
+
+
+def parse_percent(raw: str, _ctx: ParseContext) -> int:
+    """A whole percentage, with or without its sign: `10%`, `80`."""
+    number = raw.strip().removesuffix("%").strip()
+    if not number.isdigit() or len(number) > PERCENT_DIGITS:
+        raise UsageError("not_a_percent", value=raw)
+    return int(number)
+
+
 @COMMAND.sub(
     "settings",
-    usage="[escalation:#c|default] [bands:M,H,C] [ladder:D2,D3] [day_first:yes|no] [appetite:BAND[-unmitigated]]",
+    usage="[escalation:#c|default] [bands:M,H,C] [ladder:D2,D3] [day_first:yes|no] [appetite:BAND[-unmitigated]] "
+    "[currency:ISO] [budget_threshold:N%] [staffing_threshold:N%]",
     summary="The workspace's settings and where each comes from; Pulse admins change them.",
     runs=workspace.settings,
     fields=[
@@ -150,12 +165,16 @@ def parse_appetite(raw: str, _ctx: ParseContext) -> Appetite:
         field_("ladder", numbers(2, "ladder_numbers")),
         field_("day_first", parse_bool),
         field_("appetite", parse_appetite),
+        field_("currency", parse_currency),
+        field_("budget_threshold", parse_percent),
+        field_("staffing_threshold", parse_percent),
     ],
     examples=[
         "pulse settings",
         "pulse settings escalation:#tns-leadership",
         "pulse settings bands:5,10,20 ladder:2,5",
         "pulse settings day_first:yes appetite:high-unmitigated",
+        "pulse settings currency:EUR budget_threshold:10% staffing_threshold:80%",
     ],
 )
 def settings(args: Args, _ctx: ParseContext) -> SettingsChange:
@@ -170,4 +189,7 @@ def settings(args: Args, _ctx: ParseContext) -> SettingsChange:
         ladder=values.get("ladder"),
         day_first=values.get("day_first"),
         appetite=values.get("appetite"),
+        currency=values.get("currency"),
+        budget_threshold=values.get("budget_threshold"),
+        staffing_threshold=values.get("staffing_threshold"),
     )

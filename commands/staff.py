@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from commands.common import program_key
-from commands.grammar import ParseContext
+from commands.grammar import ParseContext, parse_function
 from commands.problems import UsageError
-from commands.registry import Args, Command
+from commands.registry import Args, Command, field_
 from domain import staffing
 from domain.staffing import StaffChange, StaffQuery
 
@@ -31,14 +31,19 @@ def counts(args: Args) -> dict[str, int]:
 
 @COMMAND.sub(
     "plan",
-    usage="KEY ROLE:N [ROLE:N ...]",
-    summary="Set the planned headcount by role (program owner or admin).",
+    usage="KEY ROLE:N [ROLE:N ...] [function:FUNCTION]",
+    summary="Set the planned headcount by role (program owner or admin); `function:` puts the roles in a function "
+    "(operations, data science, ...).",
     runs=staffing.plan,
-    examples=["staff plan TNS-APPEALS reviewers:40 ds:2"],
+    fields=[field_("function", parse_function)],
+    examples=[
+        "staff plan TNS-APPEALS reviewers:40 qa:4 function:operations",
+        "staff plan TNS-APPEALS ds:2 function:ds",
+    ],
     min_words=2,
 )
 def plan(args: Args, _ctx: ParseContext) -> StaffChange:
-    return StaffChange(key=program_key(args), counts=counts(args))
+    return StaffChange(key=program_key(args), counts=counts(args), function=args.values.get("function"))
 
 
 @COMMAND.sub(

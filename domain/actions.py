@@ -1,4 +1,4 @@
-"""Action items (A-n): one owner, a due date, optionally linked to a risk or a decision."""
+"""Action items (A-n): one owner, a due date, optionally linked to a risk, a decision or an issue."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from domain.pages import page
 from store import actions
 from store.audit import snapshot
 from store.ids import Kind, next_number, ref
-from store.models import Action, ActionStatus, Decision, Program, Risk
+from store.models import Action, ActionStatus, Decision, Issue, Program, Risk
 
 
 class ActionCreate(Input):
@@ -24,6 +24,7 @@ class ActionCreate(Input):
     due: dt.date
     risk: int | None = None  # R-n it answers
     decision: int | None = None  # D-n it carries out
+    issue: int | None = None  # I-n it works on
     source_permalink: str | None = None  # the message it was added from
 
 
@@ -65,11 +66,12 @@ def add(ctx: Context, data: ActionCreate) -> Reply:
         if data.decision is not None
         else None
     )
+    issue = item(ctx.session, ctx.actor, Issue, Kind.ISSUE, data.issue)[0] if data.issue is not None else None
     if owning.archived_at is not None:
         raise Conflict("archived", key=owning.key, act="add_action")
     if not data.title.strip():
         raise Invalid("action_needs_title", field="title")
-    for linked, kind in ((risk, Kind.RISK), (decision, Kind.DECISION)):
+    for linked, kind in ((risk, Kind.RISK), (decision, Kind.DECISION), (issue, Kind.ISSUE)):
         if linked is not None and linked.program_id != owning.id:
             raise Invalid("linked_elsewhere", field=kind.name.lower(), ref=ref(kind, linked.number), key=owning.key)
     require_cleared(ctx.actor, owning, data.owner_id, "action_owner")
@@ -82,12 +84,15 @@ def add(ctx: Context, data: ActionCreate) -> Reply:
         due=data.due,
         risk_id=risk.id if risk else None,
         decision_id=decision.id if decision else None,
+        issue_id=issue.id if issue else None,
         created_by=ctx.actor.user_id,
         source_permalink=data.source_permalink,
     )
     label = ref(Kind.ACTION, action.number)
     ctx.created(action, "action", label, owning)
-    answer = reply("action_added", action=action, program=owning, risk=risk, decision=decision, today=ctx.today)
+    answer = reply(
+        "action_added", action=action, program=owning, risk=risk, decision=decision, issue=issue, today=ctx.today
+    )
     answer.posts = _tell_owner(ctx, action, owning, label)
     return answer
 

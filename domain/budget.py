@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+import iso4217
 from sqlmodel import Session
 
 from domain.context import Context
@@ -19,13 +20,17 @@ from domain.errors import Conflict, Invalid
 from domain.inputs import Input
 from domain.lookup import program, program_to_change
 from domain.messages import Reply, reply, use_case
+from domain.spelling import did_you_mean
 from store import budget, programs
 from store.models import BudgetPlan, BudgetSpend, Program, SpendCategory
 from store.settings import workspace_settings
 
 QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
-# ISO 4217 minor-unit digits where they are not 2.
-MINOR_DIGITS = {"JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "VND": 0, "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3}
+# ISO 4217's current currencies that have a minor unit (gold, SDRs and test codes have none: no budget is kept
+# in them), by code, with their English names (`Euro`, `Yen`) for a did-you-mean.
+CURRENCIES = {c.code: c for c in iso4217.Currency if c.exponent is not None}
+CURRENCY_NAMES = {c.currency_name.lower(): c.code for c in CURRENCIES.values()}
+CODE_CUTOFF = 0.6  # the last letter off in a three-letter code (`EUT`) is still a typo of one (`EUR`)
 MAX_MINOR = 10**15  # a ceiling no program budget reaches: a typo (`250kk`), not a plan
 
 
@@ -70,7 +75,24 @@ class Currency:
 
     @classmethod
     def named(cls, code: str) -> Currency:
-        return cls(code.upper(), MINOR_DIGITS.get(code.upper(), 2))
+        """A stored code's currency, its digits from ISO 4217 (2 for a code the table no longer has)."""
+        found = CURRENCIES.get(code.upper())
+        return cls(code.upper(), found.exponent if found and found.exponent is not None else 2)
+
+    @classmethod
+    def known(cls, typed: str) -> Currency:
+        """The ISO 4217 currency `typed` names (`eur`, `EUR`); Invalid with a did-you-mean (`EUT` -> `EUR`,
+        `euro` -> `EUR`) otherwise."""
+        code = typed.strip().upper()
+        if code in CURRENCIES:
+            return cls.named(code)
+        same_country = [c for c in CURRENCIES if c[:2] == code[:2]]  # a code's first two letters are its country's
+        suggestion = (
+            CURRENCY_NAMES.get(typed.strip().lower())
+            or did_you_mean(code, same_country, cutoff=CODE_CUTOFF)
+            or did_you_mean(code, CURRENCIES)
+        )
+        raise Invalid("unknown_currency", field="currency", value=typed, suggestion=suggestion)
 
     def minor_units(self, amount: Decimal, name: str) -> int:
         """`amount` in minor units, exactly; Invalid when it has finer parts than the currency (12.505 USD)."""

@@ -1,4 +1,5 @@
-"""Escalation alerts: raised when a program turns red or a risk becomes critical, repeated until acknowledged."""
+"""Escalation alerts: raised when a program turns red, a risk becomes critical or a severity-1 issue is raised,
+repeated until acknowledged."""
 
 from __future__ import annotations
 
@@ -20,11 +21,12 @@ from domain.messages import Edit, Message, Post, Reply, use_case
 from domain.status import status_of
 from store import alerts, asks, items, programs
 from store.ids import Kind, parse_ref
-from store.models import Alert, Program, Risk
+from store.models import Alert, Issue, Program, Risk
 from store.settings import workspace_settings
 
 PROGRAM_RED = "program_red"
 RISK_CRITICAL = "risk_critical"
+ISSUE_SEVERE = "issue_severe"  # an open severity-1 issue (domain/issues.py ESCALATE_AT)
 MAX_REPEATS = 3
 REPEAT_FROM = dt.time(9, 0)
 ALERT_KIND = "alert"  # outbox kind of an alert's posts and repeats
@@ -85,13 +87,18 @@ def posts_of(
 
 
 def subject(session: Session, alert: Alert, program: Program, today: dt.date) -> Message:
-    """What the alert is about, as it stands now: the program's status (and its first open ask), or the risk."""
+    """What the alert is about, as it stands now: the program's status (and its first open ask), the risk, or the
+    issue."""
     if alert.kind == PROGRAM_RED:
         status = status_of(session, [program])[program.id or 0]
         if status.current is not None:
             ask = next(iter(asks.for_programs(session, alert.team_id, [program.id or 0])), None)
             context = {"program": program, "update": status.current, "status": status, "ask": ask, "today": today}
             return Message("status_post", context)
+    issue = _issue(session, alert)
+    if issue is not None:
+        risk = session.get(Risk, issue.risk_id) if issue.risk_id else None
+        return Message("issue_post", {"program": program, "issue": issue, "risk": risk})
     risk = _risk(session, alert)
     if risk is not None:
         band = band_for(risk.score, workspace_settings(session, alert.team_id))
@@ -105,6 +112,14 @@ def _risk(session: Session, alert: Alert) -> Risk | None:
     if alert.kind != RISK_CRITICAL or parsed is None or parsed[0] != Kind.RISK:
         return None
     return items.by_number(session, Risk, alert.team_id, parsed[1])
+
+
+def _issue(session: Session, alert: Alert) -> Issue | None:
+    """The issue an issue alert is about."""
+    parsed = parse_ref(alert.entity_ref)
+    if alert.kind != ISSUE_SEVERE or parsed is None or parsed[0] != Kind.ISSUE:
+        return None
+    return items.by_number(session, Issue, alert.team_id, parsed[1])
 
 
 def living(session: Session, alert: Alert, program: Program, today: dt.date) -> Edit:
@@ -121,8 +136,8 @@ def living(session: Session, alert: Alert, program: Program, today: dt.date) -> 
 
 
 def resolve(ctx: Context, *, kind: str, entity_ref: str, program: Program) -> list[Edit]:
-    """Close open alerts whose condition no longer holds (program no longer red, risk no longer critical); their
-    posts then say so."""
+    """Close open alerts whose condition no longer holds (program no longer red, risk no longer critical, issue
+    resolved); their posts then say so."""
     edits = []
     for alert in alerts.unresolved(ctx.session, ctx.team_id, kind, entity_ref, unacknowledged=False):
         with ctx.changing(alert, "alert", f"{kind}:{entity_ref}", "resolve", program):
@@ -186,6 +201,7 @@ class Repeat:
             "round": self.round,
             "limit": MAX_REPEATS,
             "risk": _risk(session, self.alert),
+            "issue": _issue(session, self.alert),
             "link": links.permalink(domain, channel, original.sent_ts)
             if domain and original and original.sent_ts
             else None,

@@ -1,11 +1,13 @@
 """Issues (I-n): risks that happened and problems that emerged, with a severity (1 worst to 4), their measured
 impact and an owner. Raising one from a risk closes that risk as materialised. Open severe issues (severity 1
-or 2) are what leadership sees first in the digest's "Needs you"."""
+or 2) are what leadership sees first in the digest's "Needs you". A severity-1 issue is also an escalation
+alert, like a critical risk: an incident is happening now, and it cannot wait for the next digest."""
 
 from __future__ import annotations
 
 from pydantic import Field
 
+from domain import escalation, risks
 from domain.access import require_cleared
 from domain.context import Context
 from domain.errors import Conflict, Invalid, NotFound
@@ -13,11 +15,12 @@ from domain.inputs import Input, NumberRef
 from domain.lookup import item, item_to_change, program, visible_programs
 from domain.messages import Message, Reply, post_to, reply, use_case
 from domain.pages import page
-from store import issues
+from store import actions, issues
 from store.ids import Kind, next_number, ref
 from store.models import Issue, IssueStatus, Risk, RiskStatus
 
 SEVERE_AT = 2  # severity 1 and 2 are severe
+ESCALATE_AT = 1  # severity 1 raises an escalation alert (the top of the scale, like a critical risk)
 
 
 def is_severe(issue: Issue) -> bool:
@@ -45,7 +48,8 @@ class IssueQuery(Input):
 @use_case(writes=True)
 def raise_(ctx: Context, data: IssueCreate) -> Reply:
     """Raise an issue on a program (anyone who may see it); from a risk (its owner, the program owner or an
-    admin), which is then closed as materialised. Posted to the program's channel."""
+    admin), which is then closed as materialised (and its alert with it). Posted to the program's channel; a
+    severity-1 issue as an escalation alert, to the escalation channel too."""
     owning = program(ctx.session, ctx.actor, data.key)
     if owning.archived_at is not None:
         raise Conflict("archived", key=owning.key, act="add_issue")
@@ -78,7 +82,19 @@ def raise_(ctx: Context, data: IssueCreate) -> Reply:
             risk.updated_at = ctx.now
     context = {"issue": issue, "program": owning, "risk": risk, "severe": is_severe(issue)}
     answer = reply("issue_raised", **context)
-    answer.posts = post_to(owning.channel_id, Message("issue_post", context), label)
+    if risk is not None:  # its alert and its channel post say it is closed
+        answer.edits = escalation.resolve(
+            ctx, kind=escalation.RISK_CRITICAL, program=owning, entity_ref=ref(Kind.RISK, risk.number)
+        )
+        answer.edits.append(risks.living(ctx, risk, owning))
+    post = Message("issue_post", context)
+    if issue.severity <= ESCALATE_AT:
+        answer.posts = escalation.raise_alert(
+            ctx, kind=escalation.ISSUE_SEVERE, program=owning, entity_ref=label, body=post
+        )
+        if answer.posts:
+            return answer
+    answer.posts = post_to(owning.channel_id, post, label)
     return answer
 
 
@@ -98,7 +114,7 @@ def _materialised(ctx: Context, number: int | None, program_id: int) -> Risk | N
 
 @use_case(writes=True)
 def resolve(ctx: Context, data: IssueResolve) -> Reply:
-    """Resolve an issue (its owner, the program owner or an admin)."""
+    """Resolve an issue (its owner, the program owner or an admin); its escalation alert, if any, is closed."""
     issue, owning, label = item_to_change(
         ctx.session, ctx.actor, Issue, Kind.ISSUE, data.number, role="issue_owner", act="resolve"
     )
@@ -109,7 +125,9 @@ def resolve(ctx: Context, data: IssueResolve) -> Reply:
         issue.resolution = (data.resolution or "").strip() or None
         issue.resolved_at = ctx.now
         issue.resolved_by = ctx.actor.user_id
-    return reply("issue_resolved", issue=issue, program=owning, age=(ctx.now - issue.created_at).days)
+    answer = reply("issue_resolved", issue=issue, program=owning, age=(ctx.now - issue.created_at).days)
+    answer.edits = escalation.resolve(ctx, kind=escalation.ISSUE_SEVERE, program=owning, entity_ref=label)
+    return answer
 
 
 @use_case(writes=False)
@@ -124,6 +142,9 @@ def list_(ctx: Context, data: IssueQuery) -> Reply:
 
 @use_case(writes=False)
 def show(ctx: Context, data: NumberRef) -> Reply:
-    """One issue."""
+    """One issue, with the actions working on it."""
     issue, owning = item(ctx.session, ctx.actor, Issue, Kind.ISSUE, data.number)
-    return reply("issue_show", issue=issue, program=owning, severe=is_severe(issue), now=ctx.now)
+    linked = actions.for_issue(ctx.session, issue.id or 0)
+    return reply(
+        "issue_show", issue=issue, program=owning, severe=is_severe(issue), now=ctx.now, actions=linked, today=ctx.today
+    )

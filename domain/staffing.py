@@ -1,4 +1,5 @@
-"""Resourcing: a program's planned and filled headcount by role. Less of the plan filled than the workspace's
+"""Resourcing: a program's planned and filled headcount by role, each role in a function (Operations, Data
+Science, ...) when one is given. Less of the plan filled than the workspace's
 threshold (default 80%) is a people reason in the program's evidence and in the watermelon check."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from domain.lookup import program, program_to_change
 from domain.messages import Reply, reply, use_case
 from domain.spelling import did_you_mean
 from store import programs, staffing
-from store.models import Program, StaffingLine
+from store.models import Program, StaffingLine, StakeholderFunction
 from store.settings import workspace_settings
 
 MAX_HEADCOUNT = 100_000
@@ -43,9 +44,32 @@ class StaffingFacts:
         return percent(self.filled, self.planned) if self.planned else None
 
     @property
+    def by_function(self) -> list[FunctionStaffing]:
+        """The lines grouped by function, in the functions' order; roles in no function last."""
+        order = [f.value for f in StakeholderFunction]
+        names = sorted({line.function for line in self.lines}, key=lambda f: order.index(f) if f else len(order))
+        return [FunctionStaffing(name, [line for line in self.lines if line.function == name]) for name in names]
+
+    @property
     def short(self) -> bool:
         """Less of the plan filled than the threshold (integers: no rounding on the edge)."""
         return self.planned > 0 and self.filled * 100 < self.planned * self.threshold_pct
+
+
+@dataclass(frozen=True)
+class FunctionStaffing:
+    """The roles of one function (None: roles given no function) and how filled they are."""
+
+    function: str | None
+    lines: list[StaffingLine]
+
+    @property
+    def planned(self) -> int:
+        return sum(line.planned for line in self.lines)
+
+    @property
+    def filled(self) -> int:
+        return sum(min(line.filled, line.planned) for line in self.lines)
 
 
 def staffing_for(session: Session, team_id: str, program_list: list[Program]) -> dict[int, StaffingFacts]:
@@ -62,6 +86,7 @@ class StaffChange(Input):
 
     key: str
     counts: dict[str, int]
+    function: StakeholderFunction | None = None  # the function the roles sit in (plan only)
 
 
 class StaffQuery(Input):
@@ -78,24 +103,32 @@ def _check(counts: dict[str, int]) -> None:
 
 @use_case(writes=True)
 def plan(ctx: Context, data: StaffChange) -> Reply:
-    """Set the planned headcount of some roles (program owner or admin); a new role starts with none filled."""
+    """Set the planned headcount of some roles, and the function they sit in when given (program owner or
+    admin); a new role starts with none filled."""
     owning = program_to_change(ctx.session, ctx.actor, data.key, "plan_staff")
     _check(data.counts)
     programs.hold(ctx.session, owning.id or 0)
     existing = {line.role: line for line in staffing.lines_for(ctx.session, [owning.id or 0])}
     changed = False
+    function = data.function.value if data.function else None
     for role, count in data.counts.items():
         line = existing.get(role)
         label = f"{owning.key}/{role}"
         if line is None:
             line = StaffingLine(
-                team_id=ctx.team_id, program_id=owning.id or 0, role=role, planned=count, updated_by=ctx.actor.user_id
+                team_id=ctx.team_id,
+                program_id=owning.id or 0,
+                role=role,
+                planned=count,
+                function=function,
+                updated_by=ctx.actor.user_id,
             )
             ctx.created(line, "staffing", label, owning)
             changed = True
-        elif line.planned != count:
+        elif line.planned != count or (function is not None and line.function != function):
             with ctx.changing(line, "staffing", label, "plan", owning):
                 line.planned, line.updated_by, line.updated_at = count, ctx.actor.user_id, ctx.now
+                line.function = function or line.function
             changed = True
     if not changed:
         raise Conflict("staff_unchanged", key=owning.key)

@@ -29,3 +29,9 @@ def query(
     if due_before is not None:
         statement = statement.where(col(Action.due) < due_before)
     return list(session.exec(statement.order_by(col(Action.due), col(Action.number))))
+
+
+def for_issue(session: Session, issue_id: int) -> list[Action]:
+    """Every action working on an issue, open ones first (`open` sorts after `done`), then by due date."""
+    statement = select(Action).where(col(Action.issue_id) == issue_id)
+    return list(session.exec(statement.order_by(col(Action.status).desc(), col(Action.due), col(Action.number))))

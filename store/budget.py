@@ -36,3 +36,11 @@ def spent(session: Session, program_ids: list[int]) -> dict[tuple[int, str], dic
         name = SpendCategory(category).value if category is not None else None
         totals.setdefault((program_id, quarter), {})[name] = int(amount)
     return totals
+
+
+def any_recorded(session: Session, team_id: str) -> bool:
+    """Whether the workspace has a budget plan or a spending recorded (amounts kept in its currency)."""
+    for table in (BudgetPlan, BudgetSpend):
+        if session.exec(select(table.id).where(col(table.team_id) == team_id).limit(1)).first() is not None:
+            return True
+    return False

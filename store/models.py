@@ -244,7 +244,7 @@ class Decision(SQLModel, table=True):
 
 
 class Action(SQLModel, table=True):
-    """An owner's commitment (A-n) with a due date, optionally created by a risk or a decision."""
+    """An owner's commitment (A-n) with a due date, optionally created by a risk, a decision or an issue."""
 
     __tablename__ = "action"
     __table_args__ = (UniqueConstraint("team_id", "number", name="uq_action_team_number"),)
@@ -265,6 +265,7 @@ class Action(SQLModel, table=True):
     done_at: dt.datetime | None = _instant()
     done_by: str | None = Field(default=None, max_length=32)
     source_permalink: str | None = Field(default=None, max_length=500)  # the message it was added from
+    issue_id: int | None = Field(default=None, foreign_key="issue.id")  # the issue (I-n) it works on
 
 
 class Ask(SQLModel, table=True):
@@ -596,7 +597,7 @@ class ProgramDependency(SQLModel, table=True):
 
 
 class StaffingLine(SQLModel, table=True):
-    """A program's planned and filled headcount for one role (`reviewers`, `ds`)."""
+    """A program's planned and filled headcount for one role (`reviewers`, `ds`), in a function (Operations)."""
 
     __tablename__ = "staffing_line"
     __table_args__ = (UniqueConstraint("program_id", "role", name="uq_staffing_line_program_role"),)
@@ -608,6 +609,7 @@ class StaffingLine(SQLModel, table=True):
     planned: int = 0
     filled: int = 0
     updated_by: str = Field(max_length=32)
+    function: str | None = Field(default=None, max_length=16)  # the StakeholderFunction the role sits in
     created_at: dt.datetime = _created()
     updated_at: dt.datetime = _created()
 

@@ -24,11 +24,12 @@ from bot.perform import perform, unexpected
 from bot.present import markup, queue_note
 from bot.replies import send_reply
 from bot.runtime import Runtime
-from domain import actions, escalation, programs, risks
+from domain import actions, escalation, issues, programs, risks
 from domain.actions import ActionSnooze
 from domain.errors import PulseError
 from domain.escalation import AlertAck
 from domain.inputs import Input, NumberRef
+from domain.issues import IssueResolve
 from domain.messages import Message, Reply, UseCase, error
 from domain.programs import ProgramRef
 from domain.risks import RiskReview
@@ -71,6 +72,8 @@ def _use_case(action_id: ActionId, value: str, today: dt.date) -> tuple[UseCase[
         return risks.review, RiskReview(number=_number(value, Kind.RISK))
     if action_id == ActionId.CHECKIN_NO_CHANGE:
         return programs.reaffirm_status, ProgramRef(key=value)
+    if action_id == ActionId.ISSUE_RESOLVE:
+        return issues.resolve, IssueResolve(number=_number(value, Kind.ISSUE))
     return escalation.acknowledge, AlertAck(alert_id=int(value))
 
 
@@ -153,6 +156,7 @@ def register(app: App, runtime: Runtime) -> None:
         *SNOOZE_DAYS,
         ActionId.RISK_REVIEWED,
         ActionId.CHECKIN_NO_CHANGE,
+        ActionId.ISSUE_RESOLVE,
     ):
         app.action(action_id.value)(on_click)
 

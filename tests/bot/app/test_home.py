@@ -3,12 +3,15 @@ the stub), with only what the person may see, and buttons that open the forms or
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+import time_machine
 
 from bot.ids import ActionId, CallbackId
 from bot.slack_stub import Call, Event
 from store.db import Database
-from store.models import Action, ActionStatus
+from store.models import Action, ActionStatus, Issue, IssueStatus
 from tests.support.app import (
     ANA,
     APPEALS,
@@ -117,3 +120,53 @@ def test_home_shows_the_stakeholders_of_my_programs_compactly(pulse: PulseHarnes
     assert f":busts_in_silhouette: Finance: <@{ANA}> (I) · Legal: <@{ANA}> (C), <@{OWNER}> (I)" in owner
     assert f"Product: <@{MEMBER}> (R)" in owner
     assert "Product:" not in text_of(home_of(pulse, ANA))  # not Ana's program, and restricted
+
+
+def test_home_shows_budget_staffing_and_my_issues_with_resolve(pulse: PulseHarness, database: Database) -> None:
+    seed(pulse)
+    with time_machine.travel(dt.datetime(2026, 11, 15, 15, 0, tzinfo=dt.UTC), tick=False):
+        ok(pulse.command("/budget", f"set {APPEALS} 2026Q4 planned:100k"))
+        ok(pulse.command("/budget", f"spend {APPEALS} 46k"))
+        ok(pulse.command("/staff", f"plan {APPEALS} reviewers:40 ds:2"))
+        ok(pulse.command("/staff", f"fill {APPEALS} reviewers:24 ds:2"))
+        ok(
+            pulse.command(
+                "/issue", f'raise {APPEALS} Queue backlog severity:2 impact:"14k appeals late" owner:{mention(ANA)}'
+            )
+        )
+        ok(
+            pulse.command(
+                "/issue", f'raise {APPEALS} Typo in macro severity:4 impact:"3 tickets" owner:{mention(OWNER)}'
+            )
+        )
+        owner = text_of(home_of(pulse, OWNER))
+        assert (
+            ":moneybag: 2026Q4: USD 46,000 spent of USD 100,000 (46%, 50% of the quarter gone) · variance -USD 54,000"
+            in owner
+        )
+        assert ":construction_worker: Staffing 62% filled (26/42) · *staffing 62% filled, below 80%*" in owner
+        assert "*I-2* TNS-APPEALS · Typo in macro" in owner and "I-1" not in owner
+        ana = home_of(pulse, ANA)
+        assert "1 severe issue of yours open" in text_of(ana)
+        assert ("Resolve", ActionId.ISSUE_RESOLVE, "I-1") in buttons_of(ana)
+        assert pulse.click(ActionId.ISSUE_RESOLVE, "I-1", user=ANA, home=True, wait=False).status == 200
+        pulse.stub.wait_for(lambda e: published_to(e, ANA), count=2)
+    assert fetch(database, Issue, number=1).status == IssueStatus.RESOLVED
+    refreshed = [p for p in pulse.stub.payloads("views.publish") if p["user_id"] == ANA][-1]["view"]
+    assert "Queue backlog" not in text_of(refreshed) and "No open issues." in text_of(refreshed)
+
+
+def test_full_lists_fit_the_home_tab(pulse: PulseHarness) -> None:
+    """Seven of everything (one more than each list shows): every list and its "more" line are on the tab."""
+    for n in range(7):
+        create_program(pulse, f"TNS-P{n}", f"Program {n}")
+        ok(pulse.command("/staff", f"plan TNS-P{n} reviewers:10"))
+        add_action(pulse, f"Action {n}", owner=OWNER, key=f"TNS-P{n}")
+        add_risk(pulse, f"Risk {n}", key=f"TNS-P{n}", fields=f"owner:{mention(OWNER)}")
+        ok(pulse.command("/issue", f'raise TNS-P{n} Issue {n} severity:3 impact:"{n} queues"'))
+    view = home_of(pulse, OWNER)
+    shown = text_of(view)
+    assert "not shown" not in shown
+    for more in ("/program list owner:me", "/action list owner:me", "/risk list owner:me", "/issue list"):
+        assert f"1 more: `{more}`" in shown
+    assert len([b for b in buttons_of(view) if b[1] == ActionId.ISSUE_RESOLVE]) == 6

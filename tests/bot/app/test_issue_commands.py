@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from store.db import Database
-from store.models import AuditEvent, Issue, IssueStatus, Risk, RiskStatus
+from store.models import Action, AuditEvent, Issue, IssueStatus, Risk, RiskStatus
 from tests.support.app import (
     ADMIN,
     ANA,
@@ -117,3 +117,27 @@ def test_a_restricted_programs_issues_never_show(pulse: PulseHarness, database: 
         assert "No open issues." in ok(pulse.command("/issue", "list", user=STRANGER)).text
         assert "Leak" not in ok(pulse.command("/digest", "preview", user=STRANGER)).text
     assert ":rotating_light: sev 1" in ok(pulse.command("/issue", "show I-1", user=ADMIN)).text
+
+
+def test_actions_work_on_an_issue_and_show_with_it(program: PulseHarness, database: Database) -> None:
+    ok(program.command("/issue", RAISE))
+    assert "No actions on it yet" in ok(program.command("/issue", "show I-1")).text
+    added = ok(
+        program.command(
+            "/action", f"add {APPEALS} Onboard a second vendor owner:{mention(ANA)} due:2030-01-15 issue:I-1"
+        )
+    )
+    assert first_line(added).endswith("· for I-1")
+    ok(program.command("/action", f"add {APPEALS} Unrelated work owner:{mention(ANA)} due:2030-01-20"))
+    shown = ok(program.command("/issue", "show I-1")).text
+    assert "*Actions on it:*" in shown and "*A-1* Onboard a second vendor · <@U0ANA> · due" in shown
+    assert "Unrelated work" not in shown
+    assert fetch(database, Action, number=1).issue_id == fetch(database, Issue, number=1).id
+    with nothing_written(database):
+        refused(program.command("/action", f"add {APPEALS} Chase owner:{mention(ANA)} due:2030-01-15 issue:I-9"))
+    create_program(program, "TNS-OTHER", "Other program")
+    with nothing_written(database):
+        answer = refused(
+            program.command("/action", f"add TNS-OTHER Chase owner:{mention(ANA)} due:2030-01-15 issue:I-1")
+        )
+    assert "I-1" in answer.plain

@@ -89,3 +89,19 @@ def test_a_restricted_programs_staffing_is_not_found(pulse: PulseHarness, databa
         assert first_line(refused(pulse.command("/staff", "show TNS-SECRET", user=STRANGER))) == (
             ":warning: TNS-SECRET not found."
         )
+
+
+def test_roles_sit_in_functions(program: PulseHarness, database: Database) -> None:
+    ok(program.command("/staff", f"plan {APPEALS} reviewers:40 qa:4 function:operations"))
+    answer = ok(program.command("/staff", f"plan {APPEALS} ds:3 function:ds"))  # ds was planned 2, in no function
+    assert "Staffing 0% filled (Data Science: ds 0/3 · Operations: qa 0/4, reviewers 0/40)" in answer.text
+    shown = ok(program.command("/staff", f"show {APPEALS}")).text
+    assert "*Data Science*: 0 of 3 filled\nds: 0 of 3 filled (3 open)\n*Operations*: 0 of 44 filled" in shown
+    assert fetch(database, StaffingLine, role="qa").function == "operations"
+    plans = [e for e in fetch_all(database, AuditEvent) if e.entity_ref == f"{APPEALS}/ds" and e.action == "plan"]
+    assert plans[-1].after is not None and plans[-1].after["function"] == "data_science"
+    with nothing_written(database):
+        answer = refused(program.command("/staff", f"plan {APPEALS} ds:3 function:legl"))
+    assert "Did you mean `legal`?" in answer.plain
+    digest = ok(program.command("/digest", f"preview {APPEALS}")).text
+    assert "Staffing 0% filled (Data Science: ds 0/3 · Operations: qa 0/4, reviewers 0/40)" in digest

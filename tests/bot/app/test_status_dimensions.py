@@ -7,6 +7,7 @@ import pytest
 
 from store.db import Database
 from store.models import AuditEvent, Rag, StatusUpdate
+from tests.bot.app.test_forms import inputs, opened, pick, submit
 from tests.support.app import (
     ADMIN,
     APPEALS,
@@ -107,3 +108,29 @@ def test_only_the_owner_or_an_admin_rate_dimensions(program: PulseHarness, datab
     with nothing_written(database):
         refused(program.command("/program", f"status {APPEALS} Slipped schedule:red", user=STRANGER))
     ok(program.command("/program", f"status {APPEALS} Slipped schedule:red", user=ADMIN))
+
+
+def test_the_status_form_rates_dimensions_and_shows_the_last_ratings(program: PulseHarness, database: Database) -> None:
+    ok(program.command("/program", f'status {APPEALS} Vendor late schedule:amber path:"second vendor" confidence:low'))
+    view = opened(program, "/program", f"status {APPEALS}")
+    fields = inputs(view)
+    assert fields["schedule"]["initial_option"]["value"] == "amber" and "initial_option" not in fields["budget"]
+    assert fields["path"]["initial_value"] == "second vendor"
+    assert fields["confidence"]["initial_option"]["value"] == "low"
+    values = {
+        "program": pick(APPEALS),
+        "status": {"type": "static_select", "selected_option": None},
+        "summary": "Vendor later still",
+        "schedule": pick("red"),
+        "people": pick("amber"),
+        "path": "second vendor by Jan 15",
+        "confidence": pick("medium"),
+    }
+    assert submit(program, view, values).body == {}
+    latest = fetch_all(database, StatusUpdate)[-1]
+    assert (latest.rag, latest.schedule, latest.people, latest.budget) == (Rag.RED, Rag.RED, Rag.AMBER, None)
+    assert (latest.path_to_green, latest.confidence and latest.confidence.value) == (
+        "second vendor by Jan 15",
+        "medium",
+    )
+    assert "(driven by schedule)" in ok(program.command("/digest", f"preview {APPEALS}")).text

@@ -3,9 +3,11 @@ ladder, date order and risk appetite; shown to anyone with where each value come
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+import time_machine
 
 from bot.slack_stub import SlackStub
 from store.db import Database
@@ -131,3 +133,63 @@ def test_a_change_is_audited_with_before_and_after(pulse: PulseHarness, database
     assert f"<@{ADMIN}> · *update* settings\n    appetite_band: critical → high" in trail
     saved = fetch_all(database, WorkspaceSettings)
     assert [(s.team_id, s.appetite_band, s.appetite_needs_mitigation) for s in saved] == [(TEAM, "high", True)]
+
+
+def test_currency_and_thresholds_are_shown_changed_by_admins_and_used(pulse: PulseHarness, database: Database) -> None:
+    shown = settings(pulse, user=OWNER)
+    assert "Budget currency: USD: budgets are kept and shown in it _(Pulse's default)_" in shown
+    assert "Budget reason: a quarter's actuals more than 10% over its plan _(Pulse's default)_" in shown
+    assert "People reason: less than 80% of the planned headcount filled _(Pulse's default)_" in shown
+    with nothing_written(database):
+        answer = refused(pulse.command("/pulse", "settings currency:EUR", user=OWNER))
+    assert "Only Pulse admins may change the workspace's settings" in answer.plain
+    changed = settings(pulse, "currency:eur budget_threshold:5% staffing_threshold:70")
+    assert "Settings changed: Budget currency, Budget reason, People reason." in changed
+    assert "*Budget reason*: a quarter's actuals more than 5% over its plan _(set for this workspace)_" in changed
+    event = fetch_all(database, AuditEvent)[-1]
+    assert event.before is not None and event.after is not None
+    assert (event.entity_ref, event.before["currency"], event.after["currency"]) == ("settings", "USD", "EUR")
+    assert (event.before["staffing_threshold_pct"], event.after["staffing_threshold_pct"]) == (80, 70)
+    create_program(pulse)
+    ok(pulse.command("/staff", f"plan {APPEALS} reviewers:10"))
+    filled = ok(pulse.command("/staff", f"fill {APPEALS} reviewers:7")).text
+    assert "Staffing 70% filled (reviewers 7/10)" in filled and "below" not in filled  # 80% would make it short
+    with time_machine.travel(dt.datetime(2026, 11, 15, 15, 0, tzinfo=dt.UTC), tick=False):
+        ok(pulse.command("/budget", f"set {APPEALS} 2026Q4 planned:100k"))
+        ok(pulse.command("/budget", f"spend {APPEALS} 107k"))  # 7% over: a budget reason past 5%, not past 10%
+        shown = ok(pulse.command("/budget", f"show {APPEALS}")).text
+    assert "planned EUR 100,000 · committed EUR 0 · actual EUR 107,000" in shown
+    assert "*over plan by more than 5%*" in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("currency:EUT", "`EUT` is not an ISO 4217 currency code. Did you mean `EUR`?"),
+        ("currency:euro", "Did you mean `EUR`?"),
+        ("currency:gpb", "Did you mean `GBP`?"),
+        ("currency:XAU", "`XAU` is not an ISO 4217 currency code."),
+        ("budget_threshold:ten", "`ten` is not a percentage"),
+        ("staffing_threshold:150%", "`staffing_threshold:150%` is past 100%"),
+        ("budget_treshold:10%", "Did you mean `budget_threshold:`?"),
+    ],
+)
+def test_bad_currency_or_threshold_says_how_to_fix_it(
+    pulse: PulseHarness, database: Database, text: str, says: str
+) -> None:
+    with nothing_written(database):
+        answer = refused(pulse.command("/pulse", f"settings {text}", user=ADMIN))
+    assert says in answer.plain
+
+
+def test_a_currency_with_other_minor_units_is_refused_once_budgets_exist(
+    pulse: PulseHarness, database: Database
+) -> None:
+    create_program(pulse)
+    ok(pulse.command("/budget", f"set {APPEALS} 2027Q1 planned:250k"))
+    with nothing_written(database):
+        answer = refused(pulse.command("/pulse", "settings currency:JPY", user=ADMIN))
+    assert "Budgets here are kept in USD, and JPY has a different minor unit" in answer.plain
+    relabelled = settings(pulse, "currency:EUR")
+    assert "Budgets already recorded keep their amounts as typed: Pulse converts no money." in relabelled
+    assert "planned EUR 250,000" in ok(pulse.command("/budget", f"show {APPEALS}")).text

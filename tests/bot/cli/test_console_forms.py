@@ -90,8 +90,9 @@ def console(database: Database, typist: Typist) -> Iterator[Console]:
 
 
 def test_a_refused_field_is_shown_next_to_it_and_asked_again(console: Console, typist: Typist) -> None:
-    # program kept, amber, summary cleared, asks/ask-to/ask-by kept; then the summary again, as it is refused.
-    typist.types("", "amber", "-", "", "", "", "Vendor ramp slipped a week")
+    # program kept, amber, summary cleared, the four dimensions, path and confidence kept, asks/ask-to/ask-by kept;
+    # then the summary again, as it is refused.
+    typist.types("", "amber", "-", *[""] * 6, "", "", "", "Vendor ramp slipped a week")
     before = len(fetch_all(console.database, StatusUpdate))
     answer = console.handle("/program status TNS-APPEALS") or ""
     assert answer.startswith("(A) AMBER recorded for TNS-APPEALS"), answer
@@ -129,7 +130,7 @@ def test_answers_a_picker_would_not_take_are_asked_again_and_cancel_saves_nothin
     typist.types("", "A title", "9", "/cancel")
     assert console.handle("/action add TNS-APPEALS") == "Form closed: nothing was saved."
     assert "Add an action" in typist.shown[0]
-    typist.types("", "Book the QBR", "@nobody", "@omar", "someday", "15 jan 2030", "R-99", "", "-")
+    typist.types("", "Book the QBR", "@nobody", "@omar", "someday", "15 jan 2030", "R-99", "", "", "-")
     answer = console.handle("/action add TNS-APPEALS") or ""
     assert "    ! a person like @priya" in typist.shown and "    ! a date like 2027-01-15, fri or +2w" in typist.shown
     assert any(line.startswith("  Answers risk (R-n): ! R-99") for line in typist.shown), "\n".join(typist.shown)
