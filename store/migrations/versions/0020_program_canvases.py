@@ -1,7 +1,7 @@
 """Program canvases: the canvas Pulse keeps in each program channel, and workspaces whose plan refuses canvases
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-02 14:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import store.types
 
 revision: str = "0020"
-down_revision: str | None = "0016"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
