@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from http.client import IncompleteRead
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,6 @@ def send_command(url: str, stub: SlackStub, command: str, text: str, *, user: st
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:
             raw = answer.read()
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
+    except (urllib.error.URLError, ConnectionError, TimeoutError, IncompleteRead):  # killed mid-answer too
         return None
     return json.loads(raw) if raw.strip() else {}
