@@ -49,9 +49,16 @@ def wsgi_app(app: App, runtime: Runtime, slack_health: SlackHealth | None = None
 
 
 def run_gunicorn(
-    factory: Callable[[], WsgiApp], *, port: int, workers: int, threads: int, on_ready: Callable[[], None] | None = None
+    factory: Callable[[], WsgiApp],
+    *,
+    port: int,
+    workers: int,
+    threads: int,
+    on_ready: Callable[[], None] | None = None,
+    before_fork: Callable[[], None] | None = None,
 ) -> None:
-    """Serve the app from `factory` (called in each worker after fork) with gunicorn's gthread workers."""
+    """Serve the app from `factory` (called in each worker after fork) with gunicorn's gthread workers;
+    `on_ready` runs once in the master before the first worker starts, `before_fork` before each fork."""
     from gunicorn.app.base import BaseApplication
 
     class PulseServer(BaseApplication):  # type: ignore[misc]
@@ -65,6 +72,8 @@ def run_gunicorn(
             self.cfg.set("accesslog", None)
             if on_ready is not None:
                 self.cfg.set("when_ready", lambda _server: on_ready())
+            if before_fork is not None:
+                self.cfg.set("pre_fork", lambda _server, _worker: before_fork())
 
         def load(self) -> WsgiApp:
             return factory()
