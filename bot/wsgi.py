@@ -17,6 +17,10 @@ from bot.slack_health import SlackHealth
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+# A worker's memory creeps up as it touches pages it shares with the master (and malloc fragments), so
+# each one is replaced, gracefully, after about this many requests by a fresh fork of the master.
+WORKER_MAX_REQUESTS = 2000
+WORKER_MAX_REQUESTS_JITTER = 400  # workers are not all replaced at once
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -69,6 +73,8 @@ def run_gunicorn(
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("timeout", 30)
             self.cfg.set("graceful_timeout", 20)
+            self.cfg.set("max_requests", WORKER_MAX_REQUESTS)
+            self.cfg.set("max_requests_jitter", WORKER_MAX_REQUESTS_JITTER)
             self.cfg.set("accesslog", None)
             if on_ready is not None:
                 self.cfg.set("when_ready", lambda _server: on_ready())
