@@ -37,9 +37,14 @@ class Directory:
         """The user's own time zone, or the workspace default when Slack does not say."""
         with self.database.session() as session:
             profile = profiles.cached(session, team_id, [user_id]).get(user_id)
-        if profile is None or utcnow() - profile.fetched_at > PROFILE_TTL:
+        if not _fresh(profile):
             profile = self._refresh(team_id, user_id) or profile
         return _zone(profile.tz if profile else None, self.default_tz)
+
+    def cached_tz(self, session: Session, team_id: str, user_id: str) -> ZoneInfo | None:
+        """The user's time zone from a fresh cache entry, read in `session`; None when `tz_for` must ask Slack."""
+        profile = profiles.cached(session, team_id, [user_id]).get(user_id)
+        return _zone(profile.tz, self.default_tz) if profile is not None and _fresh(profile) else None
 
     def tz_many(self, session: Session, team_id: str, user_ids: list[str]) -> dict[str, ZoneInfo]:
         """Time zones of many users: one query for the cache, users.info only for unknown or old entries."""
@@ -49,7 +54,7 @@ class Directory:
         zones: dict[str, ZoneInfo] = {}
         for user_id in user_ids:
             profile = cached.get(user_id)
-            if profile is None or utcnow() - profile.fetched_at > PROFILE_TTL:
+            if not _fresh(profile):
                 fetched = self._fetch(team_id, user_id)
                 if fetched is not None:
                     profile = profiles.save(session, fetched)
@@ -118,6 +123,10 @@ class Directory:
         except Exception as exc:
             log.warning("conversations.list failed: %s", type(exc).__name__)
         return names
+
+
+def _fresh(profile: UserProfile | None) -> bool:
+    return profile is not None and utcnow() - profile.fetched_at <= PROFILE_TTL
 
 
 def _zone(name: str | None, default: ZoneInfo) -> ZoneInfo:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.app import create_app
 from bot.clock.every_minute import start_background
+from bot.prefork import ForkGuard, freeze_for_fork, limit_malloc_arenas, load_app_code
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack_health import SlackHealth
@@ -36,7 +37,10 @@ def run_serve(*, force_http: bool, force_socket: bool, workers: int, threads: in
         run_socket_mode(settings, scheduler=scheduler)
         return
     _require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-    database_or_exit(settings).dispose()  # refuse early, before forking workers
+    database = database_or_exit(settings)  # refuse early, before forking workers
+    limit_malloc_arenas()
+    load_app_code(settings, database)
+    database.dispose()
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
 
     def factory() -> WsgiApp:
@@ -47,10 +51,13 @@ def run_serve(*, force_http: bool, force_socket: bool, workers: int, threads: in
 
     def start_clock() -> None:
         if scheduler:
-            start_background(Runtime.build(settings, database_or_exit(settings)))
+            clock_database = database_or_exit(settings)
+            start_background(Runtime.build(settings, clock_database), ForkGuard(clock_database).ticking)
 
     log.info("serving HTTP on port %s (POST /slack/events, GET /healthz)", settings.port)
-    run_gunicorn(factory, port=settings.port, workers=workers, threads=threads, on_ready=start_clock)
+    run_gunicorn(
+        factory, port=settings.port, workers=workers, threads=threads, on_ready=start_clock, before_fork=freeze_for_fork
+    )
 
 
 def socket_mode_handler(runtime: Runtime) -> GatedSocketModeHandler:

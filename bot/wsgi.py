@@ -17,6 +17,10 @@ from bot.slack_health import SlackHealth
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+# A worker's memory creeps up as it touches pages it shares with the master (and malloc fragments), so
+# each one is replaced, gracefully, after about this many requests by a fresh fork of the master.
+WORKER_MAX_REQUESTS = 2000
+WORKER_MAX_REQUESTS_JITTER = 400  # workers are not all replaced at once
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -49,9 +53,16 @@ def wsgi_app(app: App, runtime: Runtime, slack_health: SlackHealth | None = None
 
 
 def run_gunicorn(
-    factory: Callable[[], WsgiApp], *, port: int, workers: int, threads: int, on_ready: Callable[[], None] | None = None
+    factory: Callable[[], WsgiApp],
+    *,
+    port: int,
+    workers: int,
+    threads: int,
+    on_ready: Callable[[], None] | None = None,
+    before_fork: Callable[[], None] | None = None,
 ) -> None:
-    """Serve the app from `factory` (called in each worker after fork) with gunicorn's gthread workers."""
+    """Serve the app from `factory` (called in each worker after fork) with gunicorn's gthread workers;
+    `on_ready` runs once in the master before the first worker starts, `before_fork` before each fork."""
     from gunicorn.app.base import BaseApplication
 
     class PulseServer(BaseApplication):  # type: ignore[misc]
@@ -62,9 +73,13 @@ def run_gunicorn(
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("timeout", 30)
             self.cfg.set("graceful_timeout", 20)
+            self.cfg.set("max_requests", WORKER_MAX_REQUESTS)
+            self.cfg.set("max_requests_jitter", WORKER_MAX_REQUESTS_JITTER)
             self.cfg.set("accesslog", None)
             if on_ready is not None:
                 self.cfg.set("when_ready", lambda _server: on_ready())
+            if before_fork is not None:
+                self.cfg.set("pre_fork", lambda _server, _worker: before_fork())
 
         def load(self) -> WsgiApp:
             return factory()

@@ -31,10 +31,11 @@ def answer_command(runtime: Runtime, request: SlashCommand) -> str | None:
     opened a form instead (the ack is then empty)."""
     settings = runtime.settings
     actor = runtime.actor(request.team_id, request.user_id, request.channel_id)
-    tz = runtime.directory.tz_for(request.team_id, request.user_id)
     now = utcnow()
-    with runtime.database.session() as session:
+    with runtime.database.session() as session:  # one read for the caller's cached zone and the settings
+        cached_tz = runtime.directory.cached_tz(session, request.team_id, request.user_id)
         workspace = workspace_settings(session, request.team_id)
+    tz = cached_tz or runtime.directory.tz_for(request.team_id, request.user_id)
     if request.team_domain and request.team_domain != workspace.team_domain:  # for permalinks in what Pulse posts
         with runtime.database.session(write=True) as session:
             remember_team_domain(session, request.team_id, request.team_domain)

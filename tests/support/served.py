@@ -1,4 +1,5 @@
-"""A real `pulse serve --http --no-scheduler` process on a free loopback port, driven like PulseHarness."""
+"""A real `pulse serve --http` process (by default one worker, no scheduler) on a free loopback port, driven
+like PulseHarness."""
 
 from __future__ import annotations
 
@@ -28,9 +29,18 @@ def free_port() -> int:
 
 
 class ServedPulse(PulseHarness):
-    """`pulse serve` as a separate process (one worker); the signed-request helpers are PulseHarness's."""
+    """`pulse serve` as a separate process; the signed-request helpers are PulseHarness's."""
 
-    def __init__(self, database: Database, stub: SlackStub, log_dir: Path, *, api_url: str | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        stub: SlackStub,
+        log_dir: Path,
+        *,
+        api_url: str | None = None,
+        workers: int = 1,
+        scheduler: bool = False,
+    ) -> None:
         self.database = database
         self.stub = stub
         self.port = free_port()
@@ -47,7 +57,7 @@ class ServedPulse(PulseHarness):
         self.log_path = log_dir / f"serve-{self.port}.log"
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(  # noqa: S603 - our own CLI
-            [*PULSE, "serve", "--http", "--no-scheduler", "--workers", "1", "--threads", "8"],
+            [*PULSE, "serve", "--http", *([] if scheduler else ["--no-scheduler"]), "--workers", str(workers)],
             env=clean_env(**env),
             cwd=log_dir,
             stdin=subprocess.DEVNULL,
