@@ -7,9 +7,12 @@ from dataclasses import dataclass
 
 from bot.ids import CallbackId, ShortcutId
 from bot.modals import Form, FormField, Widget
+from commands.budget import money
 from domain.actions import ActionCreate, ActionUpdate
 from domain.asks import AskTo
+from domain.budget import BudgetSpendInput
 from domain.decisions import DecisionCreate
+from domain.issues import IssueCreate
 from domain.programs import ProgramCreate, StatusReport
 from domain.risks import RiskCreate, RiskUpdate
 from domain.status import DIMENSIONS
@@ -129,6 +132,30 @@ FORMS: tuple[Form, ...] = (
         (TITLE, OWNER, _F("due", "due")),
         target=Kind.ACTION,
         needs=1,
+    ),
+    Form(
+        "issue",
+        "raise",
+        CallbackId.ISSUE_RAISE,
+        IssueCreate,
+        (
+            PROGRAM,
+            TITLE,
+            _F("severity", "severity", scale=range(1, 5)),
+            _F("impact", "impact", Widget.LONG_TEXT, label="issue_impact"),
+            _F("from", "risk_number", Widget.REF, kind=Kind.RISK),
+            OWNER,
+        ),
+        words=("program",),
+        rest="title",
+    ),
+    Form(
+        "budget",
+        "spend",
+        CallbackId.BUDGET_SPEND,
+        BudgetSpendInput,
+        (PROGRAM, _F("amount", "amount", read=money), _F("category", "category"), _F("note", "note")),
+        words=("program", "amount"),
     ),
 )
 BY_CALLBACK = {form.callback: form for form in FORMS}

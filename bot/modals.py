@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.blocks import plain
 from bot.ids import MODAL_VALUE, CallbackId
+from commands.problems import UsageError
 from domain.errors import Invalid
 from domain.inputs import Input
 from store.ids import Kind, parse_ref
@@ -35,7 +36,7 @@ class Widget(StrEnum):
     TEXT = "text"
     LONG_TEXT = "long_text"
     CHOICE = "choice"  # one value of an enum
-    SCALE = "scale"  # 1-5 with its meanings (likelihood, impact)
+    SCALE = "scale"  # a scale with its meanings (likelihood and impact 1-5, severity 1-4)
     PERSON = "person"
     PEOPLE = "people"
     CHANNEL = "channel"
@@ -50,7 +51,9 @@ class Widget(StrEnum):
 class FormField:
     """One block: `block` is the command's name for it (`owner`, `review`, `title`), `attr` the input field it
     fills; the widget follows from the input field's type unless given. `read` turns a submitted value into the
-    input's value when its type needs more than the widget gives (a person for an ask becomes an `AskTo`)."""
+    input's value when its type needs more than the widget gives (a person for an ask becomes an `AskTo`).
+    `label` names its label, hint and scale points in templates/labels.j2 when the block's own name reads
+    otherwise on another form (an issue's impact is not a risk's 1-5 impact); `scale` is its points (default 1-5)."""
 
     block: str
     attr: str
@@ -58,6 +61,13 @@ class FormField:
     omit: tuple[str, ...] = ()  # enum values the form does not offer (closing needs a reason: its own command)
     kind: Kind | None = None  # for REF
     read: Callable[[str], Any] | None = None
+    label: str | None = None
+    scale: range = SCALE
+
+    @property
+    def words(self) -> str:
+        """The name its label, hint and scale points go by."""
+        return self.label or self.block
 
 
 @dataclass(frozen=True)
@@ -140,7 +150,7 @@ def _choices(form: Form, spec: FormField) -> list[tuple[str, str]]:
     """(value, text) of each option a select offers."""
     widget = form.widget(spec)
     if widget == Widget.SCALE:
-        return [(str(n), label("scale_point", scale=spec.block, n=n)) for n in SCALE]
+        return [(str(n), label("scale_point", scale=spec.words, n=n)) for n in spec.scale]
     enum = _base(form.model.model_fields[spec.attr].annotation)
     return [(m.value, label("choice", value=m.value)) for m in enum if m.value not in spec.omit]
 
@@ -222,11 +232,11 @@ def build_view(
         block: dict[str, Any] = {
             "type": "input",
             "block_id": spec.block,
-            "label": plain(label("field", block=spec.block)),
+            "label": plain(label("field", block=spec.words)),
             "element": _element(form, spec, values.get(spec.block), programs),
             "optional": not required,
         }
-        hint = label("hint", block=spec.block)
+        hint = label("hint", block=spec.words)
         if hint:
             block["hint"] = plain(hint)
         blocks.append(block)
@@ -247,7 +257,10 @@ def _value(form: Form, spec: FormField, raw: Value) -> Any:
     """A submitted value as the input field takes it."""
     widget = form.widget(spec)
     if spec.read is not None and isinstance(raw, str):
-        return spec.read(raw)
+        try:
+            return spec.read(raw)
+        except UsageError as exc:  # the command's own parser refused it: its error, on this field
+            raise Invalid(exc.code, field=spec.attr, **exc.values) from None
     if widget == Widget.DATE and isinstance(raw, str):
         try:
             return dt.date.fromisoformat(raw)

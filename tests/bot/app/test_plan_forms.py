@@ -1,0 +1,149 @@
+"""Forms of the plan's kinds: a bare `/issue raise KEY` or `/budget spend KEY` opens its modal, and the submitted
+form stores what the command stores (audited), errors on their fields, restricted programs as the command."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.ids import CallbackId
+from store.db import Database
+from store.models import AuditEvent, BudgetSpend, Issue, Risk, RiskStatus
+from tests.bot.app.test_forms import SECRET, inputs, opened, options, pick, submit
+from tests.support.app import (
+    ANA,
+    APPEALS,
+    MEMBER,
+    OWNER,
+    STRANGER,
+    add_risk,
+    create_program,
+    fetch,
+    fetch_all,
+    mention,
+    nothing_written,
+    ok,
+)
+from tests.support.harness import PulseHarness
+
+IGNORED = {"id", "number", "created_at", "updated_at", "risk_id", "program_id"}
+
+
+@pytest.fixture
+def programs(pulse: PulseHarness) -> PulseHarness:
+    """TNS-APPEALS with R-1 and R-2, and TNS-SECRET restricted to its owner and a member."""
+    create_program(pulse)
+    create_program(pulse, SECRET, "Secret vendor work", fields=f"restricted:yes members:{mention(MEMBER)}")
+    add_risk(pulse, "Vendor cannot hire", 4, 4)
+    add_risk(pulse, "Vendor cannot hire", 4, 4)
+    return pulse
+
+
+def test_a_bare_issue_raise_opens_the_raise_issue_form(programs: PulseHarness) -> None:
+    view = opened(programs, "/issue", f"raise {APPEALS}")
+    assert (view["callback_id"], view["title"]["text"]) == (CallbackId.ISSUE_RAISE, "Raise issue")
+    fields = inputs(view)
+    assert " ".join(fields) == "program title severity impact from owner"
+    assert fields["program"]["initial_option"]["value"] == APPEALS
+    severities = {"1": "1 critical incident", "2": "2 major", "3": "3 moderate", "4": "4 minor"}
+    assert options(fields["severity"]) == severities
+    labels = {b["block_id"]: b["label"]["text"] for b in view["blocks"] if b["type"] == "input"}
+    assert (labels["impact"], labels["from"]) == ("Impact", "From risk (R-n)")  # not the risk's "Impact (1-5)"
+    assert fields["impact"]["multiline"] is True and fields["owner"]["type"] == "users_select"
+    alone = inputs(opened(programs, "/issue", "raise"))
+    assert "initial_option" not in alone["program"]
+
+
+def test_an_issue_from_the_form_equals_the_one_from_the_command(programs: PulseHarness, database: Database) -> None:
+    typed = f'raise {APPEALS} Backlog severity:2 impact:"14k late" from:R-1 owner:{mention(ANA)}'
+    ok(programs.command("/issue", typed))
+    view = opened(programs, "/issue", f"raise {APPEALS}")
+    answer = submit(
+        programs,
+        view,
+        {
+            "program": pick(APPEALS),
+            "title": "Backlog",
+            "severity": pick("2"),
+            "impact": "14k late",
+            "from": "R-2",
+            "owner": {"type": "users_select", "selected_user": ANA},
+        },
+    )
+    assert (answer.status, answer.body) == (200, {})
+    by_command, by_form = fetch(database, Issue, number=1), fetch(database, Issue, number=2)
+    assert by_form.model_dump(exclude=IGNORED) == by_command.model_dump(exclude=IGNORED)
+    assert by_form.risk_id == fetch(database, Risk, number=2).id
+    assert fetch(database, Risk, number=2).status == RiskStatus.CLOSED
+    audited = [(e.entity_ref, e.action, e.actor_id) for e in fetch_all(database, AuditEvent) if e.entity_ref in {"I-2"}]
+    assert audited == [("I-2", "create", OWNER)]
+
+
+def test_a_bad_issue_value_is_shown_on_its_field_and_writes_nothing(programs: PulseHarness, database: Database) -> None:
+    view = opened(programs, "/issue", f"raise {APPEALS}")
+    good = {"program": pick(APPEALS), "title": "Backlog", "severity": pick("2"), "impact": "14k late"}
+    for bad, field, says in [
+        ({"from": "D-1"}, "from", "`D-1` is not an ID like R-12."),
+        ({"impact": "   "}, "impact", "`impact` has a value Pulse cannot use"),
+        ({"severity": pick("7")}, "severity", "`severity` has a value Pulse cannot use"),
+    ]:
+        with nothing_written(database):
+            answer = submit(programs, view, {**good, **bad})
+        assert answer.body["response_action"] == "errors"
+        assert list(answer.body["errors"]) == [field], answer.body
+        assert says in answer.body["errors"][field]
+
+
+def test_a_stranger_cannot_raise_an_issue_on_a_restricted_program(programs: PulseHarness, database: Database) -> None:
+    for key in (SECRET, "TNS-NOPE"):
+        assert f"{key} not found." in programs.command("/issue", f"raise {key}", user=STRANGER).text
+    view = opened(programs, "/issue", "raise", user=STRANGER)
+    assert set(options(inputs(view)["program"])) == {APPEALS}
+    with nothing_written(database):
+        answer = submit(
+            programs,
+            view,
+            {"program": pick(SECRET), "title": "Leak", "severity": pick("3"), "impact": "none"},
+            user=STRANGER,
+        )
+    assert list(answer.body["errors"]) == ["program"]
+    assert f"{SECRET} not found." in answer.body["errors"]["program"]
+
+
+def test_a_bare_budget_spend_opens_the_record_spending_form(programs: PulseHarness) -> None:
+    view = opened(programs, "/budget", f"spend {APPEALS}")
+    assert (view["callback_id"], view["title"]["text"]) == (CallbackId.BUDGET_SPEND, "Record spending")
+    fields = inputs(view)
+    assert " ".join(fields) == "program amount category note"
+    assert fields["program"]["initial_option"]["value"] == APPEALS
+    assert set(options(fields["category"])) == {"vendor", "headcount", "tooling"}
+
+
+def test_spending_from_the_form_equals_the_command(programs: PulseHarness, database: Database) -> None:
+    ok(programs.command("/budget", f'spend {APPEALS} 12.5k category:vendor note:"November invoice"'))
+    view = opened(programs, "/budget", f"spend {APPEALS}")
+    values = {"program": pick(APPEALS), "amount": "12.5k", "category": pick("vendor"), "note": "November invoice"}
+    assert (submit(programs, view, values).body) == {}
+    first, second = fetch_all(database, BudgetSpend)
+    assert second.model_dump(exclude=IGNORED) == first.model_dump(exclude=IGNORED)
+    assert second.amount == 1_250_000
+    spent = [(e.entity_ref, e.action, e.actor_id) for e in fetch_all(database, AuditEvent) if e.action == "spend"]
+    assert spent == [(f"{APPEALS}/2026Q4", "spend", OWNER)] * 2
+
+
+def test_a_bad_amount_is_shown_on_its_field_and_writes_nothing(programs: PulseHarness, database: Database) -> None:
+    view = opened(programs, "/budget", f"spend {APPEALS}")
+    for amount, says in [("-5k", "`-5k` is not an amount"), ("0", "An amount of zero changes nothing")]:
+        with nothing_written(database):
+            answer = submit(programs, view, {"program": pick(APPEALS), "amount": amount})
+        assert list(answer.body["errors"]) == ["amount"], answer.body
+        assert says in answer.body["errors"]["amount"]
+
+
+def test_a_stranger_cannot_record_spending_on_a_restricted_program(programs: PulseHarness, database: Database) -> None:
+    for key in (SECRET, "TNS-NOPE"):
+        assert f"{key} not found." in programs.command("/budget", f"spend {key}", user=STRANGER).text
+    view = opened(programs, "/budget", "spend", user=STRANGER)
+    with nothing_written(database):
+        answer = submit(programs, view, {"program": pick(SECRET), "amount": "5k"}, user=STRANGER)
+    assert list(answer.body["errors"]) == ["program"]
+    assert f"{SECRET} not found." in answer.body["errors"]["program"]
