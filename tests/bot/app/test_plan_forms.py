@@ -3,6 +3,8 @@ form stores what the command stores (audited), errors on their fields, restricte
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.ids import CallbackId
@@ -51,6 +53,9 @@ def test_a_bare_issue_raise_opens_the_raise_issue_form(programs: PulseHarness) -
     assert fields["impact"]["multiline"] is True and fields["owner"]["type"] == "users_select"
     alone = inputs(opened(programs, "/issue", "raise"))
     assert "initial_option" not in alone["program"]
+    # Without a title the command opens its form too, with what it was given (as `/risk add KEY likelihood:4`).
+    given = inputs(opened(programs, "/issue", f"raise {APPEALS} severity:2 impact:x"))
+    assert (given["severity"]["initial_option"]["value"], given["impact"]["initial_value"]) == ("2", "x")
 
 
 def test_an_issue_from_the_form_equals_the_one_from_the_command(programs: PulseHarness, database: Database) -> None:
@@ -80,12 +85,13 @@ def test_an_issue_from_the_form_equals_the_one_from_the_command(programs: PulseH
 
 def test_a_bad_issue_value_is_shown_on_its_field_and_writes_nothing(programs: PulseHarness, database: Database) -> None:
     view = opened(programs, "/issue", f"raise {APPEALS}")
-    good = {"program": pick(APPEALS), "title": "Backlog", "severity": pick("2"), "impact": "14k late"}
-    for bad, field, says in [
+    good: dict[str, Any] = {"program": pick(APPEALS), "title": "Backlog", "severity": pick("2"), "impact": "14k late"}
+    cases: list[tuple[dict[str, Any], str, str]] = [
         ({"from": "D-1"}, "from", "`D-1` is not an ID like R-12."),
         ({"impact": "   "}, "impact", "`impact` has a value Pulse cannot use"),
         ({"severity": pick("7")}, "severity", "`severity` has a value Pulse cannot use"),
-    ]:
+    ]
+    for bad, field, says in cases:
         with nothing_written(database):
             answer = submit(programs, view, {**good, **bad})
         assert answer.body["response_action"] == "errors"
