@@ -15,6 +15,7 @@ from domain.decisions import DecisionCreate
 from domain.issues import IssueCreate
 from domain.programs import ProgramCreate, StatusReport
 from domain.risks import RiskCreate, RiskUpdate
+from domain.staffing import StaffChange
 from domain.status import DIMENSIONS
 from store.ids import Kind
 
@@ -156,6 +157,14 @@ FORMS: tuple[Form, ...] = (
         BudgetSpendInput,
         (PROGRAM, _F("amount", "amount", read=money), _F("category", "category"), _F("note", "note")),
         words=("program", "amount"),
+    ),
+    Form(
+        "staff",
+        "fill",
+        CallbackId.STAFF_FILL,
+        StaffChange,
+        (PROGRAM, _F("counts", "counts", Widget.COUNTS)),
+        words=("program",),
     ),
 )
 BY_CALLBACK = {form.callback: form for form in FORMS}

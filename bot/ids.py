@@ -38,6 +38,7 @@ class CallbackId(StrEnum):
     ACTION_UPDATE = "action_update_modal"
     ISSUE_RAISE = "issue_raise_modal"
     BUDGET_SPEND = "budget_spend_modal"
+    STAFF_FILL = "staff_fill_modal"
 
 
 class ShortcutId(StrEnum):

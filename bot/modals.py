@@ -18,7 +18,7 @@ from commands.problems import UsageError
 from domain.errors import Invalid
 from domain.inputs import Input
 from store.ids import Kind, parse_ref
-from store.models import Program
+from store.models import Program, StaffingLine
 from templates import label
 
 MAX_TITLE_CHARS = 24  # Slack's limit for a modal's title and its buttons
@@ -45,6 +45,7 @@ class Widget(StrEnum):
     YES_NO = "yes_no"
     PROGRAM = "program"  # the programs the person may see
     REF = "ref"  # an item's ID (R-n, D-n) typed in
+    COUNTS = "counts"  # one whole number per planned role of the program (block `counts:ROLE`), a dict in the input
 
 
 @dataclass(frozen=True)
@@ -103,14 +104,22 @@ class Form:
             return Widget.SCALE
         return Widget.TEXT
 
+    @property
+    def per_program(self) -> bool:
+        """Whether its blocks depend on the program (one per planned role): it opens only with the program named."""
+        return any(spec.widget == Widget.COUNTS for spec in self.fields)
+
     def required(self, spec: FormField) -> bool:
         return self.model.model_fields[spec.attr].is_required()
 
-    def block_for(self, attr: str | None) -> str:
-        """The block an error about input field (or command field) `attr` is shown on: the first when unknown."""
+    def block_for(self, attr: str | None, role: str | None = None) -> str:
+        """The block an error about input field (or command field) `attr` is shown on, the role's own block for a
+        count by role: the first when unknown."""
         for spec in self.fields:
+            if attr and attr.startswith(f"{spec.block}:"):
+                return attr
             if attr in {spec.attr, spec.block}:
-                return spec.block
+                return f"{spec.block}:{role}" if spec.widget == Widget.COUNTS and role else spec.block
         return self.fields[0].block
 
 
@@ -215,6 +224,34 @@ def _element(form: Form, spec: FormField, current: Any, programs: list[Program])
     return element
 
 
+def _counts(spec: FormField, lines: list[StaffingLine]) -> list[dict[str, Any]]:
+    """One number input per planned role, showing how many are filled."""
+    return [
+        {
+            "type": "input",
+            "block_id": f"{spec.block}:{line.role}",
+            "label": plain(label("headcount", role=line.role, planned=line.planned)),
+            "element": {"action_id": MODAL_VALUE, "type": "plain_text_input", "initial_value": str(line.filled)},
+            "optional": False,
+        }
+        for line in lines
+    ]
+
+
+def _counted(spec: FormField, values: Mapping[str, Value]) -> dict[str, int]:
+    """The count of each role's block (`counts:reviewers` -> reviewers)."""
+    found: dict[str, int] = {}
+    for block, raw in values.items():
+        prefix, _, role = block.partition(":")
+        if prefix != spec.block or not role:
+            continue
+        text = raw.strip() if isinstance(raw, str) else ""
+        if not text.isdigit():
+            raise Invalid("not_a_headcount", field=block, value=f"{role}:{text}"[:40])
+        found[role] = int(text)
+    return found
+
+
 def build_view(
     form: Form,
     values: Mapping[str, Any],
@@ -228,6 +265,9 @@ def build_view(
     if heading:
         blocks.append({"type": "section", "text": plain(heading[:MAX_TEXT_CHARS])})
     for spec in form.fields:
+        if form.widget(spec) == Widget.COUNTS:
+            blocks.extend(_counts(spec, values.get(spec.block) or []))
+            continue
         required = form.required(spec) and form.widget(spec) != Widget.YES_NO
         block: dict[str, Any] = {
             "type": "input",
@@ -287,7 +327,9 @@ def read_input(form: Form, values: Mapping[str, Value], state: FormState) -> Inp
         data["number"] = parsed[1]
     for spec in form.fields:
         raw = values.get(spec.block)
-        if form.widget(spec) == Widget.YES_NO:
+        if form.widget(spec) == Widget.COUNTS:
+            data[spec.attr] = _counted(spec, values)
+        elif form.widget(spec) == Widget.YES_NO:
             data[spec.attr] = bool(raw)
         elif raw is not None and raw != [] and not (isinstance(raw, str) and not raw.strip()):
             data[spec.attr] = _value(form, spec, raw)

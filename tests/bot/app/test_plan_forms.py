@@ -1,5 +1,6 @@
-"""Forms of the plan's kinds: a bare `/issue raise KEY` or `/budget spend KEY` opens its modal, and the submitted
-form stores what the command stores (audited), errors on their fields, restricted programs as the command."""
+"""Forms of the plan's kinds: a bare `/issue raise KEY`, `/budget spend KEY` or `/staff fill KEY` opens its modal,
+and the submitted form stores what the command stores (audited), errors on their fields, restricted programs as
+the command."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from bot.ids import CallbackId
 from store.db import Database
-from store.models import AuditEvent, BudgetSpend, Issue, Risk, RiskStatus
+from store.models import AuditEvent, BudgetSpend, Issue, Risk, RiskStatus, StaffingLine
 from tests.bot.app.test_forms import SECRET, inputs, opened, options, pick, submit
 from tests.support.app import (
     ANA,
@@ -151,5 +152,58 @@ def test_a_stranger_cannot_record_spending_on_a_restricted_program(programs: Pul
     view = opened(programs, "/budget", "spend", user=STRANGER)
     with nothing_written(database):
         answer = submit(programs, view, {"program": pick(SECRET), "amount": "5k"}, user=STRANGER)
+    assert list(answer.body["errors"]) == ["program"]
+    assert f"{SECRET} not found." in answer.body["errors"]["program"]
+
+
+def test_a_bare_staff_fill_opens_record_staffing_with_each_planned_role(programs: PulseHarness) -> None:
+    assert "TNS-APPEALS has no planned roles to fill yet" in programs.command("/staff", f"fill {APPEALS}").text
+    ok(programs.command("/staff", f"plan {APPEALS} reviewers:40 ds:2"))
+    ok(programs.command("/staff", f"fill {APPEALS} reviewers:24"))
+    view = opened(programs, "/staff", f"fill {APPEALS}")
+    assert (view["callback_id"], view["title"]["text"]) == (CallbackId.STAFF_FILL, "Record staffing")
+    fields = inputs(view)
+    assert list(fields) == ["program", "counts:ds", "counts:reviewers"]
+    assert (fields["counts:ds"]["initial_value"], fields["counts:reviewers"]["initial_value"]) == ("0", "24")
+    labels = {b["block_id"]: b["label"]["text"] for b in view["blocks"] if b["type"] == "input"}
+    assert labels["counts:reviewers"] == "reviewers filled (of 40 planned)"
+
+
+def test_staffing_from_the_form_equals_the_command(programs: PulseHarness, database: Database) -> None:
+    ok(programs.command("/staff", f"plan {APPEALS} reviewers:40 ds:2"))
+    ok(programs.command("/staff", f"plan {SECRET} reviewers:40 ds:2"))
+    ok(programs.command("/staff", f"fill {SECRET} reviewers:24 ds:1"))
+    view = opened(programs, "/staff", f"fill {APPEALS}")
+    answer = submit(programs, view, {"program": pick(APPEALS), "counts:ds": "1", "counts:reviewers": "24"})
+    assert answer.body == {}
+    lines = fetch_all(database, StaffingLine)
+    by_program = [{x.role: x.filled for x in lines if x.program_id == line.program_id} for line in lines]
+    assert by_program == [{"reviewers": 24, "ds": 1}] * 4  # the command's program and the form's alike
+    filled = [(e.entity_ref, e.actor_id) for e in fetch_all(database, AuditEvent) if e.action == "fill"]
+    assert sorted(filled) == sorted(
+        [(f"{key}/{role}", OWNER) for key in (APPEALS, SECRET) for role in ("ds", "reviewers")]
+    )
+
+
+def test_a_bad_headcount_is_shown_on_its_role_and_writes_nothing(programs: PulseHarness, database: Database) -> None:
+    ok(programs.command("/staff", f"plan {APPEALS} reviewers:40 ds:2"))
+    view = opened(programs, "/staff", f"fill {APPEALS}")
+    for ds, says in [("two", "`ds:two` is not a headcount"), ("9999999", "9999999 ds is more than any program plans")]:
+        with nothing_written(database):
+            answer = submit(programs, view, {"program": pick(APPEALS), "counts:ds": ds, "counts:reviewers": "3"})
+        assert list(answer.body["errors"]) == ["counts:ds"], answer.body
+        assert says in answer.body["errors"]["counts:ds"]
+    with nothing_written(database):
+        answer = submit(programs, view, {"program": pick(APPEALS), "counts:ds": "0", "counts:reviewers": "0"})
+    assert "staffing already has these numbers" in answer.body["errors"]["program"]
+
+
+def test_a_stranger_cannot_record_staffing_on_a_restricted_program(programs: PulseHarness, database: Database) -> None:
+    ok(programs.command("/staff", f"plan {SECRET} reviewers:40"))
+    for key in (SECRET, "TNS-NOPE"):
+        assert f"{key} not found." in programs.command("/staff", f"fill {key}", user=STRANGER).text
+    view = opened(programs, "/staff", f"fill {SECRET}")
+    with nothing_written(database):
+        answer = submit(programs, view, {"program": pick(SECRET), "counts:reviewers": "5"}, user=STRANGER)
     assert list(answer.body["errors"]) == ["program"]
     assert f"{SECRET} not found." in answer.body["errors"]["program"]
