@@ -37,6 +37,7 @@ FORMS = {
     "action_update": "/action update A-1",
     "issue_raise": "/issue raise TNS-APPEALS",
     "budget_spend": "/budget spend TNS-APPEALS",
+    "staff_fill": "/staff fill TNS-APPEALS",
 }
 HOME_OF = "U0PRIYA"
 
