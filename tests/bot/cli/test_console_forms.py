@@ -13,7 +13,7 @@ from bot import demo_data as demo
 from bot.console import Console
 from bot.settings import Settings
 from store.db import Database
-from store.models import AuditEvent, Issue, Program, Risk, StatusUpdate
+from store.models import AuditEvent, Issue, Program, Risk, StaffingLine, StatusUpdate
 from store.types import utcnow
 from tests.support.app import fetch, fetch_all
 from tests.support.cli import pulse
@@ -171,3 +171,11 @@ def test_the_raise_issue_form_stores_what_the_command_stores(console: Console, t
     ignored = {*IGNORED, "id"}
     first, second = (fetch(console.database, Issue, number=int(n)) for n in (*by_command, *by_form))
     assert second.model_dump(exclude=ignored) == first.model_dump(exclude=ignored)
+
+
+def test_the_record_staffing_form_asks_each_planned_role(console: Console, typist: Typist) -> None:
+    typist.types("", "", "40")  # program and ops kept, reviewers now 40
+    answer = console.handle("/staff fill TNS-APPEALS") or ""
+    assert "Record staffing" in typist.shown[0], "\n".join(typist.shown)
+    assert any(line.startswith("  reviewers filled (of 50 planned) * [31]: ") for line in typist.shown), typist.shown
+    assert fetch(console.database, StaffingLine, role="reviewers").filled == 40, answer
