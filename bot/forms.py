@@ -7,11 +7,15 @@ from dataclasses import dataclass
 
 from bot.ids import CallbackId, ShortcutId
 from bot.modals import Form, FormField, Widget
+from commands.budget import money
 from domain.actions import ActionCreate, ActionUpdate
 from domain.asks import AskTo
+from domain.budget import BudgetSpendInput
 from domain.decisions import DecisionCreate
+from domain.issues import IssueCreate
 from domain.programs import ProgramCreate, StatusReport
 from domain.risks import RiskCreate, RiskUpdate
+from domain.staffing import StaffChange
 from domain.status import DIMENSIONS
 from store.ids import Kind
 
@@ -129,6 +133,38 @@ FORMS: tuple[Form, ...] = (
         (TITLE, OWNER, _F("due", "due")),
         target=Kind.ACTION,
         needs=1,
+    ),
+    Form(
+        "issue",
+        "raise",
+        CallbackId.ISSUE_RAISE,
+        IssueCreate,
+        (
+            PROGRAM,
+            TITLE,
+            _F("severity", "severity", scale=range(1, 5)),
+            _F("impact", "impact", Widget.LONG_TEXT, label="issue_impact"),
+            _F("from", "risk_number", Widget.REF, kind=Kind.RISK),
+            OWNER,
+        ),
+        words=("program",),
+        rest="title",
+    ),
+    Form(
+        "budget",
+        "spend",
+        CallbackId.BUDGET_SPEND,
+        BudgetSpendInput,
+        (PROGRAM, _F("amount", "amount", read=money), _F("category", "category"), _F("note", "note")),
+        words=("program", "amount"),
+    ),
+    Form(
+        "staff",
+        "fill",
+        CallbackId.STAFF_FILL,
+        StaffChange,
+        (PROGRAM, _F("counts", "counts", Widget.COUNTS)),
+        words=("program",),
     ),
 )
 BY_CALLBACK = {form.callback: form for form in FORMS}

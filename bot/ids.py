@@ -36,6 +36,9 @@ class CallbackId(StrEnum):
     DECISION_LOG = "decision_log_modal"
     ACTION_ADD = "action_add_modal"
     ACTION_UPDATE = "action_update_modal"
+    ISSUE_RAISE = "issue_raise_modal"
+    BUDGET_SPEND = "budget_spend_modal"
+    STAFF_FILL = "staff_fill_modal"
 
 
 class ShortcutId(StrEnum):

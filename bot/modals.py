@@ -14,10 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.blocks import plain
 from bot.ids import MODAL_VALUE, CallbackId
+from commands.problems import UsageError
 from domain.errors import Invalid
 from domain.inputs import Input
 from store.ids import Kind, parse_ref
-from store.models import Program
+from store.models import Program, StaffingLine
 from templates import label
 
 MAX_TITLE_CHARS = 24  # Slack's limit for a modal's title and its buttons
@@ -35,7 +36,7 @@ class Widget(StrEnum):
     TEXT = "text"
     LONG_TEXT = "long_text"
     CHOICE = "choice"  # one value of an enum
-    SCALE = "scale"  # 1-5 with its meanings (likelihood, impact)
+    SCALE = "scale"  # a scale with its meanings (likelihood and impact 1-5, severity 1-4)
     PERSON = "person"
     PEOPLE = "people"
     CHANNEL = "channel"
@@ -44,13 +45,16 @@ class Widget(StrEnum):
     YES_NO = "yes_no"
     PROGRAM = "program"  # the programs the person may see
     REF = "ref"  # an item's ID (R-n, D-n) typed in
+    COUNTS = "counts"  # one whole number per planned role of the program (block `counts:ROLE`), a dict in the input
 
 
 @dataclass(frozen=True)
 class FormField:
     """One block: `block` is the command's name for it (`owner`, `review`, `title`), `attr` the input field it
     fills; the widget follows from the input field's type unless given. `read` turns a submitted value into the
-    input's value when its type needs more than the widget gives (a person for an ask becomes an `AskTo`)."""
+    input's value when its type needs more than the widget gives (a person for an ask becomes an `AskTo`).
+    `label` names its label, hint and scale points in templates/labels.j2 when the block's own name reads
+    otherwise on another form (an issue's impact is not a risk's 1-5 impact); `scale` is its points (default 1-5)."""
 
     block: str
     attr: str
@@ -58,6 +62,13 @@ class FormField:
     omit: tuple[str, ...] = ()  # enum values the form does not offer (closing needs a reason: its own command)
     kind: Kind | None = None  # for REF
     read: Callable[[str], Any] | None = None
+    label: str | None = None
+    scale: range = SCALE
+
+    @property
+    def words(self) -> str:
+        """The name its label, hint and scale points go by."""
+        return self.label or self.block
 
 
 @dataclass(frozen=True)
@@ -93,14 +104,22 @@ class Form:
             return Widget.SCALE
         return Widget.TEXT
 
+    @property
+    def per_program(self) -> bool:
+        """Whether its blocks depend on the program (one per planned role): it opens only with the program named."""
+        return any(spec.widget == Widget.COUNTS for spec in self.fields)
+
     def required(self, spec: FormField) -> bool:
         return self.model.model_fields[spec.attr].is_required()
 
-    def block_for(self, attr: str | None) -> str:
-        """The block an error about input field (or command field) `attr` is shown on: the first when unknown."""
+    def block_for(self, attr: str | None, role: str | None = None) -> str:
+        """The block an error about input field (or command field) `attr` is shown on, the role's own block for a
+        count by role: the first when unknown."""
         for spec in self.fields:
+            if attr and attr.startswith(f"{spec.block}:"):
+                return attr
             if attr in {spec.attr, spec.block}:
-                return spec.block
+                return f"{spec.block}:{role}" if spec.widget == Widget.COUNTS and role else spec.block
         return self.fields[0].block
 
 
@@ -140,7 +159,7 @@ def _choices(form: Form, spec: FormField) -> list[tuple[str, str]]:
     """(value, text) of each option a select offers."""
     widget = form.widget(spec)
     if widget == Widget.SCALE:
-        return [(str(n), label("scale_point", scale=spec.block, n=n)) for n in SCALE]
+        return [(str(n), label("scale_point", scale=spec.words, n=n)) for n in spec.scale]
     enum = _base(form.model.model_fields[spec.attr].annotation)
     return [(m.value, label("choice", value=m.value)) for m in enum if m.value not in spec.omit]
 
@@ -205,6 +224,34 @@ def _element(form: Form, spec: FormField, current: Any, programs: list[Program])
     return element
 
 
+def _counts(spec: FormField, lines: list[StaffingLine]) -> list[dict[str, Any]]:
+    """One number input per planned role, showing how many are filled."""
+    return [
+        {
+            "type": "input",
+            "block_id": f"{spec.block}:{line.role}",
+            "label": plain(label("headcount", role=line.role, planned=line.planned)),
+            "element": {"action_id": MODAL_VALUE, "type": "plain_text_input", "initial_value": str(line.filled)},
+            "optional": False,
+        }
+        for line in lines
+    ]
+
+
+def _counted(spec: FormField, values: Mapping[str, Value]) -> dict[str, int]:
+    """The count of each role's block (`counts:reviewers` -> reviewers)."""
+    found: dict[str, int] = {}
+    for block, raw in values.items():
+        prefix, _, role = block.partition(":")
+        if prefix != spec.block or not role:
+            continue
+        text = raw.strip() if isinstance(raw, str) else ""
+        if not text.isdigit():
+            raise Invalid("not_a_headcount", field=block, value=f"{role}:{text}"[:40])
+        found[role] = int(text)
+    return found
+
+
 def build_view(
     form: Form,
     values: Mapping[str, Any],
@@ -218,15 +265,18 @@ def build_view(
     if heading:
         blocks.append({"type": "section", "text": plain(heading[:MAX_TEXT_CHARS])})
     for spec in form.fields:
+        if form.widget(spec) == Widget.COUNTS:
+            blocks.extend(_counts(spec, values.get(spec.block) or []))
+            continue
         required = form.required(spec) and form.widget(spec) != Widget.YES_NO
         block: dict[str, Any] = {
             "type": "input",
             "block_id": spec.block,
-            "label": plain(label("field", block=spec.block)),
+            "label": plain(label("field", block=spec.words)),
             "element": _element(form, spec, values.get(spec.block), programs),
             "optional": not required,
         }
-        hint = label("hint", block=spec.block)
+        hint = label("hint", block=spec.words)
         if hint:
             block["hint"] = plain(hint)
         blocks.append(block)
@@ -247,7 +297,10 @@ def _value(form: Form, spec: FormField, raw: Value) -> Any:
     """A submitted value as the input field takes it."""
     widget = form.widget(spec)
     if spec.read is not None and isinstance(raw, str):
-        return spec.read(raw)
+        try:
+            return spec.read(raw)
+        except UsageError as exc:  # the command's own parser refused it: its error, on this field
+            raise Invalid(exc.code, field=spec.attr, **exc.values) from None
     if widget == Widget.DATE and isinstance(raw, str):
         try:
             return dt.date.fromisoformat(raw)
@@ -274,7 +327,9 @@ def read_input(form: Form, values: Mapping[str, Value], state: FormState) -> Inp
         data["number"] = parsed[1]
     for spec in form.fields:
         raw = values.get(spec.block)
-        if form.widget(spec) == Widget.YES_NO:
+        if form.widget(spec) == Widget.COUNTS:
+            data[spec.attr] = _counted(spec, values)
+        elif form.widget(spec) == Widget.YES_NO:
             data[spec.attr] = bool(raw)
         elif raw is not None and raw != [] and not (isinstance(raw, str) and not raw.strip()):
             data[spec.attr] = _value(form, spec, raw)

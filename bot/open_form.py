@@ -21,6 +21,7 @@ from domain.status import DIMENSIONS
 from store.ids import Kind, parse_ref
 from store.models import Action, Risk
 from store.programs import status_history
+from store.staffing import lines_for
 
 
 def form_for_command(sub: Subcommand, args: Args) -> tuple[Form, dict[str, Any], FormState] | None:
@@ -36,7 +37,7 @@ def form_for_command(sub: Subcommand, args: Args) -> tuple[Form, dict[str, Any],
         if parsed is None or parsed[0] != form.target:
             return None
         state, words = FormState(ref=words[0].upper()), []
-    elif len(words) >= form.needs:
+    elif len(words) >= form.needs or (form.per_program and not words):
         return None
     values: dict[str, Any] = dict(args.values)
     for block, word in zip(form.words, words, strict=False):
@@ -68,6 +69,11 @@ def _current(session: Session, actor: Actor, form: Form, values: Mapping[str, An
     if not key:
         return {}
     owning = program(session, actor, str(key))
+    if form.per_program:
+        lines = lines_for(session, [owning.id or 0])
+        if not lines:
+            raise Invalid("staff_nothing_planned", key=owning.key)
+        return {spec.block: lines for spec in form.fields if spec.widget == Widget.COUNTS}
     if form.model is StatusReport:
         last = status_history(session, owning, limit=1)
         if last:

@@ -18,13 +18,18 @@ MONEY = re.compile(r"(?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?P<s
 SCALES = {"": 1, "k": 1_000, "m": 1_000_000}
 
 
-def parse_money(raw: str, _ctx: ParseContext) -> Decimal:
+def money(raw: str) -> Decimal:
     """An amount in the workspace's currency, exactly: `250k`, `1.2m`, `12,500.50`, `900`."""
     match = MONEY.fullmatch(raw.strip())
     if match is None:
         raise UsageError("not_money", value=raw)
     number = Decimal(match.group("number").replace(",", ""))
     return number * SCALES[match.group("scale").lower()]
+
+
+def parse_money(raw: str, _ctx: ParseContext) -> Decimal:
+    """`money` as a field parser."""
+    return money(raw)
 
 
 @COMMAND.sub(

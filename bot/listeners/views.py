@@ -34,7 +34,8 @@ MAX_ERROR_CHARS = 150
 def _errors(form: Form, reply: Reply, runtime: Runtime) -> dict[str, str]:
     """The reply's error, shown under the form field it is about (the first field when it names none)."""
     text = to_slack(markup(reply.message, runtime.settings.command_prefix)).text[:MAX_ERROR_CHARS]
-    return {form.block_for(reply.message.context.get("field")): text}
+    context = reply.message.context
+    return {form.block_for(context.get("field"), (context.get("values") or {}).get("role")): text}
 
 
 def submit_form(runtime: Runtime, form: Form, submission: ViewSubmission) -> tuple[Reply, FormState]:

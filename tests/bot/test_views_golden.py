@@ -35,6 +35,9 @@ FORMS = {
     "decision_log": "/decision log TNS-APPEALS",
     "action_add": "/action add TNS-APPEALS",
     "action_update": "/action update A-1",
+    "issue_raise": "/issue raise TNS-APPEALS",
+    "budget_spend": "/budget spend TNS-APPEALS",
+    "staff_fill": "/staff fill TNS-APPEALS",
 }
 HOME_OF = "U0PRIYA"
 

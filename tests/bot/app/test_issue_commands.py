@@ -79,7 +79,6 @@ def test_severe_open_issues_need_leadership_until_resolved(program: PulseHarness
     [
         (f"raise {APPEALS} Backlog severity:5 impact:x", "`5` is not a severity"),
         (f"raise {APPEALS} Backlog severity:2", "`impact:` is required"),
-        (f"raise {APPEALS} severity:2 impact:x", "The issue title is missing"),
         (f"raise {APPEALS} Backlog severity:2 impact:x from:R-9", "R-9 not found."),
         (f"raise {APPEALS} Backlog severity:2 impact:x from:R1", "Did you mean `R-1`?"),
         (f"raise {APPEALS} Backlog severty:2 impact:x", "Did you mean `severity:`?"),

@@ -13,7 +13,7 @@ from bot import demo_data as demo
 from bot.console import Console
 from bot.settings import Settings
 from store.db import Database
-from store.models import AuditEvent, Program, Risk, StatusUpdate
+from store.models import AuditEvent, Issue, Program, Risk, StaffingLine, StatusUpdate
 from store.types import utcnow
 from tests.support.app import fetch, fetch_all
 from tests.support.cli import pulse
@@ -156,3 +156,26 @@ def test_pickers_for_people_channels_and_yes_no_store_what_the_command_stores(co
     ignored = {"id", "key", "created_at", "updated_at"}
     assert by_form.model_dump(exclude=ignored) == by_command.model_dump(exclude=ignored)
     assert (by_form.restricted, by_form.members, by_form.channel_id) == (True, ["U0LENA", "U0SAM"], "C0APPEALS")
+
+
+def test_the_raise_issue_form_stores_what_the_command_stores(console: Console, typist: Typist) -> None:
+    typed = console.handle('/issue raise TNS-APPEALS Vendor queue backlog severity:2 impact:"14k late" owner:@priya')
+    by_command = re.findall(r"I-(\d+) raised on TNS-APPEALS", typed or "")
+    # program kept, title, severity (a number picks its option), impact, from (none), owner
+    typist.types("", "Vendor queue backlog", "2", "14k late", "", "@priya")
+    answer = console.handle("/issue raise TNS-APPEALS") or ""
+    by_form = re.findall(r"I-(\d+) raised on TNS-APPEALS", answer)
+    assert len(by_command) == len(by_form) == 1, (typed, answer)
+    assert "Raise issue" in typist.shown[0] and "    1. 1 critical incident" in typist.shown, "\n".join(typist.shown)
+    assert any(line.startswith("  Impact *") for line in typist.shown)
+    ignored = {*IGNORED, "id"}
+    first, second = (fetch(console.database, Issue, number=int(n)) for n in (*by_command, *by_form))
+    assert second.model_dump(exclude=ignored) == first.model_dump(exclude=ignored)
+
+
+def test_the_record_staffing_form_asks_each_planned_role(console: Console, typist: Typist) -> None:
+    typist.types("", "", "40")  # program and ops kept, reviewers now 40
+    answer = console.handle("/staff fill TNS-APPEALS") or ""
+    assert "Record staffing" in typist.shown[0], "\n".join(typist.shown)
+    assert any(line.startswith("  reviewers filled (of 50 planned) * [31]: ") for line in typist.shown), typist.shown
+    assert fetch(console.database, StaffingLine, role="reviewers").filled == 40, answer
