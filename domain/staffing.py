@@ -22,6 +22,15 @@ from store.settings import workspace_settings
 MAX_HEADCOUNT = 100_000
 
 
+def planned_headcount(lines: list[StaffingLine]) -> int:
+    return sum(line.planned for line in lines)
+
+
+def filled_headcount(lines: list[StaffingLine]) -> int:
+    """Filled headcount, counting no role past its plan (a surplus of one role does not staff another)."""
+    return sum(min(line.filled, line.planned) for line in lines)
+
+
 @dataclass(frozen=True)
 class StaffingFacts:
     """A program's staffing lines (by role) and the workspace's threshold for a people reason."""
@@ -32,12 +41,11 @@ class StaffingFacts:
 
     @property
     def planned(self) -> int:
-        return sum(line.planned for line in self.lines)
+        return planned_headcount(self.lines)
 
     @property
     def filled(self) -> int:
-        """Filled headcount, counting no role past its plan (a surplus of one role does not staff another)."""
-        return sum(min(line.filled, line.planned) for line in self.lines)
+        return filled_headcount(self.lines)
 
     @property
     def filled_pct(self) -> int | None:
@@ -65,11 +73,11 @@ class FunctionStaffing:
 
     @property
     def planned(self) -> int:
-        return sum(line.planned for line in self.lines)
+        return planned_headcount(self.lines)
 
     @property
     def filled(self) -> int:
-        return sum(min(line.filled, line.planned) for line in self.lines)
+        return filled_headcount(self.lines)
 
 
 def staffing_for(session: Session, team_id: str, program_list: list[Program]) -> dict[int, StaffingFacts]:

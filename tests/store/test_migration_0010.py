@@ -13,7 +13,7 @@ from sqlalchemy import text
 from store import requests
 from store.db import Database
 from store.migrate import alembic_config, upgrade
-from tests.support.store import filled_database
+from tests.support.store import filled_database, old_program
 
 NOW = "2026-11-20 09:00:00"
 
@@ -29,14 +29,7 @@ def _fill(url: str) -> None:
     upgrade(url, "0008")
     database = Database(url)
     with database.engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO program (team_id, key, name, owner_id, restricted, members, allowed_channels,"
-                " created_by, created_at, updated_at)"
-                " VALUES ('T1', 'TNS-OLD', 'Old program', 'U1', false, '[]', '[]', 'U1', :now, :now)"
-            ),
-            {"now": NOW},
-        )
+        old_program(conn, NOW)
     database.dispose()
 
 

@@ -13,7 +13,7 @@ from sqlmodel import select
 from store.db import Database
 from store.migrate import alembic_config, upgrade
 from store.models import Action, Program, Risk, StatusUpdate
-from tests.support.store import filled_database
+from tests.support.store import filled_database, old_program
 
 NOW = "2026-11-20 09:00:00"
 LINK = "https://acme.slack.com/archives/C1/p1700000000000200"
@@ -30,15 +30,7 @@ def _fill(url: str) -> None:
     upgrade(url, "0008")
     database = Database(url)
     with database.engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO program (team_id, key, name, owner_id, restricted, members, allowed_channels,"
-                " created_by, created_at, updated_at)"
-                " VALUES ('T1', 'TNS-OLD', 'Old program', 'U1', false, '[]', '[]', 'U1', :now, :now)"
-            ),
-            {"now": NOW},
-        )
-        values = {"program": conn.execute(text("SELECT id FROM program")).scalar_one(), "now": NOW}
+        values = {"program": old_program(conn, NOW), "now": NOW}
         conn.execute(
             text(
                 "INSERT INTO status_update (team_id, program_id, rag, summary, author_id, created_at)"

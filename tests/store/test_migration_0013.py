@@ -27,7 +27,7 @@ from store.models import (
     StatusUpdate,
     WorkspaceSettings,
 )
-from tests.support.store import filled_database
+from tests.support.store import filled_database, old_program
 
 NOW = "2026-11-20 09:00:00"
 
@@ -43,15 +43,7 @@ def _fill(url: str) -> None:
     upgrade(url, "0008")
     database = Database(url)
     with database.engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO program (team_id, key, name, owner_id, restricted, members, allowed_channels,"
-                " created_by, created_at, updated_at)"
-                " VALUES ('T1', 'TNS-OLD', 'Old program', 'U1', false, '[]', '[]', 'U1', :now, :now)"
-            ),
-            {"now": NOW},
-        )
-        program_id = conn.execute(text("SELECT id FROM program")).scalar_one()
+        program_id = old_program(conn, NOW)
         conn.execute(
             text(
                 "INSERT INTO kpi (team_id, number, program_id, name, unit, target, direction, owner_id, created_by,"

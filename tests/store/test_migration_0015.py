@@ -14,7 +14,7 @@ from sqlmodel import select
 from store.db import Database
 from store.migrate import alembic_config, upgrade
 from store.models import Decision, Program, Raci, Stakeholder, StakeholderFunction
-from tests.support.store import filled_database
+from tests.support.store import filled_database, old_program
 
 NOW = "2026-11-20 09:00:00"
 
@@ -30,15 +30,7 @@ def _fill(url: str) -> None:
     upgrade(url, "0014")
     database = Database(url)
     with database.engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO program (team_id, key, name, owner_id, restricted, members, allowed_channels,"
-                " created_by, created_at, updated_at)"
-                " VALUES ('T1', 'TNS-OLD', 'Old program', 'U1', false, '[]', '[]', 'U1', :now, :now)"
-            ),
-            {"now": NOW},
-        )
-        program_id = conn.execute(text("SELECT id FROM program")).scalar_one()
+        program_id = old_program(conn, NOW)
         conn.execute(
             text(
                 "INSERT INTO decision (team_id, number, program_id, title, decision, driver_id, decider_id,"

@@ -14,7 +14,7 @@ from store.db import Database
 from store.migrate import alembic_config, upgrade
 from store.models import OutboxStatus
 from store.types import utcnow
-from tests.support.store import filled_database
+from tests.support.store import filled_database, old_program
 
 NOW = "2026-11-20 09:00:00"
 
@@ -30,14 +30,7 @@ def _fill(url: str) -> None:
     upgrade(url, "0014")
     database = Database(url)
     with database.engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO program (team_id, key, name, owner_id, channel_id, restricted, members, allowed_channels,"
-                " created_by, created_at, updated_at)"
-                " VALUES ('T1', 'TNS-OLD', 'Old program', 'U1', 'C0APPEALS', false, '[]', '[]', 'U1', :now, :now)"
-            ),
-            {"now": NOW},
-        )
+        old_program(conn, NOW, channel_id="C0APPEALS")
         conn.execute(
             text(
                 "INSERT INTO outbox_message (team_id, dedupe_key, kind, channel_id, markup, buttons, status,"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, func, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlmodel import Session, SQLModel, col, select
 
 from domain.access import Actor
@@ -105,3 +105,16 @@ def scratch_postgres(base_url: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def old_program(conn: Connection, now: str, *, channel_id: str | None = None) -> int:
+    """Insert TNS-OLD as a migration test's earlier revision holds it (raw SQL: the models are at head); its id."""
+    conn.execute(
+        text(
+            "INSERT INTO program (team_id, key, name, owner_id, channel_id, restricted, members, allowed_channels,"
+            " created_by, created_at, updated_at)"
+            " VALUES ('T1', 'TNS-OLD', 'Old program', 'U1', :channel, false, '[]', '[]', 'U1', :now, :now)"
+        ),
+        {"channel": channel_id, "now": now},
+    )
+    return int(conn.execute(text("SELECT id FROM program WHERE key = 'TNS-OLD'")).scalar_one())
