@@ -107,6 +107,7 @@ class _Proof:
     health: dict[int, evidence.DeliveryHealth]
     delivery: list[evidence.DeliveryHealth]  # in the digest's program order
     slips: list[tuple[evidence.Slip, Program]]  # the largest slip first
+    states: list[evidence.RiskState]  # every risk then and now, for the heat map
 
     def context(self) -> dict[str, object]:
         return {"movement": self.movement, "delivery": self.delivery, "slips": self.slips}
@@ -116,13 +117,15 @@ def _proof(
     session: Session, team_id: str, facts: list[ProgramFacts], *, since: dt.datetime, now: dt.datetime, tz: ZoneInfo
 ) -> _Proof:
     shown = [f.program for f in facts]
+    settings = workspace_settings(session, team_id)
     health = evidence.delivery_health(session, team_id, shown, now=now, tz=tz)
     ordered = [health[f.program.id] for f in facts if f.program.id in health]
     slips = sorted(
         ((slip, d.program) for d in ordered for slip in d.slipped), key=lambda pair: (-pair[0].days, pair[0].planned)
     )
-    movement = evidence.risk_movement(session, team_id, shown, since=since, today=now.astimezone(tz).date())
-    return _Proof(movement, health, ordered, slips)
+    states = evidence.risk_states(session, team_id, shown, since, [r for f in facts for r in f.risks])
+    movement = evidence.risk_movement(states, settings, since=since, today=now.astimezone(tz).date())
+    return _Proof(movement, health, ordered, slips, states)
 
 
 def _owed(facts: ProgramFacts, today: dt.date) -> list[tuple[str, str, list[tuple[str, bool]]]]:
@@ -240,9 +243,8 @@ def portfolio_digest(
     details = [
         Message("digest_portfolio_detail", {**context, "chunk": chunk}) for chunk in _chunks(facts, PROGRAMS_PER_DETAIL)
     ]
-    heatmap = evidence.heatmap_of(
-        session, viewer.team_id, [f.program for f in facts], scope=evidence.PORTFOLIO, since=start, today=today
-    )
+    settings = workspace_settings(session, viewer.team_id)
+    heatmap = evidence.heatmap_of(proof.states, settings, scope=evidence.PORTFOLIO, since=start, today=today)
     return Digest(
         summary=Message("digest_portfolio_summary", context),
         details=details,

@@ -25,7 +25,7 @@ from domain.lookup import visible_programs
 from domain.messages import Reply, reply, use_case
 from store import evidence, milestones, risks
 from store.ids import Kind, ref
-from store.models import Action, Milestone, Program, Rag, Risk, RiskResponse, WorkspaceSettings
+from store.models import Milestone, Program, Rag, Risk, RiskResponse, WorkspaceSettings
 from store.settings import workspace_settings
 
 LOOKBACK = dt.timedelta(days=7)  # how far back "since the last digest" goes when no digest was sent yet
@@ -100,12 +100,21 @@ class RiskMovement:
         return not (self.new or self.escalated or self.de_escalated or self.closed)
 
 
-def risk_states(session: Session, team_id: str, program_list: Sequence[Program], since: dt.datetime) -> list[RiskState]:
-    """Open risks and those closed since `since`, each with where it stood then (three queries)."""
+def risk_states(
+    session: Session,
+    team_id: str,
+    program_list: Sequence[Program],
+    since: dt.datetime,
+    open_risks: Sequence[Risk] | None = None,
+) -> list[RiskState]:
+    """Open risks and those closed since `since`, each with where it stood then (three queries; two when the
+    programs' `open_risks` were already read)."""
     by_id = {p.id: p for p in program_list if p.id is not None}
     ids = list(by_id)
     before = evidence.risk_snapshots(session, team_id, ids, since)
-    current = [*risks.query(session, team_id, ids), *evidence.risks_closed_since(session, team_id, ids, since)]
+    if open_risks is None:
+        open_risks = risks.query(session, team_id, ids)
+    current = [*open_risks, *evidence.risks_closed_since(session, team_id, ids, since)]
     states = []
     for risk in current:
         label = ref(Kind.RISK, risk.number)
@@ -117,14 +126,13 @@ def risk_states(session: Session, team_id: str, program_list: Sequence[Program],
 
 
 def risk_movement(
-    session: Session, team_id: str, program_list: Sequence[Program], *, since: dt.datetime, today: dt.date
+    states: Sequence[RiskState], settings: WorkspaceSettings, *, since: dt.datetime, today: dt.date
 ) -> RiskMovement:
-    """New, escalated, de-escalated and closed risks since `since`; open risks with no owner (or one who can no
-    longer see a restricted program), no mitigation (unless accepted) or an overdue review; and those above the
-    workspace's appetite."""
-    settings = workspace_settings(session, team_id)
+    """Of the risk `states` since `since`: the new, escalated, de-escalated and closed; open ones with no owner (or
+    one who can no longer see a restricted program), no mitigation (unless accepted) or an overdue review; and those
+    above the workspace's appetite."""
     moved = RiskMovement(since=since)
-    for state in risk_states(session, team_id, program_list, since):
+    for state in states:
         risk, owning = state.risk, state.program
         pair = (risk, owning)
         if state.closed:
@@ -164,16 +172,9 @@ def above_appetite(risk: Risk, settings: WorkspaceSettings) -> bool:
 
 
 def heatmap_of(
-    session: Session,
-    team_id: str,
-    program_list: Sequence[Program],
-    *,
-    scope: str,
-    since: dt.datetime,
-    today: dt.date,
+    states: Sequence[RiskState], settings: WorkspaceSettings, *, scope: str, since: dt.datetime, today: dt.date
 ) -> Heatmap:
-    """The heat map of the given programs' risks, each with its move since `since` (new and closed marked)."""
-    settings = workspace_settings(session, team_id)
+    """The heat map of the risk `states`, each with its move since `since` (new and closed marked)."""
     marks = tuple(
         HeatmapMark(
             ref=state.ref,
@@ -182,7 +183,7 @@ def heatmap_of(
             new=state.new,
             closed=state.closed,
         )
-        for state in risk_states(session, team_id, program_list, since)
+        for state in states
     )
     thresholds = (settings.band_medium_min, settings.band_high_min, settings.band_critical_min)
     return Heatmap(scope=scope, today=today, since=since, thresholds=thresholds, marks=marks)
@@ -210,8 +211,8 @@ class DeliveryHealth:
     """One program's delivery over the last weeks: actions done on time and late, milestones slipped."""
 
     program: Program
-    on_time: list[Action] = field(default_factory=list)
-    late: list[Action] = field(default_factory=list)
+    on_time: list[evidence.DoneAction] = field(default_factory=list)
+    late: list[evidence.DoneAction] = field(default_factory=list)
     slipped: list[Slip] = field(default_factory=list)
 
 
@@ -310,12 +311,14 @@ def evidence_of(
     """Every piece of evidence about the given programs (a report's, or a digest's): one call, few queries."""
     today = now.astimezone(tz).date()
     charted = kpis.evidence(session, team_id, list(program_list), today=today, readings=kpis.CHART_READINGS)
+    states = risk_states(session, team_id, program_list, since)
+    settings = workspace_settings(session, team_id)
     return Evidence(
         since=since,
         kpis=charted,
-        movement=risk_movement(session, team_id, program_list, since=since, today=today),
+        movement=risk_movement(states, settings, since=since, today=today),
         delivery=delivery_health(session, team_id, program_list, now=now, tz=tz),
-        heatmap=heatmap_of(session, team_id, program_list, scope=scope, since=since, today=today),
+        heatmap=heatmap_of(states, settings, scope=scope, since=since, today=today),
         timeline=timeline_of(session, program_list, scope=scope, today=today, tz=tz),
         charts=[kpis.series(f) for facts in charted.values() for f in facts if f.readings],
     )
@@ -353,8 +356,10 @@ def heatmap(ctx: Context, data: PictureRequest) -> Reply:
     shown = pictured(ctx, data.key, audience)
     scope = shown[0].key if data.key and data.key.lower() != PORTFOLIO else PORTFOLIO
     since = since_last_digest(ctx.session, ctx.team_id, scope, ctx.now)
-    figure = heatmap_of(ctx.session, ctx.team_id, shown, scope=scope, since=since, today=ctx.today)
-    movement = risk_movement(ctx.session, ctx.team_id, shown, since=since, today=ctx.today)
+    states = risk_states(ctx.session, ctx.team_id, shown, since)
+    settings = workspace_settings(ctx.session, ctx.team_id)
+    figure = heatmap_of(states, settings, scope=scope, since=since, today=ctx.today)
+    movement = risk_movement(states, settings, since=since, today=ctx.today)
     answer = reply("heatmap_ready", figure=figure, movement=movement, programs=len(shown))
     answer.uploads = [Upload(figure, audience.channel_id)]
     return answer

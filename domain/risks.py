@@ -100,7 +100,9 @@ def add(ctx: Context, data: RiskCreate) -> Reply:
     ctx.created(risk, "risk", ref(Kind.RISK, risk.number), owning)
     band = band_for(risk.score, workspace_settings(ctx.session, ctx.team_id))
     context = {"program": owning, "risk": risk, "band": band, "today": ctx.today}
-    answer = _announce(ctx, Reply(Message("risk_added", context)), owning, risk, context, before=None, band=band)
+    answer = _announce(
+        ctx, Reply(Message("risk_added", context)), owning, risk, context, before=None, band=band, new=True
+    )
     answer.posts += _tell_owner(ctx, risk, owning, band)
     return answer
 
@@ -254,19 +256,22 @@ def _announce(
     *,
     before: Band | None,
     band: Band,
+    new: bool = False,
 ) -> Reply:
-    """Post a risk that rose to high to the channel; alert on one that became critical; resolve on a fall."""
+    """Post a risk that rose to high to the channel; alert on one that became critical; resolve on a fall. A `new`
+    risk has no posts to keep current and no alert to resolve yet."""
     label = ref(Kind.RISK, risk.number)
     risen = rose(before, band)
     post = Message("risk_post", context)
-    answer.edits.append(living(ctx, risk, owning))
+    if not new:
+        answer.edits.append(living(ctx, risk, owning))
     if band == Band.CRITICAL and risen:
         answer.posts = escalation.raise_alert(
             ctx, kind=escalation.RISK_CRITICAL, program=owning, entity_ref=label, body=post
         )
         if answer.posts:
             return answer
-    if band != Band.CRITICAL:
+    if band != Band.CRITICAL and not new:
         answer.edits += escalation.resolve(ctx, kind=escalation.RISK_CRITICAL, program=owning, entity_ref=label)
     if band in ALERT_BANDS and risen:
         answer.posts = post_to(owning.channel_id, post, label)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from sqlalchemy import insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -40,19 +39,12 @@ def parse_ref(text: str) -> tuple[Kind, int] | None:
 
 
 def next_number(session: Session, team_id: str, kind: Kind) -> int:
-    """Take the next number for `kind`; the row lock makes concurrent takers queue, not collide."""
-    dialect = session.get_bind().dialect.name
-    values = {"team_id": team_id, "kind": kind.value, "value": 0}
-    if dialect == "postgresql":
-        session.execute(postgresql.insert(IdCounter).values(**values).on_conflict_do_nothing())
-    elif dialect == "sqlite":
-        session.execute(sqlite.insert(IdCounter).values(**values).on_conflict_do_nothing())
-    else:  # pragma: no cover - only the two supported databases
-        session.execute(insert(IdCounter).values(**values))
-    result = session.execute(
-        update(IdCounter)
-        .where(col(IdCounter.team_id) == team_id, col(IdCounter.kind) == kind.value)
-        .values(value=col(IdCounter.value) + 1)
+    """Take the next number for `kind` in one upsert; the row lock makes concurrent takers queue, not collide."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(IdCounter)
+        .values(team_id=team_id, kind=kind.value, value=1)
+        .on_conflict_do_update(index_elements=["team_id", "kind"], set_={"value": col(IdCounter.value) + 1})
         .returning(col(IdCounter.value))
     )
-    return int(result.scalar_one())
+    return int(session.execute(statement).scalar_one())

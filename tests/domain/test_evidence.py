@@ -11,11 +11,12 @@ import time_machine
 from sqlmodel import Session
 
 from domain import evidence, milestones
-from domain.evidence import delivery_health, heatmap_of, risk_movement, timeline_of
+from domain.evidence import delivery_health, heatmap_of, risk_movement, risk_states, timeline_of
 from domain.inputs import NumberRef
 from domain.milestones import MilestoneCreate, MilestoneUpdate
 from store.db import Database
 from store.models import Program, Rag, WorkspaceSettings
+from store.settings import workspace_settings
 from tests.support.services import ProgramChanges, RiskChanges, actions, programs, risks, run
 from tests.support.store import ADMIN, OWNER, TEAM, get_program, new_program
 
@@ -50,7 +51,8 @@ def risk(session: Session, number: int):  # the row, to change it
 
 def movement(database: Database) -> evidence.RiskMovement:
     with database.session() as session:
-        return risk_movement(session, TEAM, [program(session)], since=SINCE, today=TODAY)
+        states = risk_states(session, TEAM, [program(session)], SINCE)
+        return risk_movement(states, workspace_settings(session, TEAM), since=SINCE, today=TODAY)
 
 
 def refs(pairs: Sequence[object]) -> list[str]:
@@ -84,7 +86,8 @@ def test_risks_moved_since_the_period_began(database: Database) -> None:
 def test_the_heat_map_marks_moves_new_and_closed_risks(database: Database) -> None:
     seed_moves(database)
     with database.session() as session:
-        figure = heatmap_of(session, TEAM, [program(session)], scope="TNS-X", since=SINCE, today=TODAY)
+        states = risk_states(session, TEAM, [program(session)], SINCE)
+        figure = heatmap_of(states, workspace_settings(session, TEAM), scope="TNS-X", since=SINCE, today=TODAY)
     marks = {m.ref: (m.cell, m.previous, m.new, m.closed) for m in figure.marks}
     assert marks == {
         "R-6": ((5, 5), None, True, False),
