@@ -118,7 +118,9 @@ def _proof(
 ) -> _Proof:
     shown = [f.program for f in facts]
     settings = workspace_settings(session, team_id)
-    health = evidence.delivery_health(session, team_id, shown, now=now, tz=tz)
+    health = evidence.delivery_health(
+        session, team_id, shown, now=now, tz=tz, open_milestones=[m for f in facts for m in f.open_milestones]
+    )
     ordered = [health[f.program.id] for f in facts if f.program.id in health]
     slips = sorted(
         ((slip, d.program) for d in ordered for slip in d.slipped), key=lambda pair: (-pair[0].days, pair[0].planned)

@@ -27,6 +27,9 @@ from store.models import Action, Ask, Decision, Milestone, Program, Risk
 from store.settings import workspace_settings
 
 DM_START, DM_END = dt.time(9, 0), dt.time(10, 0)
+# Every local date is within a day of the UTC date: an action due (a risk to review) later than this many days
+# after it is neither overdue nor due tomorrow for anyone, so the reminders never read it.
+NEAR_DAYS = 3
 MILESTONE_SOON_DAYS = 3
 INFORMED_WITHIN = dt.timedelta(days=7)  # decisions older than this are not news to their Informed people
 
@@ -128,7 +131,8 @@ def due(
     by_id = {p.id: p for p in active}
     settings = workspace_settings(session, team_id)
     steps = settings.ladder_step2_days, settings.ladder_step3_days
-    open_actions = actions.query(session, team_id, [p.id or 0 for p in active])
+    near = now.astimezone(dt.UTC).date() + dt.timedelta(days=NEAR_DAYS)
+    open_actions = actions.query(session, team_id, [p.id or 0 for p in active], due_before=near)
     found = TeamReminders()
     if dms:
         inboxes, local_today = _inboxes(session, team_id, active, open_actions, now, calendar, tz_for, steps)
@@ -162,7 +166,8 @@ def _inboxes(
     by_id = {p.id: p for p in active}
     ids = [p.id or 0 for p in active]
     step2, step3 = steps
-    open_risks = [r for r in risks.query(session, team_id, ids) if r.review_date is not None]
+    near = now.astimezone(dt.UTC).date() + dt.timedelta(days=NEAR_DAYS)
+    open_risks = risks.query(session, team_id, ids, review_before=near)
     open_milestones = milestones.for_programs(session, ids)
     open_asks = [a for a in asks.for_programs(session, team_id, ids) if (a.to_user or a.to_function) and a.due]
     recent = [d for d in decisions.query(session, team_id, ids, since=now - INFORMED_WITHIN) if d.informed]
