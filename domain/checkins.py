@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
@@ -116,6 +116,24 @@ def missed_edits(missed: dict[int, Unanswered]) -> list[Edit]:
     ]
 
 
+def may_be_due(session: Session, team_id: str, now: dt.datetime) -> bool:
+    """Whether a check-in or chase can be due at `now`: some owner is in the chase window, or within WINDOW after
+    their program's check-in time (any day; an owner whose zone is not cached yet always counts). A query of a few
+    rows, so a tick that asks no one reads no program."""
+    for checkin, tz in programs.owner_checkins(session, team_id):
+        if checkin == "off":
+            continue
+        try:
+            zone = ZoneInfo(tz or "")
+        except (ZoneInfoNotFoundError, ValueError):
+            return True  # not cached yet, or a zone Python does not know: the full look decides
+        at = parse_time(checkin.partition("@")[2]) if checkin else DEFAULT_AT
+        start = local_instant(now.astimezone(zone).date(), at, zone)
+        if in_local_window(now, zone, CHASE_START, CHASE_END) or start <= now < start + WINDOW:
+            return True
+    return False
+
+
 def due(
     session: Session,
     team_id: str,
@@ -125,15 +143,17 @@ def due(
     tz_for: Callable[[list[str]], dict[str, ZoneInfo]],
 ) -> list[CheckIn]:
     """The check-ins and chases due at `now` and not queued yet."""
+    if not may_be_due(session, team_id, now):
+        return []
     active = [p for p in programs.for_team(session, team_id) if p.owner_id]
     if not active:
         return []
     leadership = [s.days for s in schedules.active(session, team_id) if s.program_id is None]
-    zones = tz_for(sorted({p.owner_id for p in active}))
+    owner_zones = tz_for(sorted({p.owner_id for p in active}))
     found: list[tuple[Program, dt.date, bool]] = []
     chases: list[tuple[Program, dt.date, dt.datetime]] = []  # asked that day at that instant: chased if silent
     for program in active:
-        zone = zones.get(program.owner_id, ZoneInfo("UTC"))
+        zone = owner_zones.get(program.owner_id, ZoneInfo("UTC"))
         local = now.astimezone(zone)
         at = checkin_time(program, local.date(), calendar, leadership)
         if at is not None:

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, true
 from sqlmodel import Session, col, select
 
-from store.models import Program, StatusUpdate
+from store.models import Program, StatusUpdate, UserProfile
 
 
 def by_key(session: Session, team_id: str, key: str, *, lock: bool = False) -> Program | None:
@@ -17,6 +17,20 @@ def by_key(session: Session, team_id: str, key: str, *, lock: bool = False) -> P
     if lock:
         statement = statement.with_for_update().execution_options(populate_existing=True)
     return session.exec(statement).first()
+
+
+def owner_checkins(session: Session, team_id: str) -> set[tuple[str | None, str | None]]:
+    """Each distinct (check-in setting, owner's cached time zone) of the workspace's active programs, in one small
+    query; the zone is None when the owner has no cached profile or Slack named no zone."""
+    statement = (
+        select(col(Program.checkin), col(UserProfile.tz))
+        .outerjoin(
+            UserProfile,
+            (col(UserProfile.team_id) == col(Program.team_id)) & (col(UserProfile.user_id) == col(Program.owner_id)),
+        )
+        .where(col(Program.team_id) == team_id, col(Program.archived_at).is_(None), col(Program.owner_id) != "")
+    )
+    return {(checkin, tz) for checkin, tz in session.exec(statement.distinct())}
 
 
 def key_taken(session: Session, team_id: str, key: str) -> bool:
