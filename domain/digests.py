@@ -38,6 +38,12 @@ UPCOMING_DAYS = 14
 TOP_RISKS = 5
 NEXT_ITEMS = 5
 PROGRAMS_PER_DETAIL = 6
+# The leadership summary keeps one shape whatever the portfolio's size, so it always fits one Slack message
+# (bot/blocks.py cuts at about 11k characters): the worst programs in full, then lists that name a few and count
+# the rest. Every program is in the thread.
+SUMMARY_PROGRAMS = 4  # programs "Needs you" shows in full, red first
+SUMMARY_WATERMELONS = 3  # programs "Looks green, isn't" shows in full
+SUMMARY_NAMES = 8  # items a summary list names before it counts the rest
 SEND_COOLDOWN = dt.timedelta(hours=1)  # between two sends of the same digest to the same channel
 SENDS_LOOKED_AT = 50  # recent sends of one digest searched for the last one to a channel
 PORTFOLIO = "portfolio"
@@ -221,7 +227,7 @@ def portfolio_digest(
     moved = changes.since(session, viewer.team_id, [f.program for f in facts], start)
     counts = {rag.value: sum(1 for f in facts if f.rag == rag) for rag in Rag}
     counts["none"] = sum(1 for f in facts if f.rag is None)
-    needs_you = [f for f in facts if f.rag in (Rag.RED, Rag.AMBER) or f.severe_issues]
+    needs_you = [f for f in facts if f.rag in (Rag.RED, Rag.AMBER) or f.severe_issues]  # red first, as facts are
     context = {
         "facts": facts,
         "counts": counts,
@@ -230,6 +236,9 @@ def portfolio_digest(
         "today": today,
         "since": start,
         "needs_you": needs_you,
+        "shown": SUMMARY_PROGRAMS,
+        "watermelons_shown": SUMMARY_WATERMELONS,
+        "named": SUMMARY_NAMES,
         "watermelons": [f for f in facts if f.watermelon],
         "quiet": [f for f in facts if f.never_reported]
         + [f for f in facts if (f.stale or f.program.id in missed) and not f.never_reported],
