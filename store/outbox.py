@@ -20,7 +20,6 @@ MAX_ATTEMPTS = 8
 # slow Slack is), so a crashed sender's claims are taken over this soon after its last renewal.
 LEASE = dt.timedelta(seconds=30)
 HEARTBEAT = LEASE / 3
-ENQUEUE_CHUNK = 200  # rows per multi-row INSERT in `enqueue_many` (about 2,800 bound parameters)
 # Slack takes up to 5 posts to a response_url within 30 minutes; after that a reply goes by DM.
 RESPONSE_URL_LIFETIME = dt.timedelta(minutes=30)
 RESPONSE_URL_USES = 5
@@ -71,28 +70,23 @@ def enqueue(
     )
     values = _values(team_id, message, not_before)
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing().returning(col(OutboxMessage.id))
-    new_id = session.execute(statement).scalar_one_or_none()
-    return None if new_id is None else session.get(OutboxMessage, new_id)
+    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing().returning(OutboxMessage)
+    return session.scalars(statement).one_or_none()
 
 
 def enqueue_many(session: Session, *, team_id: str, messages: Sequence[Outgoing]) -> dict[str, int]:
-    """Queue many messages with one INSERT per ENQUEUE_CHUNK of them, each once per `dedupe_key`.
+    """Queue many messages (one cached statement, sent in batches), each once per `dedupe_key`.
 
     Returns dedupe_key -> outbox id for the messages queued now; keys that were already queued are left out.
     """
+    if not messages:
+        return {}
     rows = [_values(team_id, message, None) for message in messages]
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    queued: dict[str, int] = {}
-    for start in range(0, len(rows), ENQUEUE_CHUNK):
-        statement = (
-            insert(OutboxMessage)
-            .values(rows[start : start + ENQUEUE_CHUNK])
-            .on_conflict_do_nothing()
-            .returning(col(OutboxMessage.dedupe_key), col(OutboxMessage.id))
-        )
-        queued.update({str(key): int(new_id) for key, new_id in session.execute(statement)})
-    return queued
+    statement = (
+        insert(OutboxMessage).on_conflict_do_nothing().returning(col(OutboxMessage.dedupe_key), col(OutboxMessage.id))
+    )
+    return {str(key): int(new_id) for key, new_id in session.execute(statement, rows)}
 
 
 def _values(team_id: str, message: Outgoing, not_before: dt.datetime | None) -> dict[str, Any]:
