@@ -123,7 +123,11 @@ class Program(SQLModel, table=True):
     """A program in the portfolio, e.g. TNS-APPEALS."""
 
     __tablename__ = "program"
-    __table_args__ = (UniqueConstraint("team_id", "key", name="uq_program_team_key"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "key", name="uq_program_team_key"),
+        # the clock's per-tick look at owners' check-in times reads only this index (store/programs.py)
+        Index("ix_program_owner_checkins", "team_id", "archived_at", "owner_id", "checkin"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(index=True, max_length=32)

@@ -21,14 +21,16 @@ def by_key(session: Session, team_id: str, key: str, *, lock: bool = False) -> P
 
 def owner_checkins(session: Session, team_id: str) -> set[tuple[str | None, str | None]]:
     """Each distinct (check-in setting, owner's cached time zone) of the workspace's active programs, in one small
-    query; the zone is None when the owner has no cached profile or Slack named no zone."""
-    statement = (
-        select(col(Program.checkin), col(UserProfile.tz))
-        .outerjoin(
-            UserProfile,
-            (col(UserProfile.team_id) == col(Program.team_id)) & (col(UserProfile.user_id) == col(Program.owner_id)),
-        )
+    query; the zone is None when the owner has no cached profile or Slack named no zone. The distinct (setting,
+    owner) pairs come from an index alone, so the cost hardly grows with the number of programs."""
+    owners = (
+        select(col(Program.checkin), col(Program.owner_id))
         .where(col(Program.team_id) == team_id, col(Program.archived_at).is_(None), col(Program.owner_id) != "")
+        .distinct()
+        .subquery()
+    )
+    statement = select(owners.c.checkin, col(UserProfile.tz)).outerjoin(
+        UserProfile, (col(UserProfile.team_id) == team_id) & (col(UserProfile.user_id) == owners.c.owner_id)
     )
     return {(checkin, tz) for checkin, tz in session.exec(statement.distinct())}
 
