@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.databases import note, scratch_database
-from bench.pulse_api import DIGEST_READS, MORNING_READS, PulseClock, StatementCounter, Store
+from bench.pulse_api import DIGEST_READS, MORNING_READS, PulseClock, StatementCounter, Store, run_as_pulse_does
 from bench.results import ClockSize
 from bench.seed import build
 from bench.stats import median, timed
@@ -110,7 +110,8 @@ def measure(url: str, database: str, programs: int, runs: int) -> ClockSize:
 
 
 def run(database: str, sizes: tuple[int, ...], runs: int, postgres_url: str) -> list[ClockSize]:
-    """Each size on its own scratch database of kind `database`."""
+    """Each size on its own scratch database of kind `database`, in a process set up as Pulse's are."""
+    run_as_pulse_does()
     results = []
     with tempfile.TemporaryDirectory(prefix="pulse-bench-clock-") as tmp:
         for programs in sizes:

@@ -205,6 +205,13 @@ class Store:
             return conn.execute(update(outbox).where(outbox.c.status == OutboxStatus.PENDING).values(sent)).rowcount
 
 
+def run_as_pulse_does() -> None:
+    """Set this process up as `pulse` sets up each of its processes (the garbage collector's thresholds)."""
+    from bot.startup import tune_gc
+
+    tune_gc()
+
+
 class PulseClock:
     """Pulse's clock on a store, delivering to an in-process Slack stub (without pacing)."""
 

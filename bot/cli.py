@@ -99,6 +99,9 @@ def manifest(
 
 def main() -> None:
     """Entry point of the `pulse` console script."""
+    from bot.startup import tune_gc
+
+    tune_gc()
     app()
 
 
