@@ -207,7 +207,7 @@ class Store:
 
 def run_as_pulse_does() -> None:
     """Set this process up as `pulse` sets up each of its processes (the garbage collector's thresholds)."""
-    from bot.startup import tune_gc
+    from bot.collector import tune_gc
 
     tune_gc()
 

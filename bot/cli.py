@@ -99,7 +99,7 @@ def manifest(
 
 def main() -> None:
     """Entry point of the `pulse` console script."""
-    from bot.startup import tune_gc
+    from bot.collector import tune_gc
 
     tune_gc()
     app()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import sys
 from typing import NoReturn
@@ -14,16 +13,6 @@ from store.migrate import NotMigrated, require_migrated
 from store.programs import workspaces
 
 log = logging.getLogger("pulse")
-# Container allocations between two sweeps of the garbage collector's youngest generation (CPython's default:
-# 700). The clock's digests and morning tick build tens of thousands of short-lived rows; at 700 the collector
-# sweeps the growing heap over and over, about a third of their time (bench/README.md).
-GC_YOUNG_THRESHOLD = 10_000
-
-
-def tune_gc() -> None:
-    """Sweep for reference cycles less often (every Pulse process, before it does any work)."""
-    _, middle, old = gc.get_threshold()
-    gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
 
 
 def fail(message: str) -> NoReturn:
